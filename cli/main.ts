@@ -1,0 +1,48 @@
+// The fraudflow command line: one subcommand per function or operator task, each with --json for scripts.
+import { Command } from 'commander';
+import { loadConfig } from '../shared/config.ts';
+import { createRuntime, type Runtime } from '../shared/runtime.ts';
+import { createLogger } from '../shared/logger.ts';
+import { errorLine, exitCodeOf } from './output.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerTopics } from './commands/topics.ts';
+import { registerDemo } from './commands/demo.ts';
+
+export type RuntimeFactory = () => Runtime;
+
+export function buildProgram(runtime: RuntimeFactory): Command {
+  const program = new Command('fraudflow')
+    .description('Machine learning on streaming card transactions: ingest, sink, retrain, score.')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (s, write) => write(s) });
+  registerIngest(program, runtime);
+  registerTopics(program, runtime);
+  registerDemo(program, runtime);
+  program.addHelpText('after', `
+Examples:
+  fraudflow ingest data/transactions.csv            ingest a CSV (or .csv.gz) into the transactions topic
+  fraudflow topics --json                           topics, partitions and high-water marks as JSON
+
+Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let rt: Runtime | undefined;
+  const runtime = (): Runtime => {
+    if (!rt) {
+      const config = loadConfig();
+      rt = createRuntime(config, createLogger({ level: config.logLevel === 'INFO' ? 'WARNING' : config.logLevel }));
+    }
+    return rt;
+  };
+  try {
+    await buildProgram(runtime).parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    process.stderr.write(errorLine(e) + '\n');
+    return exitCodeOf(e);
+  } finally {
+    await rt?.close();
+  }
+}

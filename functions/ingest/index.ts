@@ -1,0 +1,43 @@
+// Entry points of ingest: the Cloud Storage CloudEvent handler and the CLI's file source; thin over the core.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import * as ff from '@google-cloud/functions-framework';
+import { FraudflowError } from '../../shared/errors.ts';
+import { processRuntime, type Runtime } from '../../shared/runtime.ts';
+import { TOPICS } from '../../shared/topics.ts';
+import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
+import { StorageObjectData } from './storage-event.ts';
+
+export function fileSource(path: string): IngestSource {
+  return {
+    name: path,
+    open: async () => {
+      const s = await stat(path).catch((e: unknown) => {
+        throw new FraudflowError('FILE_UNREADABLE', `${path}: cannot read the file (${(e as Error).message})`, { file: path }, { cause: e });
+      });
+      if (!s.isFile()) throw new FraudflowError('FILE_UNREADABLE', `${path}: not a regular file`, { file: path });
+      return createReadStream(path, { highWaterMark: 1 << 20 });
+    },
+  };
+}
+
+export async function ingestWith(rt: Runtime, source: IngestSource, extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
+  return ingest(source, { eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'ingest' }) }, {
+    topic: TOPICS.transactions, batchSize: rt.config.ingestBatch, maxRecordBytes: rt.config.maxRecordBytes, ...extra,
+  });
+}
+
+/** Eventarc: google.cloud.storage.object.v1.finalized on the uploads bucket. */
+export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<IngestSummary> {
+  const parsed = StorageObjectData.safeParse(data);
+  if (!parsed.success) {
+    throw new FraudflowError('INPUT_INVALID', `ingest: not a Cloud Storage object event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const { bucket, name } = parsed.data;
+  const store = rt.uploads();
+  return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
+}
+
+ff.cloudEvent('ingest', async (event: ff.CloudEvent<unknown>) => {
+  await onObjectFinalized(processRuntime(), event.data);
+});

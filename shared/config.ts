@@ -1,0 +1,73 @@
+// Environment -> typed, validated configuration, parsed once at start-up; every problem named in one error.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { FraudflowError } from './errors.ts';
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const EnvSchema = z.object({
+  FRAUDFLOW_DATA_DIR: z.string().min(1).default('.data'),
+  FRAUDFLOW_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+  FRAUDFLOW_PARTITIONS: int(1, 256).default(4),
+  FRAUDFLOW_INGEST_BATCH: int(1, 100_000).default(5000),
+  FRAUDFLOW_MAX_RECORD_BYTES: int(1024, 64 << 20).default(1 << 20),
+  FRAUDFLOW_EVENTLOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
+
+  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)).optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('fraudflow'),
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
+}).superRefine((env, ctx) => {
+  if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required' });
+  }
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface KafkaConfig {
+  readonly brokers: string[];
+  readonly clientId: string;
+  readonly ssl: boolean;
+  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  readonly replicationFactor: number;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly logLevel: Env['FRAUDFLOW_LOG_LEVEL'];
+  readonly partitions: number;
+  readonly ingestBatch: number;
+  readonly maxRecordBytes: number;
+  readonly eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
+  readonly uploadsDir: string;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty variables count as unset, as a shell `FOO=` usually means.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new FraudflowError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.FRAUDFLOW_DATA_DIR);
+  const eventLog: Config['eventLog'] = e.KAFKA_BROKERS
+    ? {
+        kind: 'kafka',
+        kafka: {
+          brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, ssl: e.KAFKA_SSL, replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+          ...(e.KAFKA_SASL_MECHANISM ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! } } : {}),
+        },
+      }
+    : { kind: 'embedded', path: resolve(dataDir, 'eventlog.sqlite'), synchronous: e.FRAUDFLOW_EVENTLOG_SYNC };
+  return {
+    dataDir, logLevel: e.FRAUDFLOW_LOG_LEVEL, partitions: e.FRAUDFLOW_PARTITIONS, ingestBatch: e.FRAUDFLOW_INGEST_BATCH,
+    maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES, eventLog, uploadsDir: resolve(dataDir, 'uploads'),
+  };
+}

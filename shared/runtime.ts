@@ -1,0 +1,52 @@
+// The one place that builds adapters from configuration and hands them to the function cores.
+import type { Config } from './config.ts';
+import { loadConfig } from './config.ts';
+import { FraudflowError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { EventLog } from './eventlog/port.ts';
+import { EmbeddedEventLog } from './eventlog/embedded.ts';
+import { LocalObjectStore } from './objectstore/local.ts';
+import type { ObjectStore } from './objectstore/port.ts';
+import { topicSpecs } from './topics.ts';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  eventLog(): Promise<EventLog>;
+  uploads(): ObjectStore;
+  close(): Promise<void>;
+}
+
+export function createRuntime(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Runtime {
+  let eventLog: Promise<EventLog> | undefined;
+  const uploads = new LocalObjectStore(config.uploadsDir);
+  return {
+    config,
+    logger,
+    eventLog: () => (eventLog ??= openEventLog(config, logger)),
+    uploads: () => uploads,
+    async close() {
+      if (eventLog) await (await eventLog.catch(() => undefined))?.close();
+      eventLog = undefined;
+    },
+  };
+}
+
+async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
+  const c = config.eventLog;
+  let log: EventLog;
+  if (c.kind === 'embedded') {
+    log = new EmbeddedEventLog({ path: c.path, synchronous: c.synchronous });
+  } else {
+    throw new FraudflowError('CONFIG_INVALID', 'KAFKA_BROKERS is set but the Kafka adapter is not built in yet', { brokers: c.kafka.brokers });
+  }
+  for (const spec of topicSpecs(config.partitions)) await log.ensureTopic(spec);
+  logger.debug('event log ready', { kind: log.kind });
+  return log;
+}
+
+/** One runtime per process (per function instance): built on first use, reused by warm invocations. */
+let shared: Runtime | undefined;
+export function processRuntime(): Runtime {
+  return (shared ??= createRuntime());
+}

@@ -5,7 +5,7 @@ import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
 import { CsvRecordSplitter, readCsvRecords, type CsvRecord } from '../../shared/csv/records.ts';
 import { decompressed } from '../../shared/csv/source.ts';
 import { decodeFields } from '../../shared/csv/decode.ts';
-import { contentId, detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
+import { contentId, detectFormat, lineId, type DetectedFormat } from '../../shared/schema/formats.ts';
 import { MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { dlqOf } from '../../shared/topics.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -93,7 +93,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
         const outcome = toMessage(detected, record, source.name, ingestedAt);
         if (outcome.kind === 'dead') {
           dead.push(deadLetterMessage(source.name, record, outcome.reasons, detected.format.ref.name, ingestedAt));
-        } else if (recent.seen(outcome.id)) {
+        } else if (detected.format.identity.by === 'row' && recent.seen(outcome.id)) {
           counts.duplicates++;
         } else {
           batch.push(outcome.message);
@@ -129,13 +129,14 @@ type Outcome = { kind: 'ok'; id: string; message: OutgoingMessage } | { kind: 'd
 
 function toMessage(detected: DetectedFormat, record: CsvRecord, file: string, ingestedAt: string): Outcome {
   if (!record.fields) return { kind: 'dead', reasons: [record.error ?? 'unreadable record'] };
-  const decoded = decodeFields<never>(detected, record.fields);
+  const identity = detected.format.identity as { by: 'line' } | { by: 'row'; idOf(row: unknown): string; keyOf(row: unknown): string };
+  const decoded = decodeFields<unknown>(detected, record.fields, identity.by === 'row');
   if (!decoded.ok) return { kind: 'dead', reasons: decoded.reasons };
-  const format = detected.format as { idOf(row: unknown, line: number, raw: string): string; keyOf(row: unknown, id: string): string };
-  const id = format.idOf(decoded.row, record.line, record.raw);
+  const id = identity.by === 'line' ? lineId(detected.format, record.line, record.raw) : identity.idOf(decoded.row);
+  const key = identity.by === 'line' ? id : identity.keyOf(decoded.row);
   // The envelope is written by hand around the payload JSON the decoder built from the validated text.
   const value = `{"id":"${id}","schema":${schemaJson(detected)},"source":{"file":${JSON.stringify(file)},"line":${record.line}},"ingested_at":"${ingestedAt}","payload":${decoded.json}}`;
-  return { kind: 'ok', id, message: { key: format.keyOf(decoded.row, id), value } };
+  return { kind: 'ok', id, message: { key, value } };
 }
 
 const schemaJsonCache = new WeakMap<object, string>();

@@ -6,14 +6,21 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { FraudflowError, wrapError } from '../errors.ts';
 import { partitionForKey } from './partitioner.ts';
+import { decodeBatch, encodeBatch } from './record-batch.ts';
 import type {
   EventLog, GroupConsumer, LogRecord, OutgoingMessage, PartitionInfo, PartitionOffset,
   PollOptions, ProduceResult, TopicInfo, TopicSpec,
 } from './port.ts';
 
-/** Message rows are keyed by (partition row id << 40) + offset, so one B-tree holds every partition in order. */
+/**
+ * Messages are stored in record batches, one row per (partition, produce call), keyed by
+ * (partition row id << 40) + base offset: one B-tree holds every partition in offset order, and a
+ * produce of thousands of messages is a handful of row inserts.
+ */
 const OFFSET_BITS = 2 ** 40;
 const MAX_PARTITION_ROWS = 8191; // keeps (id << 40) + offset within 2^53
+const MAX_BATCH_MESSAGES = 20_000;
+const MAX_BATCH_BYTES = 8 << 20;
 
 export interface EmbeddedEventLogOptions {
   /** Path of the SQLite file, e.g. `<dataDir>/eventlog.sqlite`. */
@@ -30,7 +37,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL, retention_ms INTEGER, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS partitions (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, partition INTEGER NOT NULL,
   next_offset INTEGER NOT NULL DEFAULT 0, low_offset INTEGER NOT NULL DEFAULT 0, UNIQUE (topic, partition));
-CREATE TABLE IF NOT EXISTS messages (rid INTEGER PRIMARY KEY, key TEXT, value BLOB NOT NULL, ts INTEGER NOT NULL, headers TEXT);
+CREATE TABLE IF NOT EXISTS batches (rid INTEGER PRIMARY KEY, count INTEGER NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS group_offsets (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
   next_offset INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (grp, topic, partition));
 CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
@@ -38,7 +45,7 @@ CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL,
 `;
 
 interface PartitionRow { id: number; partition: number; next_offset: number; low_offset: number }
-interface MessageRow { rid: number; key: string | null; value: Buffer; ts: number; headers: string | null }
+interface BatchRow { rid: number; count: number; ts: number; data: Buffer }
 
 export class EmbeddedEventLog implements EventLog {
   readonly kind = 'embedded';
@@ -68,8 +75,9 @@ export class EmbeddedEventLog implements EventLog {
       partitions: db.prepare<[string], PartitionRow>('SELECT id, partition, next_offset, low_offset FROM partitions WHERE topic = ? ORDER BY partition'),
       nextOffset: db.prepare<[number], { next_offset: number }>('SELECT next_offset FROM partitions WHERE id = ?'),
       setNextOffset: db.prepare('UPDATE partitions SET next_offset = ? WHERE id = ?'),
-      insertMessage: db.prepare('INSERT INTO messages (rid, key, value, ts, headers) VALUES (?, ?, ?, ?, ?)'),
-      read: db.prepare<[number, number, number], MessageRow>('SELECT rid, key, value, ts, headers FROM messages WHERE rid >= ? AND rid < ? ORDER BY rid LIMIT ?'),
+      insertBatch: db.prepare('INSERT INTO batches (rid, count, ts, data) VALUES (?, ?, ?, ?)'),
+      batchAt: db.prepare<[number, number], BatchRow>('SELECT rid, count, ts, data FROM batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1'),
+      batchesAfter: db.prepare<[number, number, number], BatchRow>('SELECT rid, count, ts, data FROM batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?'),
       committed: db.prepare<[string, string], { partition: number; next_offset: number }>(
         'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition'),
       commit: db.prepare(`INSERT INTO group_offsets (grp, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -114,14 +122,14 @@ export class EmbeddedEventLog implements EventLog {
       for (const [p, list] of byPartition) {
         const row = parts[p]!;
         const first = this.stmts.nextOffset.get(row.id)!.next_offset;
-        const base = row.id * OFFSET_BITS + first;
-        for (let i = 0; i < list.length; i++) {
-          const m = list[i]!;
-          const value = typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : m.value;
-          this.stmts.insertMessage.run(base + i, m.key, value, now, m.headers ? JSON.stringify(m.headers) : null);
+        let offset = first;
+        for (const chunk of chunks(list)) {
+          const data = encodeBatch(chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? JSON.stringify(m.headers) : null })));
+          this.stmts.insertBatch.run(row.id * OFFSET_BITS + offset, chunk.length, now, data);
+          offset += chunk.length;
         }
-        this.stmts.setNextOffset.run(first + list.length, row.id);
-        written.push({ partition: p, firstOffset: first, lastOffset: first + list.length - 1, count: list.length });
+        this.stmts.setNextOffset.run(offset, row.id);
+        written.push({ partition: p, firstOffset: first, lastOffset: offset - 1, count: list.length });
       }
     });
     written.sort((a, b) => a.partition - b.partition);
@@ -173,10 +181,35 @@ export class EmbeddedEventLog implements EventLog {
 
   readPartition(row: PartitionRow, fromOffset: number, limit: number, topic: string): LogRecord[] {
     const base = row.id * OFFSET_BITS;
-    return this.stmts.read.all(base + fromOffset, base + OFFSET_BITS, limit).map((m) => ({
-      topic, partition: row.partition, offset: m.rid - base, key: m.key, value: m.value, timestamp: m.ts,
-      headers: m.headers ? (JSON.parse(m.headers) as Record<string, string>) : {},
-    }));
+    const out: LogRecord[] = [];
+    const take = (b: BatchRow): void => {
+      const batchBase = b.rid - base;
+      const skip = Math.max(0, fromOffset - batchBase);
+      const messages = decodeBatch(b.data, skip, limit - out.length);
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i]!;
+        out.push({
+          topic, partition: row.partition, offset: batchBase + skip + i, key: m.key, value: m.value, timestamp: b.ts,
+          headers: m.headers ? (JSON.parse(m.headers) as Record<string, string>) : {},
+        });
+      }
+    };
+    const containing = this.stmts.batchAt.get(base + fromOffset, base);
+    let after = base + fromOffset;
+    if (containing && containing.rid - base + containing.count > fromOffset) {
+      take(containing);
+      after = containing.rid;
+    }
+    while (out.length < limit) {
+      const next = this.stmts.batchesAfter.all(after, base + OFFSET_BITS, 4);
+      if (next.length === 0) break;
+      for (const b of next) {
+        if (out.length >= limit) break;
+        take(b);
+        after = b.rid;
+      }
+    }
+    return out;
   }
 
   /** Claims every partition whose lease is free, expired or ours; returns the partitions now owned. */
@@ -223,6 +256,21 @@ export class EmbeddedEventLog implements EventLog {
       throw wrapError(e, busy ? 'EVENTLOG_UNAVAILABLE' : 'EVENTLOG_FAILED', `embedded log ${op} on "${topic}" failed`, { topic, path: this.options.path });
     }
   }
+}
+
+function* chunks(list: OutgoingMessage[]): Generator<OutgoingMessage[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!.value;
+    bytes += typeof v === 'string' ? v.length : v.byteLength;
+    if (i - start + 1 >= MAX_BATCH_MESSAGES || bytes >= MAX_BATCH_BYTES) {
+      yield list.slice(start, i + 1);
+      start = i + 1;
+      bytes = 0;
+    }
+  }
+  if (start < list.length) yield list.slice(start);
 }
 
 class EmbeddedConsumer implements GroupConsumer {

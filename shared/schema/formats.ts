@@ -7,14 +7,25 @@ import { KAGGLE_SCHEMA, KaggleTransaction } from './kaggle.ts';
 import { RAW_SCHEMA, RawTransaction } from './raw.ts';
 import type { SchemaRef } from './envelope.ts';
 
+/**
+ * How a row gets its deterministic 32-hex id (the same row ingested twice gets the same id) and its
+ * partitioning key (rows of one customer stay in order in one partition).
+ */
+export type Identity<T> =
+  /** From the line number and the row's text: unique within a file by construction; the key is the id. */
+  | { readonly by: 'line' }
+  /** From fields of the row, e.g. a transaction id: repeats within a file are duplicates. */
+  | { readonly by: 'row'; idOf(row: T): string; keyOf(row: T): string };
+
 export interface CsvFormat<T> {
   readonly ref: SchemaRef;
   readonly schema: z.ZodType<T>;
   readonly columns: readonly Column[];
-  /** Deterministic 32-hex id from content: the same row ingested twice gets the same id. */
-  idOf(row: T, line: number, rawText: string): string;
-  /** Partitioning key: rows of one customer (or card) stay in order in one partition. */
-  keyOf(row: T, id: string): string;
+  readonly identity: Identity<T>;
+}
+
+export function lineId(format: { ref: SchemaRef }, line: number, rawText: string): string {
+  return contentId(`${format.ref.name}/${format.ref.version}:${line}:${rawText}`);
 }
 
 export function contentId(text: string): string {
@@ -27,16 +38,14 @@ export const kaggleFormat: CsvFormat<KaggleTransaction> = {
   columns: columnsOf(KaggleTransaction),
   // The data set has no transaction id and holds identical rows that are distinct transactions,
   // so the id is the row's text at its line: re-ingesting the file reproduces it exactly.
-  idOf: (_row, line, rawText) => contentId(`kaggle/1:${line}:${rawText}`),
-  keyOf: (_row, id) => id,
+  identity: { by: 'line' },
 };
 
 export const rawFormat: CsvFormat<RawTransaction> = {
   ref: RAW_SCHEMA,
   schema: RawTransaction,
   columns: columnsOf(RawTransaction, ['tx_datetime']),
-  idOf: (row) => contentId(`raw/1:${row.transaction_id}`),
-  keyOf: (row) => row.customer_id,
+  identity: { by: 'row', idOf: (row) => contentId(`raw/1:${row.transaction_id}`), keyOf: (row) => row.customer_id },
 };
 
 export const CSV_FORMATS = [kaggleFormat, rawFormat] as const;

@@ -1,0 +1,41 @@
+// Configuration is parsed once from the environment, picks the adapters, and names every bad variable.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config.ts';
+import { FraudflowError } from '../../shared/errors.ts';
+
+describe('configuration', () => {
+  it('defaults to the embedded event log under the data directory', () => {
+    const c = loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' });
+    expect(c.eventLog).toEqual({ kind: 'embedded', path: '/tmp/x/eventlog.sqlite', synchronous: 'FULL' });
+    expect(c.partitions).toBe(4);
+  });
+
+  it('picks Kafka when KAFKA_BROKERS is set, with SASL settings', () => {
+    const c = loadConfig({ KAFKA_BROKERS: 'b1:9092, b2:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL: 'true' });
+    expect(c.eventLog.kind).toBe('kafka');
+    if (c.eventLog.kind === 'kafka') {
+      expect(c.eventLog.kafka.brokers).toEqual(['b1:9092', 'b2:9092']);
+      expect(c.eventLog.kafka.ssl).toBe(true);
+      expect(c.eventLog.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+    }
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ KAFKA_BROKERS: '' }).eventLog.kind).toBe('embedded');
+  });
+
+  it('names every invalid variable in one error', () => {
+    let err: unknown;
+    try {
+      loadConfig({ KAFKA_BROKERS: 'no-port', FRAUDFLOW_PARTITIONS: '0', KAFKA_SASL_MECHANISM: 'plain' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FraudflowError);
+    const msg = (err as Error).message;
+    expect((err as FraudflowError).code).toBe('CONFIG_INVALID');
+    expect(msg).toMatch(/KAFKA_BROKERS/);
+    expect(msg).toMatch(/FRAUDFLOW_PARTITIONS/);
+    expect(msg).toMatch(/KAFKA_SASL_USERNAME/);
+  });
+});

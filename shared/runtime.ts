@@ -14,18 +14,25 @@ export interface Runtime {
   readonly logger: Logger;
   eventLog(): Promise<EventLog>;
   uploads(): ObjectStore;
+  /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
+  onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
 export function createRuntime(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Runtime {
   let eventLog: Promise<EventLog> | undefined;
   const uploads = new LocalObjectStore(config.uploadsDir);
+  const releases: Array<() => Promise<void>> = [];
   return {
     config,
     logger,
     eventLog: () => (eventLog ??= openEventLog(config, logger)),
     uploads: () => uploads,
+    onClose: (release) => void releases.push(release),
     async close() {
+      for (const release of releases.splice(0).reverse()) {
+        await release().catch((e: unknown) => logger.error('runtime: releasing a resource failed', { error: e }));
+      }
       if (eventLog) await (await eventLog.catch(() => undefined))?.close();
       eventLog = undefined;
     },

@@ -6,6 +6,7 @@ import { FraudflowError } from '../../shared/errors.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
+import { inlineEncoder, workerEncoder, type Encoder } from './encoder-pool.ts';
 import { StorageObjectData } from './storage-event.ts';
 
 export function fileSource(path: string): IngestSource {
@@ -21,8 +22,21 @@ export function fileSource(path: string): IngestSource {
   };
 }
 
+/** One encoder pool per runtime (per function instance), started on first use and stopped when the runtime closes. */
+const encoders = new WeakMap<Runtime, Encoder>();
+function encoderOf(rt: Runtime): Encoder {
+  let encoder = encoders.get(rt);
+  if (!encoder) {
+    encoder = rt.config.ingestWorkers > 0 ? workerEncoder(rt.config.ingestWorkers) : inlineEncoder;
+    encoders.set(rt, encoder);
+    rt.onClose(() => encoder!.close());
+  }
+  return encoder;
+}
+
 export async function ingestWith(rt: Runtime, source: IngestSource, extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
-  return ingest(source, { eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'ingest' }) }, {
+  const ports = { eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'ingest' }), encoder: encoderOf(rt) };
+  return ingest(source, ports, {
     topic: TOPICS.transactions, batchSize: rt.config.ingestBatch, maxRecordBytes: rt.config.maxRecordBytes, ...extra,
   });
 }

@@ -4,10 +4,11 @@ import type { Logger } from '../../shared/logger.ts';
 import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
 import { CsvRecordSplitter, readCsvRecords, type CsvRecord } from '../../shared/csv/records.ts';
 import { decompressed } from '../../shared/csv/source.ts';
-import { decodeFields } from '../../shared/csv/decode.ts';
-import { contentId, detectFormat, lineId, type DetectedFormat } from '../../shared/schema/formats.ts';
+import { contentId, detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
 import { MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { dlqOf } from '../../shared/topics.ts';
+import { valueAt, type EncodedBlock } from './encode.ts';
+import { inlineEncoder, type Encoder } from './encoder-pool.ts';
 import { RecentIds } from './recent-ids.ts';
 
 export interface IngestSource {
@@ -20,6 +21,8 @@ export interface IngestPorts {
   readonly eventLog: EventLog;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Where rows are decoded and encoded: this thread by default, or a worker pool. */
+  readonly encoder?: Encoder;
 }
 
 export interface IngestOptions {
@@ -50,25 +53,47 @@ export interface IngestSummary extends IngestProgress {
   readonly rows_per_s: number;
 }
 
+interface InFlight {
+  readonly records: CsvRecord[];
+  readonly ingestedAt: string;
+  readonly block: Promise<EncodedBlock>;
+}
+
 export async function ingest(source: IngestSource, ports: IngestPorts, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const now = ports.now ?? (() => new Date());
+  const encoder = ports.encoder ?? inlineEncoder;
   const dlqTopic = dlqOf(options.topic);
-  const splitter = new CsvRecordSplitter({ maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS });
+  const splitter = new CsvRecordSplitter({
+    maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS, splitFields: encoder === inlineEncoder,
+  });
   const recent = new RecentIds(options.dedupeWindow ?? 1 << 18);
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   let batch: OutgoingMessage[] = [];
   let dead: OutgoingMessage[] = [];
   let detected: DetectedFormat | null = null;
+  let header: string[] = [];
+  const inflight: InFlight[] = [];
 
   const flush = async (): Promise<void> => {
     if (batch.length) await produce(ports.eventLog, options.topic, batch, source.name);
-    if (dead.length) await produce(ports.eventLog, dlqTopic, dead, source.name);
     counts.accepted += batch.length;
-    counts.rejected += dead.length;
     batch = [];
+    if (dead.length) await produce(ports.eventLog, dlqTopic, dead, source.name);
+    counts.rejected += dead.length;
     dead = [];
     options.onProgress?.({ read: counts.read, accepted: counts.accepted, rejected: counts.rejected, bytes: splitter.bytes });
+  };
+  const settle = async (item: InFlight): Promise<void> => {
+    const block = await item.block;
+    const schema = detected!.format.ref.name;
+    for (const d of block.dead) dead.push(deadLetterMessage(source.name, item.records[d.index]!, d.reasons, schema, item.ingestedAt));
+    const byRow = detected!.format.identity.by === 'row';
+    for (let i = 0; i < block.ids.length; i++) {
+      if (byRow && recent.seen(block.ids[i]!)) counts.duplicates++;
+      else batch.push({ key: block.keys[i]!, value: valueAt(block, i) });
+    }
+    if (batch.length >= options.batchSize || dead.length >= options.batchSize) await flush();
   };
   const summary = (): IngestSummary => {
     const elapsed = performance.now() - started;
@@ -84,27 +109,30 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
     for await (const records of readCsvRecords(input, splitter)) {
       // One timestamp per chunk read: cheap, and still the time the rows entered the system.
       const ingestedAt = now().toISOString();
-      for (const record of records) {
-        if (detected === null) {
-          detected = detectHeader(record, source.name);
-          continue;
-        }
-        counts.read++;
-        const outcome = toMessage(detected, record, source.name, ingestedAt);
-        if (outcome.kind === 'dead') {
-          dead.push(deadLetterMessage(source.name, record, outcome.reasons, detected.format.ref.name, ingestedAt));
-        } else if (detected.format.identity.by === 'row' && recent.seen(outcome.id)) {
-          counts.duplicates++;
-        } else {
-          batch.push(outcome.message);
-        }
-        if (batch.length >= options.batchSize || dead.length >= options.batchSize) await flush();
+      let start = 0;
+      if (detected === null) {
+        detected = detectHeader(records[0]!, source.name);
+        header = records[0]!.fields!;
+        start = 1;
       }
+      const good: CsvRecord[] = [];
+      for (let i = start; i < records.length; i++) {
+        const r = records[i]!;
+        counts.read++;
+        if (r.error !== undefined) dead.push(deadLetterMessage(source.name, r, [r.error], detected.format.ref.name, ingestedAt));
+        else good.push(r);
+      }
+      if (good.length === 0) continue;
+      const block = encoder.encode(detected, header, good, source.name, ingestedAt);
+      block.catch(() => undefined); // awaited in order by settle(); this only keeps a failure from going unhandled meanwhile
+      inflight.push({ records: good, ingestedAt, block });
+      while (inflight.length >= encoder.depth) await settle(inflight.shift()!);
     }
+    while (inflight.length) await settle(inflight.shift()!);
     await flush();
   } catch (e) {
     // What was read before the failure stays produced; the caller learns exactly how far it got.
-    await flush().catch((flushError: unknown) => ports.logger.error('ingest: flush after failure failed', { error: flushError }));
+    await drainAfterFailure(inflight, settle, flush, ports.logger);
     const partial = summary();
     throw e instanceof FraudflowError
       ? new FraudflowError(e.code, e.message, { ...e.details, partial }, { cause: e.cause, retriable: e.retriable })
@@ -118,32 +146,20 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   return result;
 }
 
+async function drainAfterFailure(inflight: InFlight[], settle: (i: InFlight) => Promise<void>, flush: () => Promise<void>, logger: Logger): Promise<void> {
+  try {
+    while (inflight.length) await settle(inflight.shift()!);
+    await flush();
+  } catch (e) {
+    logger.error('ingest: producing what was read before the failure failed too', { error: e });
+  }
+}
+
 function detectHeader(record: CsvRecord, file: string): DetectedFormat {
   if (!record.fields) {
     throw new FraudflowError('FORMAT_UNKNOWN', `${file}: the header line cannot be read: ${record.error}`, { file, line: record.line });
   }
   return detectFormat(record.fields, file);
-}
-
-type Outcome = { kind: 'ok'; id: string; message: OutgoingMessage } | { kind: 'dead'; reasons: string[] };
-
-function toMessage(detected: DetectedFormat, record: CsvRecord, file: string, ingestedAt: string): Outcome {
-  if (!record.fields) return { kind: 'dead', reasons: [record.error ?? 'unreadable record'] };
-  const identity = detected.format.identity as { by: 'line' } | { by: 'row'; idOf(row: unknown): string; keyOf(row: unknown): string };
-  const decoded = decodeFields<unknown>(detected, record.fields, identity.by === 'row');
-  if (!decoded.ok) return { kind: 'dead', reasons: decoded.reasons };
-  const id = identity.by === 'line' ? lineId(detected.format, record.line, record.raw) : identity.idOf(decoded.row);
-  const key = identity.by === 'line' ? id : identity.keyOf(decoded.row);
-  // The envelope is written by hand around the payload JSON the decoder built from the validated text.
-  const value = `{"id":"${id}","schema":${schemaJson(detected)},"source":{"file":${JSON.stringify(file)},"line":${record.line}},"ingested_at":"${ingestedAt}","payload":${decoded.json}}`;
-  return { kind: 'ok', id, message: { key, value } };
-}
-
-const schemaJsonCache = new WeakMap<object, string>();
-function schemaJson(detected: DetectedFormat): string {
-  let s = schemaJsonCache.get(detected.format);
-  if (!s) schemaJsonCache.set(detected.format, (s = JSON.stringify(detected.format.ref)));
-  return s;
 }
 
 function deadLetterMessage(file: string, record: CsvRecord, reasons: string[], schema: string, at: string): OutgoingMessage {

@@ -6,68 +6,94 @@ import type { Column, NumberBounds } from '../schema/columns.ts';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Text that is already a JSON number can be copied into the message as is. */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** A JSON decimal with no exponent: always finite, so an unbounded column need not convert it at all. */
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /** `row` is built only when asked for (`wantRow`) or when zod validates; `json` always. */
 export type DecodeResult<T> = { ok: true; row: T | null; json: string } | { ok: false; reasons: string[] };
 
+interface ColumnPlan {
+  readonly column: Column;
+  /** `"name":`, ready to be followed by the value's JSON. */
+  readonly prefix: string;
+  readonly numeric: boolean;
+  readonly unbounded: boolean;
+}
+
+interface Plan {
+  /** Every constraint of the zod schema is a numeric bound this module can read (the Kaggle format). */
+  readonly exact: boolean;
+  readonly columns: readonly ColumnPlan[];
+}
+
+const plans = new WeakMap<object, Plan>();
+
+function planOf(detected: DetectedFormat): Plan {
+  let plan = plans.get(detected.format);
+  if (!plan) {
+    const columns = detected.format.columns.map((column: Column) => ({
+      column,
+      prefix: `${JSON.stringify(column.name)}:`,
+      numeric: column.kind === 'number' || column.kind === 'integer',
+      unbounded: column.bounds !== undefined && isUnbounded(column.bounds),
+    }));
+    plan = { exact: detected.format.columns.every((c: Column) => c.bounds !== undefined), columns };
+    plans.set(detected.format, plan);
+  }
+  return plan;
+}
+
 /**
- * Decodes by the column grammar, then validates. When every constraint of the zod schema is a numeric bound this
- * module can read (the Kaggle format), it checks them itself, exactly as zod would (test/unit/decode-matches-zod);
- * otherwise the zod schema validates. Either way the schema is the single source of the rules.
+ * Decodes by the column grammar, then validates. For an exact format it checks the schema's bounds itself,
+ * exactly as zod would (test/unit/decode-matches-zod.test.ts); otherwise the zod schema validates. Either way
+ * the schema is the single source of the rules.
  */
 export function decodeFields<T>(detected: DetectedFormat, fields: readonly string[], wantRow = true): DecodeResult<T> {
   if (fields.length !== detected.width) return { ok: false, reasons: [`expected ${detected.width} fields, got ${fields.length}`] };
-  const columns = detected.format.columns;
-  const exact = isExact(detected);
-  const reasons: string[] = [];
+  const plan = planOf(detected);
+  const columns = plan.columns;
+  const exact = plan.exact;
   const out: Record<string, unknown> | null = exact && !wantRow ? null : {};
   const parts: string[] = [];
+  let reasons: string[] | null = null;
   for (let c = 0; c < columns.length; c++) {
-    const col = columns[c]!;
+    const cp = columns[c]!;
+    const col = cp.column;
     const idx = detected.indexOf[c]!;
     const text = idx === -1 ? '' : fields[idx]!;
     if (text === '') {
-      if (!col.optional) reasons.push(`${col.name}: missing value`);
+      if (!col.optional) (reasons ??= []).push(`${col.name}: missing value`);
       continue;
     }
-    if (col.kind === 'string' || col.kind === 'datetime') {
+    if (!cp.numeric) {
       out![col.name] = text;
       continue;
     }
+    if (out === null && cp.unbounded && text.length < 300 && PLAIN_DECIMAL.test(text)) {
+      parts.push(cp.prefix + text);
+      continue;
+    }
     const asJson = JSON_NUMBER.test(text);
-    const bounds = col.bounds;
-    // A JSON-grammar decimal without exponent is finite: no need to convert it unless a bound or the row needs the value.
-    const plain = asJson && bounds !== undefined && isUnbounded(bounds) && out === null && text.length < 300 && !/[eE]/.test(text);
-    const n = plain ? 0 : asJson || NUMBER.test(text) ? +text : NaN;
-    if (!plain && !Number.isFinite(n)) {
-      reasons.push(`${col.name}: expected a number, got ${preview(text)}`);
+    const n = asJson || NUMBER.test(text) ? +text : NaN;
+    if (!Number.isFinite(n)) {
+      (reasons ??= []).push(`${col.name}: expected a number, got ${preview(text)}`);
       continue;
     }
     if (exact) {
-      const problem = plain ? undefined : checkBounds(n, bounds!);
+      const problem = checkBounds(n, col.bounds!);
       if (problem) {
-        reasons.push(`${col.name}: ${problem}`);
+        (reasons ??= []).push(`${col.name}: ${problem}`);
         continue;
       }
-      parts.push(`"${col.name}":${asJson ? text : String(n)}`);
+      parts.push(cp.prefix + (asJson ? text : String(n)));
     }
     if (out) out[col.name] = n;
   }
-  if (reasons.length > 0) return { ok: false, reasons };
+  if (reasons) return { ok: false, reasons };
   if (exact) return { ok: true, row: out as T | null, json: `{${parts.join(',')}}` };
   const parsed = detected.format.schema.safeParse(out);
   if (parsed.success) return { ok: true, row: parsed.data as T, json: JSON.stringify(parsed.data) };
   return { ok: false, reasons: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`) };
-}
-
-const exactCache = new WeakMap<object, boolean>();
-function isExact(detected: DetectedFormat): boolean {
-  let v = exactCache.get(detected.format);
-  if (v === undefined) {
-    v = detected.format.columns.every((c: Column) => c.bounds !== undefined);
-    exactCache.set(detected.format, v);
-  }
-  return v;
 }
 
 function isUnbounded(b: NumberBounds): boolean {

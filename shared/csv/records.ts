@@ -17,6 +17,8 @@ export interface RecordReaderOptions {
   readonly maxRecordBytes?: number;
   /** How much of an oversized record's text to keep for the dead-letter entry. */
   readonly keepBytes?: number;
+  /** false: split only the first record (the header) into fields; the rest are split later, elsewhere. */
+  readonly splitFields?: boolean;
 }
 
 const NL = 0x0a;
@@ -38,10 +40,13 @@ export class CsvRecordSplitter {
   private readonly maxBytes: number;
   private readonly keep: number;
   private out: CsvRecord[] = [];
+  private readonly split: boolean;
+  private records = 0;
 
   constructor(options: RecordReaderOptions = {}) {
     this.maxBytes = options.maxRecordBytes ?? 1 << 20;
     this.keep = options.keepBytes ?? 4096;
+    this.split = options.splitFields ?? true;
   }
 
   push(chunk: Buffer): CsvRecord[] {
@@ -157,7 +162,7 @@ export class CsvRecordSplitter {
         this.pending = null;
       } else if (hasOpenQuote(text)) {
         this.pending = null;
-        this.out.push(toRecord(pending.line, pending.text, pending.bytes));
+        this.out.push(this.toRecord(pending.line, pending.text, pending.bytes));
       }
       return;
     }
@@ -169,13 +174,14 @@ export class CsvRecordSplitter {
       this.pending = { line: this.lineNo, text, bytes: text.length };
       return;
     }
-    this.out.push(toRecord(this.lineNo, text, text.length));
+    this.out.push(this.toRecord(this.lineNo, text, text.length));
   }
-}
 
-function toRecord(line: number, text: string, bytes: number): CsvRecord {
-  const split = splitFields(text);
-  return split.ok ? { line, raw: text, bytes, fields: split.fields } : { line, raw: text, bytes, error: split.reason };
+  private toRecord(line: number, text: string, bytes: number): CsvRecord {
+    if (!this.split && this.records++ > 0) return { line, raw: text, bytes };
+    const split = splitFields(text);
+    return split.ok ? { line, raw: text, bytes, fields: split.fields } : { line, raw: text, bytes, error: split.reason };
+  }
 }
 
 /** Batches of records from a byte stream: one array per chunk read, so per-record async overhead is avoided. */

@@ -7,15 +7,16 @@ import Database from 'better-sqlite3';
 import { FraudflowError, wrapError } from '../errors.ts';
 import { partitionForKey } from './partitioner.ts';
 import { decodeBatch, encodeBatch } from './record-batch.ts';
+import { SegmentFiles } from './segments.ts';
 import type {
   EventLog, GroupConsumer, LogRecord, OutgoingMessage, PartitionInfo, PartitionOffset,
   PollOptions, ProduceResult, TopicInfo, TopicSpec,
 } from './port.ts';
 
 /**
- * Messages are stored in record batches, one row per (partition, produce call), keyed by
- * (partition row id << 40) + base offset: one B-tree holds every partition in offset order, and a
- * produce of thousands of messages is a handful of row inserts.
+ * Messages are stored in record batches written once to a segment file per partition; SQLite holds
+ * the index, one row per batch keyed by (partition row id << 40) + base offset, and is the lock that
+ * serialises writers across processes. A batch's bytes are durable before its index row commits.
  */
 const OFFSET_BITS = 2 ** 40;
 const MAX_PARTITION_ROWS = 8191; // keeps (id << 40) + offset within 2^53
@@ -36,8 +37,8 @@ export interface EmbeddedEventLogOptions {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL, retention_ms INTEGER, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS partitions (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL DEFAULT 0, low_offset INTEGER NOT NULL DEFAULT 0, UNIQUE (topic, partition));
-CREATE TABLE IF NOT EXISTS batches (rid INTEGER PRIMARY KEY, count INTEGER NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
+  next_offset INTEGER NOT NULL DEFAULT 0, low_offset INTEGER NOT NULL DEFAULT 0, end_pos INTEGER NOT NULL DEFAULT 0, UNIQUE (topic, partition));
+CREATE TABLE IF NOT EXISTS segment_batches (rid INTEGER PRIMARY KEY, count INTEGER NOT NULL, ts INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS group_offsets (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
   next_offset INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (grp, topic, partition));
 CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL,
 `;
 
 interface PartitionRow { id: number; partition: number; next_offset: number; low_offset: number }
-interface BatchRow { rid: number; count: number; ts: number; data: Buffer }
+interface BatchRow { rid: number; count: number; ts: number; pos: number; len: number }
 
 export class EmbeddedEventLog implements EventLog {
   readonly kind = 'embedded';
@@ -53,6 +54,7 @@ export class EmbeddedEventLog implements EventLog {
   private readonly partitionCache = new Map<string, PartitionRow[]>();
   readonly leaseMs: number;
   private readonly stmts;
+  private readonly segments: SegmentFiles;
 
   constructor(private readonly options: EmbeddedEventLogOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -66,6 +68,7 @@ export class EmbeddedEventLog implements EventLog {
       throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `cannot open the embedded event log at ${options.path}`, { path: options.path });
     }
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.segments = new SegmentFiles(`${options.path}.segments`, (options.synchronous ?? 'FULL') === 'FULL');
     const db = this.db;
     this.stmts = {
       topic: db.prepare<[string], { name: string; partitions: number }>('SELECT name, partitions FROM topics WHERE name = ?'),
@@ -73,11 +76,11 @@ export class EmbeddedEventLog implements EventLog {
       insertTopic: db.prepare('INSERT OR IGNORE INTO topics (name, partitions, retention_ms, created_at) VALUES (?, ?, ?, ?)'),
       insertPartition: db.prepare('INSERT OR IGNORE INTO partitions (topic, partition) VALUES (?, ?)'),
       partitions: db.prepare<[string], PartitionRow>('SELECT id, partition, next_offset, low_offset FROM partitions WHERE topic = ? ORDER BY partition'),
-      nextOffset: db.prepare<[number], { next_offset: number }>('SELECT next_offset FROM partitions WHERE id = ?'),
-      setNextOffset: db.prepare('UPDATE partitions SET next_offset = ? WHERE id = ?'),
-      insertBatch: db.prepare('INSERT INTO batches (rid, count, ts, data) VALUES (?, ?, ?, ?)'),
-      batchAt: db.prepare<[number, number], BatchRow>('SELECT rid, count, ts, data FROM batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1'),
-      batchesAfter: db.prepare<[number, number, number], BatchRow>('SELECT rid, count, ts, data FROM batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?'),
+      nextOffset: db.prepare<[number], { next_offset: number; end_pos: number }>('SELECT next_offset, end_pos FROM partitions WHERE id = ?'),
+      setNextOffset: db.prepare('UPDATE partitions SET next_offset = ?, end_pos = ? WHERE id = ?'),
+      insertBatch: db.prepare('INSERT INTO segment_batches (rid, count, ts, pos, len) VALUES (?, ?, ?, ?, ?)'),
+      batchAt: db.prepare<[number, number], BatchRow>('SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1'),
+      batchesAfter: db.prepare<[number, number, number], BatchRow>('SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?'),
       committed: db.prepare<[string, string], { partition: number; next_offset: number }>(
         'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition'),
       commit: db.prepare(`INSERT INTO group_offsets (grp, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -121,14 +124,19 @@ export class EmbeddedEventLog implements EventLog {
     this.write('produce', topic, () => {
       for (const [p, list] of byPartition) {
         const row = parts[p]!;
-        const first = this.stmts.nextOffset.get(row.id)!.next_offset;
+        const state = this.stmts.nextOffset.get(row.id)!;
+        const first = state.next_offset;
         let offset = first;
+        let pos = state.end_pos;
         for (const chunk of chunks(list)) {
           const data = encodeBatch(chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? JSON.stringify(m.headers) : null })));
-          this.stmts.insertBatch.run(row.id * OFFSET_BITS + offset, chunk.length, now, data);
+          this.segments.write(row.id, pos, data);
+          this.stmts.insertBatch.run(row.id * OFFSET_BITS + offset, chunk.length, now, pos, data.length);
           offset += chunk.length;
+          pos += data.length;
         }
-        this.stmts.setNextOffset.run(offset, row.id);
+        this.segments.flush(row.id);
+        this.stmts.setNextOffset.run(offset, pos, row.id);
         written.push({ partition: p, firstOffset: first, lastOffset: offset - 1, count: list.length });
       }
     });
@@ -163,6 +171,7 @@ export class EmbeddedEventLog implements EventLog {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.segments.close();
   }
 
   // ---- used by EmbeddedConsumer ----
@@ -185,7 +194,7 @@ export class EmbeddedEventLog implements EventLog {
     const take = (b: BatchRow): void => {
       const batchBase = b.rid - base;
       const skip = Math.max(0, fromOffset - batchBase);
-      const messages = decodeBatch(b.data, skip, limit - out.length);
+      const messages = decodeBatch(this.segments.read(row.id, b.pos, b.len), skip, limit - out.length);
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
         out.push({

@@ -33,6 +33,21 @@ export function murmur2(data: Uint8Array): number {
 
 const encoder = new TextEncoder();
 
+const ascii = new Uint8Array(256);
+
 export function partitionForKey(key: string, partitions: number): number {
+  // Keys are usually short ASCII (ids): hash their code units directly instead of allocating an encoding.
+  if (key.length <= ascii.length) {
+    let isAscii = true;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c > 0x7f) {
+        isAscii = false;
+        break;
+      }
+      ascii[i] = c;
+    }
+    if (isAscii) return (murmur2(ascii.subarray(0, key.length)) & 0x7fffffff) % partitions;
+  }
   return (murmur2(encoder.encode(key)) & 0x7fffffff) % partitions;
 }

@@ -1,6 +1,7 @@
 // Hostile uploads: each gives a precise error or dead letter, never a crash, and read = accepted + rejected + duplicates.
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inlineEncoder, workerEncoder, type Encoder } from '../../functions/ingest/encoder-pool.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { IngestSummary } from '../../functions/ingest/ingest.ts';
 import { TOPICS } from '../../shared/topics.ts';
@@ -8,12 +9,8 @@ import { ingestHarness, type Harness } from '../helpers/ingest-harness.ts';
 import { kaggleHeader, kaggleRow, rawHeader, rawRow } from '../helpers/rows.ts';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await ingestHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const pool = workerEncoder(2);
+afterAll(() => pool.close());
 
 function balanced(s: IngestSummary): void {
   expect(s.read).toBe(s.accepted + s.rejected + s.duplicates);
@@ -27,7 +24,15 @@ async function expectCounts(s: IngestSummary, accepted: number, rejected: number
   expect((await h.deadLetters()).length).toBe(rejected);
 }
 
-describe('ingest of hostile input', () => {
+// The same cases through both encoders: in this thread, and on a worker-thread pool.
+describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[string, Encoder]>)('ingest of hostile input (%s encoder)', (_name, encoder) => {
+  beforeEach(async () => {
+    h = await ingestHarness(encoder);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
   it('rejects an empty file with a clear error', async () => {
     const e = await h.ingestBytes('empty.csv', '').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(FraudflowError);

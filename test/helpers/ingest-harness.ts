@@ -9,6 +9,7 @@ import { ingest, type IngestSummary } from '../../functions/ingest/ingest.ts';
 import { fileSource } from '../../functions/ingest/index.ts';
 import { nextOffsets, type EventLog } from '../../shared/eventlog/port.ts';
 import type { DeadLetter } from '../../shared/schema/dead-letter.ts';
+import type { Encoder } from '../../functions/ingest/encoder-pool.ts';
 import { tempDir } from './tmp.ts';
 
 export interface Harness {
@@ -22,12 +23,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function ingestHarness(): Promise<Harness> {
+export async function ingestHarness(encoder?: Encoder): Promise<Harness> {
   const tmp = tempDir('fraudflow-ingest-');
   const log = new EmbeddedEventLog({ path: join(tmp.path, 'log.sqlite') });
   for (const spec of topicSpecs(2)) await log.ensureTopic(spec);
   const run = (path: string, batchSize = 100) =>
-    ingest(fileSource(path), { eventLog: log, logger: silentLogger }, { topic: TOPICS.transactions, batchSize, maxRecordBytes: 1 << 20 });
+    ingest(fileSource(path), { eventLog: log, logger: silentLogger, ...(encoder ? { encoder } : {}) }, { topic: TOPICS.transactions, batchSize, maxRecordBytes: 1 << 20 });
   const readAll = async (topic: string) => {
     const c = await log.consumer(`read-${randomUUID()}`, topic);
     const out: Array<{ key: string | null; value: unknown }> = [];

@@ -6,7 +6,7 @@ import { FraudflowError } from '../../shared/errors.ts';
 describe('configuration', () => {
   it('defaults to the embedded event log under the data directory', () => {
     const c = loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' });
-    expect(c.eventLog).toEqual({ kind: 'embedded', path: '/tmp/x/eventlog.sqlite', synchronous: 'FULL' });
+    expect(c.eventLog).toEqual({ kind: 'embedded', path: '/tmp/x/eventlog.sqlite', synchronous: 'NORMAL' });
     expect(c.partitions).toBe(4);
   });
 

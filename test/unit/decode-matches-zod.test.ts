@@ -43,3 +43,30 @@ describe('fast decode agrees with zod', () => {
     }
   });
 });
+
+describe('the one-regex fast path', () => {
+  it('accepts only lines zod accepts, and writes the same JSON', async () => {
+    const { fastRowOf } = await import('../../shared/csv/fast-row.ts');
+    const fast = fastRowOf(detected)!;
+    expect(fast).not.toBeNull();
+    const rnd = new Random(11);
+    let accepted = 0;
+    for (let n = 0; n < 3000; n++) {
+      const fields = KAGGLE_HEADER.map((_, i) => (rnd.next() < 0.03 ? rnd.pick(nasty) : i === 30 ? rnd.pick(['0', '1']) : (rnd.normal() * 3).toFixed(4)));
+      const json = fast(fields.join(','));
+      if (json === null) continue;
+      accepted++;
+      const zod = KaggleTransaction.safeParse(Object.fromEntries(KAGGLE_HEADER.map((c, i) => [c, Number(fields[i])])));
+      expect(zod.success).toBe(true);
+      expect(JSON.parse(json)).toEqual(zod.data);
+      expect(json).toBe((decodeFields(detected, fields, false) as { json: string }).json);
+    }
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  it('is not used when the file orders columns differently from the schema', async () => {
+    const { fastRowOf } = await import('../../shared/csv/fast-row.ts');
+    const reordered = detectFormat([...KAGGLE_HEADER].reverse(), 'r.csv');
+    expect(fastRowOf(reordered)).toBeNull();
+  });
+});

@@ -1,0 +1,18 @@
+// Worker thread of the encoder pool: detects the format from the header once, then encodes blocks of records.
+import { parentPort } from 'node:worker_threads';
+import { detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
+import { encodeRecords } from './encode.ts';
+import { unpackRecords, type EncodeTask } from './encode-task.ts';
+
+let cached: { key: string; detected: DetectedFormat } | undefined;
+
+parentPort?.on('message', (task: EncodeTask) => {
+  try {
+    const key = `${task.file}\u0000${task.header.join(',')}`;
+    if (cached?.key !== key) cached = { key, detected: detectFormat(task.header, task.file) };
+    const block = encodeRecords(cached.detected, unpackRecords(task), task.file, task.ingestedAt);
+    parentPort!.postMessage({ seq: task.seq, block }, [block.values.buffer as ArrayBuffer, block.ends.buffer as ArrayBuffer]);
+  } catch (e) {
+    parentPort!.postMessage({ seq: task.seq, error: e instanceof Error ? e.message : String(e) });
+  }
+});

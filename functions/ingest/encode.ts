@@ -2,69 +2,95 @@
 import { decodeFields } from '../../shared/csv/decode.ts';
 import { splitFields } from '../../shared/csv/fields.ts';
 import { fastRowOf } from '../../shared/csv/fast-row.ts';
+import { expandBlock, type CsvRecord } from '../../shared/csv/records.ts';
 import { lineId, type DetectedFormat } from '../../shared/schema/formats.ts';
 
-export interface RecordIn {
+/** A record as handed to the encoder: one line (fields maybe already split), or a whole block of lines (`lines` set). */
+export type RecordIn = Pick<CsvRecord, 'line' | 'raw' | 'bytes' | 'fields' | 'lines' | 'error'>;
+
+export interface Limits {
+  readonly maxRecordBytes: number;
+  readonly keepBytes: number;
+}
+
+export interface DeadRecord {
   readonly line: number;
   readonly raw: string;
-  readonly fields?: string[];
+  readonly bytes: number;
+  readonly reasons: string[];
 }
 
 /** A block of encoded records, laid out to cross a thread boundary cheaply: values in one buffer. */
 export interface EncodedBlock {
-  /** Per input record, in order: its index among `ids` (>= 0), or -1 when it went to `dead`. */
+  /** Records seen (block records expanded), and blank lines skipped inside blocks. */
+  readonly read: number;
+  readonly blankLines: number;
   readonly ids: string[];
   readonly keys: string[];
   /** The UTF-8 envelopes, back to back; message i is values[ends[i-1] .. ends[i]). */
   readonly values: Uint8Array;
   readonly ends: Uint32Array;
-  /** Records that failed, by their index in the input, with every reason. */
-  readonly dead: Array<{ index: number; reasons: string[] }>;
+  readonly dead: DeadRecord[];
 }
 
 type AnyIdentity = { by: 'line' } | { by: 'row'; idOf(row: unknown): string; keyOf(row: unknown): string };
 
-export function encodeRecords(detected: DetectedFormat, records: readonly RecordIn[], file: string, ingestedAt: string): EncodedBlock {
+export function encodeRecords(detected: DetectedFormat, input: readonly RecordIn[], file: string, ingestedAt: string, limits: Limits): EncodedBlock {
   const identity = detected.format.identity as AnyIdentity;
   const prefix = `","schema":${JSON.stringify(detected.format.ref)},"source":{"file":${JSON.stringify(file)},"line":`;
   const suffix = `},"ingested_at":"${ingestedAt}","payload":`;
   const ids: string[] = [];
   const keys: string[] = [];
   const values: string[] = [];
-  const dead: EncodedBlock['dead'] = [];
+  const dead: DeadRecord[] = [];
+  let blankLines = 0;
+  let read = 0;
   // Lines the fast path accepts are valid; the rest take the exact path, which also says why they fail.
   const fast = identity.by === 'line' ? fastRowOf(detected) : null;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
+  const one = (record: RecordIn | CsvRecord): void => {
+    read++;
+    if (record.error !== undefined) {
+      dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [record.error] });
+      return;
+    }
     const json = fast ? fast(record.raw) : null;
     if (json !== null) {
       const id = lineId(detected.format, record.line, record.raw);
       ids.push(id);
       keys.push(id);
       values.push(`{"id":"${id}${prefix}${record.line}${suffix}${json}}`);
-      continue;
+      return;
     }
     let fields = record.fields;
     if (!fields) {
       const split = splitFields(record.raw);
       if (!split.ok) {
-        dead.push({ index: i, reasons: [split.reason] });
-        continue;
+        dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [split.reason] });
+        return;
       }
       fields = split.fields;
     }
     const decoded = decodeFields<unknown>(detected, fields, identity.by === 'row');
     if (!decoded.ok) {
-      dead.push({ index: i, reasons: decoded.reasons });
-      continue;
+      dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: decoded.reasons });
+      return;
     }
     const id = identity.by === 'line' ? lineId(detected.format, record.line, record.raw) : identity.idOf(decoded.row);
     ids.push(id);
     keys.push(identity.by === 'line' ? id : identity.keyOf(decoded.row));
     // The envelope is written by hand around the payload JSON the decoder built from the validated text.
     values.push(`{"id":"${id}${prefix}${record.line}${suffix}${decoded.json}}`);
+  };
+  for (const record of input) {
+    if (record.lines === undefined) {
+      one(record);
+      continue;
+    }
+    const expanded = expandBlock(record as CsvRecord, limits.maxRecordBytes, limits.keepBytes);
+    blankLines += expanded.blankLines;
+    for (const r of expanded.records) one(r);
   }
-  return { ids, keys, dead, ...pack(values) };
+  return { read, blankLines, ids, keys, dead, ...pack(values) };
 }
 
 function pack(values: string[]): { values: Uint8Array; ends: Uint32Array } {

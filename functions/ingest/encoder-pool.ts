@@ -2,19 +2,22 @@
 import { Worker } from 'node:worker_threads';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { DetectedFormat } from '../../shared/schema/formats.ts';
-import { encodeRecords, type EncodedBlock, type RecordIn } from './encode.ts';
-import { packRecords, type EncodeTask } from './encode-task.ts';
+import { encodeRecords, type EncodedBlock, type Limits, type RecordIn } from './encode.ts';
+import type { EncodeTask } from './encode-worker.ts';
 
 export interface Encoder {
-  encode(detected: DetectedFormat, header: string[], records: RecordIn[], file: string, ingestedAt: string): Promise<EncodedBlock>;
+  encode(detected: DetectedFormat, header: string[], records: RecordIn[], file: string, ingestedAt: string, limits: Limits): Promise<EncodedBlock>;
   /** How many blocks may be in flight at once before the caller should wait for the oldest. */
   readonly depth: number;
+  /** True when records may be handed over as whole unsplit blocks (they are cut on the other side). */
+  readonly takesBlocks: boolean;
   close(): Promise<void>;
 }
 
 export const inlineEncoder: Encoder = {
   depth: 1,
-  encode: async (detected, _header, records, file, ingestedAt) => encodeRecords(detected, records, file, ingestedAt),
+  takesBlocks: false,
+  encode: async (detected, _header, records, file, ingestedAt, limits) => encodeRecords(detected, records, file, ingestedAt, limits),
   close: async () => undefined,
 };
 
@@ -44,8 +47,9 @@ export function workerEncoder(size: number): Encoder {
   let seq = 0;
   return {
     depth: size * 4,
-    encode(_detected, header, records, file, ingestedAt) {
-      const task: EncodeTask = { seq: seq++, header, file, ingestedAt, ...packRecords(records) };
+    takesBlocks: true,
+    encode(_detected, header, records, file, ingestedAt, limits) {
+      const task: EncodeTask = { seq: seq++, header, file, ingestedAt, limits, records: records.map(({ line, raw, bytes, lines, error }) => ({ line, raw, bytes, lines, error })) };
       return new Promise<EncodedBlock>((resolve, reject) => {
         waiting.set(task.seq, { resolve, reject });
         workers[task.seq % size]!.postMessage(task);

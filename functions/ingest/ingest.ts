@@ -7,7 +7,7 @@ import { decompressed } from '../../shared/csv/source.ts';
 import { contentId, detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
 import { MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { dlqOf } from '../../shared/topics.ts';
-import { valueAt, type EncodedBlock } from './encode.ts';
+import { valueAt, type DeadRecord, type EncodedBlock } from './encode.ts';
 import { inlineEncoder, type Encoder } from './encoder-pool.ts';
 import { RecentIds } from './recent-ids.ts';
 
@@ -54,7 +54,6 @@ export interface IngestSummary extends IngestProgress {
 }
 
 interface InFlight {
-  readonly records: CsvRecord[];
   readonly ingestedAt: string;
   readonly block: Promise<EncodedBlock>;
 }
@@ -64,9 +63,9 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const now = ports.now ?? (() => new Date());
   const encoder = ports.encoder ?? inlineEncoder;
   const dlqTopic = dlqOf(options.topic);
-  const splitter = new CsvRecordSplitter({
-    maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS, splitFields: encoder === inlineEncoder,
-  });
+  const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
+  const splitter = new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks });
+  let blankInBlocks = 0;
   const recent = new RecentIds(options.dedupeWindow ?? 1 << 18);
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   let batch: OutgoingMessage[] = [];
@@ -87,7 +86,9 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const settle = async (item: InFlight): Promise<void> => {
     const block = await item.block;
     const schema = detected!.format.ref.name;
-    for (const d of block.dead) dead.push(deadLetterMessage(source.name, item.records[d.index]!, d.reasons, schema, item.ingestedAt));
+    counts.read += block.read;
+    blankInBlocks += block.blankLines;
+    for (const d of block.dead) dead.push(deadLetterMessage(source.name, d, d.reasons, schema, item.ingestedAt));
     const byRow = detected!.format.identity.by === 'row';
     for (let i = 0; i < block.ids.length; i++) {
       if (byRow && recent.seen(block.ids[i]!)) counts.duplicates++;
@@ -99,7 +100,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
     const elapsed = performance.now() - started;
     return {
       file: source.name, format: detected?.format.ref.name ?? 'unknown', topic: options.topic, dlq_topic: dlqTopic,
-      ...counts, blank_lines: splitter.blankLines, bytes: splitter.bytes,
+      ...counts, blank_lines: splitter.blankLines + blankInBlocks, bytes: splitter.bytes,
       elapsed_ms: Math.round(elapsed), rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
     };
   };
@@ -115,17 +116,11 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
         header = records[0]!.fields!;
         start = 1;
       }
-      const good: CsvRecord[] = [];
-      for (let i = start; i < records.length; i++) {
-        const r = records[i]!;
-        counts.read++;
-        if (r.error !== undefined) dead.push(deadLetterMessage(source.name, r, [r.error], detected.format.ref.name, ingestedAt));
-        else good.push(r);
-      }
+      const good = start === 0 ? records : records.slice(start);
       if (good.length === 0) continue;
-      const block = encoder.encode(detected, header, good, source.name, ingestedAt);
+      const block = encoder.encode(detected, header, good, source.name, ingestedAt, limits);
       block.catch(() => undefined); // awaited in order by settle(); this only keeps a failure from going unhandled meanwhile
-      inflight.push({ records: good, ingestedAt, block });
+      inflight.push({ ingestedAt, block });
       while (inflight.length >= encoder.depth) await settle(inflight.shift()!);
     }
     while (inflight.length) await settle(inflight.shift()!);
@@ -162,7 +157,7 @@ function detectHeader(record: CsvRecord, file: string): DetectedFormat {
   return detectFormat(record.fields, file);
 }
 
-function deadLetterMessage(file: string, record: CsvRecord, reasons: string[], schema: string, at: string): OutgoingMessage {
+function deadLetterMessage(file: string, record: DeadRecord, reasons: string[], schema: string, at: string): OutgoingMessage {
   const letter: DeadLetter = {
     id: contentId(`dlq:${file}:${record.line}:${record.raw}`),
     file, line: record.line,

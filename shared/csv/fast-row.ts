@@ -2,8 +2,9 @@
 import type { DetectedFormat } from '../schema/formats.ts';
 import type { Column } from '../schema/columns.ts';
 
-/** Digits are capped so a plain decimal can never overflow to Infinity. */
-const UNSIGNED = '(?:0|[1-9]\\d{0,99})(?:\\.\\d{1,100})?';
+/** Plain decimals; the builder below refuses any field over MAX_FIELD chars, so none can overflow to Infinity. */
+const UNSIGNED = '(?:0|[1-9]\\d*)(?:\\.\\d+)?';
+const MAX_FIELD = 200;
 const SIGNED = `-?${UNSIGNED}`;
 
 /**
@@ -51,6 +52,7 @@ function build(detected: DetectedFormat): FastRow | null {
     let start = 0;
     for (let i = 0; i <= last; i++) {
       const end = i === last ? line.length : line.indexOf(',', start);
+      if (end - start > MAX_FIELD) return null;
       parts[2 * i + 1] = names[i]!;
       parts[2 * i + 2] = line.slice(start, end) + (i === last ? '}' : ',');
       start = end + 1;

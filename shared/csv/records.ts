@@ -10,6 +10,11 @@ export interface CsvRecord {
   readonly fields?: string[];
   /** Why the record could not be split into fields. */
   readonly error?: string;
+  /**
+   * Set on a whole block of plain lines handed on unsplit (option `blocks`): `raw` holds `lines` physical lines
+   * joined by \n, blank ones and \r included, starting at `line`; see expandBlock.
+   */
+  readonly lines?: number;
 }
 
 export interface RecordReaderOptions {
@@ -19,6 +24,11 @@ export interface RecordReaderOptions {
   readonly keepBytes?: number;
   /** false: split only the first record (the header) into fields; the rest are split later, elsewhere. */
   readonly splitFields?: boolean;
+  /**
+   * true: a block of valid UTF-8 with no quote character is handed on whole, as one record with `lines` set,
+   * to be cut into lines elsewhere (a worker thread) with expandBlock. Implies splitFields false.
+   */
+  readonly blocks?: boolean;
 }
 
 const NL = 0x0a;
@@ -41,12 +51,14 @@ export class CsvRecordSplitter {
   private readonly keep: number;
   private out: CsvRecord[] = [];
   private readonly split: boolean;
+  private readonly blocks: boolean;
   private records = 0;
 
   constructor(options: RecordReaderOptions = {}) {
     this.maxBytes = options.maxRecordBytes ?? 1 << 20;
     this.keep = options.keepBytes ?? 4096;
-    this.split = options.splitFields ?? true;
+    this.blocks = options.blocks ?? false;
+    this.split = !this.blocks && (options.splitFields ?? true);
   }
 
   push(chunk: Buffer): CsvRecord[] {
@@ -113,6 +125,10 @@ export class CsvRecordSplitter {
     } catch {
       text = null;
     }
+    if (text !== null && this.blocks && this.records > 0 && this.pending === null && text.indexOf('"') === -1) {
+      this.wholeBlock(text);
+      return;
+    }
     if (text !== null) {
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -135,6 +151,13 @@ export class CsvRecordSplitter {
       }
       this.line(line);
     }
+  }
+
+  private wholeBlock(text: string): void {
+    let lines = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines++;
+    this.out.push({ line: this.lineNo + 1, raw: text.slice(0, -1), bytes: text.length, lines });
+    this.lineNo += lines;
   }
 
   private badLine(bytes: Buffer): void {
@@ -170,6 +193,10 @@ export class CsvRecordSplitter {
       this.blankLines++;
       return;
     }
+    if (text.length > this.maxBytes) {
+      this.out.push(oversized(this.lineNo, text, this.maxBytes, this.keep));
+      return;
+    }
     if (text.indexOf('"') !== -1 && hasOpenQuote(text)) {
       this.pending = { line: this.lineNo, text, bytes: text.length };
       return;
@@ -182,6 +209,25 @@ export class CsvRecordSplitter {
     const split = splitFields(text);
     return split.ok ? { line, raw: text, bytes, fields: split.fields } : { line, raw: text, bytes, error: split.reason };
   }
+}
+
+function oversized(line: number, text: string, maxBytes: number, keep: number): CsvRecord {
+  return { line, raw: text.slice(0, keep), bytes: text.length, error: `line is ${text.length} bytes, over the limit of ${maxBytes}` };
+}
+
+/** Cuts a block record (see `lines`) into its records; blank lines are counted, not returned. */
+export function expandBlock(block: CsvRecord, maxRecordBytes: number, keepBytes: number): { records: CsvRecord[]; blankLines: number } {
+  const records: CsvRecord[] = [];
+  let blankLines = 0;
+  const lines = block.raw.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let raw = lines[i]!;
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    if (raw.length === 0) blankLines++;
+    else if (raw.length > maxRecordBytes) records.push(oversized(block.line + i, raw, maxRecordBytes, keepBytes));
+    else records.push({ line: block.line + i, raw, bytes: raw.length });
+  }
+  return { records, blankLines };
 }
 
 /** Batches of records from a byte stream: one array per chunk read, so per-record async overhead is avoided. */

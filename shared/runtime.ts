@@ -1,10 +1,10 @@
 // The one place that builds adapters from configuration and hands them to the function cores.
 import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
-import { FraudflowError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { EventLog } from './eventlog/port.ts';
 import { EmbeddedEventLog } from './eventlog/embedded.ts';
+import { KafkaEventLog } from './eventlog/kafka.ts';
 import { LocalObjectStore } from './objectstore/local.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
@@ -45,7 +45,7 @@ async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
   if (c.kind === 'embedded') {
     log = new EmbeddedEventLog({ path: c.path, synchronous: c.synchronous });
   } else {
-    throw new FraudflowError('CONFIG_INVALID', 'KAFKA_BROKERS is set but the Kafka adapter is not built in yet', { brokers: c.kafka.brokers });
+    log = new KafkaEventLog(c.kafka, logger);
   }
   for (const spec of topicSpecs(config.partitions)) await log.ensureTopic(spec);
   logger.debug('event log ready', { kind: log.kind });

@@ -74,14 +74,26 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   let header: string[] = [];
   const inflight: InFlight[] = [];
 
+  // One produce may be in flight while the next batch is encoded; produces start in order, so per-partition order holds.
+  let producing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
-    if (batch.length) await produce(ports.eventLog, options.topic, batch, source.name);
-    counts.accepted += batch.length;
+    const good = batch;
+    const bad = dead;
     batch = [];
-    if (dead.length) await produce(ports.eventLog, dlqTopic, dead, source.name);
-    counts.rejected += dead.length;
     dead = [];
-    options.onProgress?.({ read: counts.read, accepted: counts.accepted, rejected: counts.rejected, bytes: splitter.bytes });
+    await producing;
+    producing = (async () => {
+      if (good.length) await produce(ports.eventLog, options.topic, good, source.name);
+      counts.accepted += good.length;
+      if (bad.length) await produce(ports.eventLog, dlqTopic, bad, source.name);
+      counts.rejected += bad.length;
+      options.onProgress?.({ read: counts.read, accepted: counts.accepted, rejected: counts.rejected, bytes: splitter.bytes });
+    })();
+    producing.catch(() => undefined); // awaited by the next flush or at the end
+  };
+  const finish = async (): Promise<void> => {
+    await flush();
+    await producing;
   };
   const settle = async (item: InFlight): Promise<void> => {
     const block = await item.block;
@@ -124,10 +136,10 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       while (inflight.length >= encoder.depth) await settle(inflight.shift()!);
     }
     while (inflight.length) await settle(inflight.shift()!);
-    await flush();
+    await finish();
   } catch (e) {
     // What was read before the failure stays produced; the caller learns exactly how far it got.
-    await drainAfterFailure(inflight, settle, flush, ports.logger);
+    await drainAfterFailure(inflight, settle, finish, ports.logger);
     const partial = summary();
     throw e instanceof FraudflowError
       ? new FraudflowError(e.code, e.message, { ...e.details, partial }, { cause: e.cause, retriable: e.retriable })

@@ -7,6 +7,8 @@ import { errorLine, exitCodeOf } from './output.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerTopics } from './commands/topics.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerSink } from './commands/sink.ts';
+import { registerSql } from './commands/sql.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -17,11 +19,15 @@ export function buildProgram(runtime: RuntimeFactory): Command {
     .configureOutput({ outputError: (s, write) => write(s) });
   registerIngest(program, runtime);
   registerTopics(program, runtime);
+  registerSink(program, runtime);
+  registerSql(program, runtime);
   registerDemo(program, runtime);
   program.addHelpText('after', `
 Examples:
   fraudflow ingest data/transactions.csv            ingest a CSV (or .csv.gz) into the transactions topic
   fraudflow topics --json                           topics, partitions and high-water marks as JSON
+  fraudflow sink                                    drain every topic into the warehouse, then exit
+  fraudflow sql "select count(*) from transactions" query the history
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);
   return program;

@@ -1,7 +1,8 @@
 // Printing for the CLI: aligned tables for people, JSON for scripts, one-line errors with a hint.
 import { FraudflowError, type ErrorCode } from '../shared/errors.ts';
 
-export function table(rows: ReadonlyArray<Record<string, unknown>>, columns?: readonly string[]): string {
+export function table(items: readonly object[], columns?: readonly string[]): string {
+  const rows = items as ReadonlyArray<Record<string, unknown>>;
   if (rows.length === 0) return '(no rows)';
   const cols = columns ?? Object.keys(rows[0]!);
   const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? fmtNumber(v) : typeof v === 'object' ? JSON.stringify(v) : String(v));

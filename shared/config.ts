@@ -17,6 +17,9 @@ export const EnvSchema = z.object({
   FRAUDFLOW_INGEST_WORKERS: int(0, 64).default(availableParallelism() >= 2 ? 2 : 0),
   FRAUDFLOW_MAX_RECORD_BYTES: int(1024, 64 << 20).default(1 << 20),
   FRAUDFLOW_EVENTLOG_SYNC: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
+  FRAUDFLOW_SINK_BATCH: int(1, 1_000_000).default(50_000),
+  FRAUDFLOW_SINK_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
+  FRAUDFLOW_SINK_MAX_SECONDS: int(1, 3600).default(50),
 
   KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('fraudflow'),
@@ -49,6 +52,8 @@ export interface Config {
   readonly maxRecordBytes: number;
   readonly eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
   readonly uploadsDir: string;
+  readonly warehouse: { kind: 'duckdb'; path: string };
+  readonly sink: { batch: number; maxRows: number; maxSeconds: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -73,5 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir, logLevel: e.FRAUDFLOW_LOG_LEVEL, partitions: e.FRAUDFLOW_PARTITIONS, ingestBatch: e.FRAUDFLOW_INGEST_BATCH, ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
     maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES, eventLog, uploadsDir: resolve(dataDir, 'uploads'),
+    warehouse: { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
+    sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
   };
 }

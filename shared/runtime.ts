@@ -8,11 +8,14 @@ import { KafkaEventLog } from './eventlog/kafka.ts';
 import { LocalObjectStore } from './objectstore/local.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
+import type { Warehouse } from './warehouse/port.ts';
+import { DuckDbWarehouse } from './warehouse/duckdb.ts';
 
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
   eventLog(): Promise<EventLog>;
+  warehouse(): Promise<Warehouse>;
   uploads(): ObjectStore;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
@@ -21,12 +24,14 @@ export interface Runtime {
 
 export function createRuntime(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Runtime {
   let eventLog: Promise<EventLog> | undefined;
+  let warehouse: Promise<Warehouse> | undefined;
   const uploads = new LocalObjectStore(config.uploadsDir);
   const releases: Array<() => Promise<void>> = [];
   return {
     config,
     logger,
     eventLog: () => (eventLog ??= openEventLog(config, logger)),
+    warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
     onClose: (release) => void releases.push(release),
     async close() {
@@ -34,7 +39,9 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
         await release().catch((e: unknown) => logger.error('runtime: releasing a resource failed', { error: e }));
       }
       if (eventLog) await (await eventLog.catch(() => undefined))?.close();
+      if (warehouse) await (await warehouse.catch(() => undefined))?.close();
       eventLog = undefined;
+      warehouse = undefined;
     },
   };
 }
@@ -50,6 +57,12 @@ async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
   for (const spec of topicSpecs(config.partitions)) await log.ensureTopic(spec);
   logger.debug('event log ready', { kind: log.kind });
   return log;
+}
+
+async function openWarehouse(config: Config): Promise<Warehouse> {
+  const w = await DuckDbWarehouse.open(config.warehouse.path);
+  await w.ensureTables();
+  return w;
 }
 
 /** One runtime per process (per function instance): built on first use, reused by warm invocations. */

@@ -1,6 +1,7 @@
 // Turns the text fields of one CSV record into a validated row of its format (and its JSON), or every reason it fails.
 import type { DetectedFormat } from '../schema/formats.ts';
-import type { Column, NumberBounds } from '../schema/columns.ts';
+import type { Column } from '../schema/columns.ts';
+import { checkBounds, isUnbounded } from '../schema/bounds.ts';
 
 /** The grammar of a number in an upload: no NaN, no Infinity, no hex, no blanks around. */
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -94,19 +95,6 @@ export function decodeFields<T>(detected: DetectedFormat, fields: readonly strin
   const parsed = detected.format.schema.safeParse(out);
   if (parsed.success) return { ok: true, row: parsed.data as T, json: JSON.stringify(parsed.data) };
   return { ok: false, reasons: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`) };
-}
-
-function isUnbounded(b: NumberBounds): boolean {
-  return !b.integer && !b.min && !b.max && !b.values;
-}
-
-/** The same verdicts and the same words as zod 4's number checks. */
-function checkBounds(n: number, b: NumberBounds): string | undefined {
-  if (b.values) return b.values.includes(n) ? undefined : `Invalid input: expected one of ${b.values.join('|')}`;
-  if (b.integer && !Number.isSafeInteger(n)) return 'Invalid input: expected int, received number';
-  if (b.min && (b.min.inclusive ? n < b.min.value : n <= b.min.value)) return `Too small: expected number to be ${b.min.inclusive ? '>=' : '>'}${b.min.value}`;
-  if (b.max && (b.max.inclusive ? n > b.max.value : n >= b.max.value)) return `Too big: expected number to be ${b.max.inclusive ? '<=' : '<'}${b.max.value}`;
-  return undefined;
 }
 
 function preview(text: string): string {

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { FraudflowError, wrapError } from '../errors.ts';
 import { partitionForKey } from './partitioner.ts';
@@ -146,7 +147,7 @@ export class EmbeddedEventLog implements EventLog {
 
   async consumer(group: string, topic: string): Promise<GroupConsumer> {
     this.partitionRows(topic);
-    return new EmbeddedConsumer(this, group, topic, randomUUID());
+    return new EmbeddedConsumer(this, group, topic, `${hostname()}:${process.pid}:${randomUUID()}`);
   }
 
   async committedOffsets(group: string, topic: string): Promise<PartitionOffset[]> {
@@ -228,7 +229,7 @@ export class EmbeddedEventLog implements EventLog {
     this.write('claim', topic, () => {
       for (const row of this.partitionRows(topic)) {
         const lease = this.stmts.lease.get(group, topic, row.partition);
-        if (!lease || lease.owner === owner || lease.expires_at < now) {
+        if (!lease || lease.owner === owner || lease.expires_at < now || ownerIsDead(lease.owner)) {
           this.stmts.takeLease.run(group, topic, row.partition, owner, now + this.leaseMs);
           owned.add(row.partition);
         }
@@ -264,6 +265,18 @@ export class EmbeddedEventLog implements EventLog {
       const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
       throw wrapError(e, busy ? 'EVENTLOG_UNAVAILABLE' : 'EVENTLOG_FAILED', `embedded log ${op} on "${topic}" failed`, { topic, path: this.options.path });
     }
+  }
+}
+
+/** A lease held by a process of this host that no longer exists is free at once, not after it expires. */
+function ownerIsDead(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -1,7 +1,7 @@
 // Reads a zod object schema as a list of typed columns: the one place CSV and table layouts come from.
 import type { z } from 'zod';
 
-export type ColumnKind = 'number' | 'integer' | 'string' | 'datetime';
+export type ColumnKind = 'number' | 'integer' | 'string' | 'datetime' | 'boolean';
 
 export interface NumberBounds {
   readonly min?: { value: number; inclusive: boolean };
@@ -37,6 +37,8 @@ function kindOf(s: SchemaLike): ColumnKind {
       const kinds = new Set((def.options ?? []).map(kindOf));
       return kinds.size === 1 ? [...kinds][0]! : 'string';
     }
+    case 'boolean':
+      return 'boolean';
     case 'string':
       return (def.checks ?? []).some((c) => c._zod?.def?.format === 'regex') && /datetime/.test(s.description ?? '') ? 'datetime' : 'string';
     default:

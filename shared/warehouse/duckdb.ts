@@ -1,0 +1,124 @@
+// The warehouse as a DuckDB file: columnar appends into a staging table, then INSERT OR IGNORE by id, in one transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BOOLEAN, DOUBLE, VARCHAR, DuckDBDataChunk, DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { FraudflowError, wrapError } from '../errors.ts';
+import type { AppendResult, Row, Warehouse } from './port.ts';
+import { TABLES, type ColumnType, type TableDef, type TableName } from './tables.ts';
+
+const SQL_TYPE: Record<ColumnType, string> = { DOUBLE: 'DOUBLE', BIGINT: 'BIGINT', VARCHAR: 'VARCHAR', TIMESTAMP: 'TIMESTAMPTZ', BOOLEAN: 'BOOLEAN', JSON: 'VARCHAR' };
+/** Staging holds what JS can hand over without conversion; the INSERT casts. */
+const STAGE_TYPE: Record<ColumnType, DuckDBType> = { DOUBLE, BIGINT: DOUBLE, VARCHAR, TIMESTAMP: VARCHAR, BOOLEAN, JSON: VARCHAR };
+const CHUNK = 2048;
+
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+export class DuckDbWarehouse implements Warehouse {
+  readonly kind = 'duckdb';
+  private constructor(private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection, private readonly path: string) {}
+
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      const db = await instance.connect();
+      await db.run(`SET TimeZone = 'UTC'`);
+      // Checkpoint (compress into the file) rarely, not after every sink batch: the WAL keeps commits durable.
+      if (!options.readOnly) await db.run(`SET checkpoint_threshold = '1GB'`);
+      return new DuckDbWarehouse(instance, db, path);
+    } catch (e) {
+      const locked = /lock/i.test(String((e as Error).message));
+      throw wrapError(e, locked ? 'WAREHOUSE_FAILED' : 'WAREHOUSE_FAILED', locked
+        ? `the DuckDB warehouse ${path} is open in another process (one writer at a time); retry when it is done`
+        : `cannot open the DuckDB warehouse ${path}`, { path }, locked);
+    }
+  }
+
+  async ensureTables(): Promise<void> {
+    for (const t of Object.values(TABLES)) {
+      const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
+      // No PRIMARY KEY: maintaining the index costs more than the anti-join that dedupes each append (one writer at a time).
+      await this.run(`CREATE TABLE IF NOT EXISTS ${t.name} (${cols.join(', ')})`, t.name);
+    }
+  }
+
+  async append(table: TableName, rows: readonly Row[]): Promise<AppendResult> {
+    const def = TABLES[table];
+    if (rows.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
+    const stage = `stage_${table}`;
+    try {
+      await this.db.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (${def.columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPE[c.type].toString()}`).join(', ')})`);
+      await this.db.run('BEGIN TRANSACTION');
+      await this.db.run(`DELETE FROM ${stage}`);
+      await this.stageRows(stage, def, rows);
+      const select = def.columns.map((c) => (c.type === 'DOUBLE' || c.type === 'VARCHAR' || c.type === 'BOOLEAN' || c.type === 'JSON'
+        ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${SQL_TYPE[c.type]})`)).join(', ');
+      const id = quoteIdent(def.idColumn);
+      const result = await this.db.run(
+        `INSERT INTO ${table} SELECT ${select} FROM (SELECT DISTINCT ON (${id}) * FROM ${stage}) s WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.${id})`);
+      const inserted = Number(result.rowsChanged);
+      await this.db.run('COMMIT');
+      return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
+    } catch (e) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: append of ${rows.length} rows to ${table} failed`, { table, path: this.path });
+    }
+  }
+
+  async *query(sql: string): AsyncIterable<Row[]> {
+    let result;
+    try {
+      result = await this.db.stream(sql);
+    } catch (e) {
+      throw wrapError(e, 'INPUT_INVALID', `duckdb: ${firstLine((e as Error).message)}`, { sql });
+    }
+    for await (const page of result.yieldRowObjectJs()) yield page as Row[];
+  }
+
+  async close(): Promise<void> {
+    this.db.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async stageRows(stage: string, def: TableDef, rows: readonly Row[]): Promise<void> {
+    const appender = await this.db.createAppender(stage);
+    const types = def.columns.map((c) => STAGE_TYPE[c.type]);
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const slice = rows.slice(start, start + CHUNK);
+      const columns = def.columns.map((c) => slice.map((r) => stageValue(r[c.name], c.type, c.name)));
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      chunk.setColumns(columns);
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+    appender.closeSync();
+  }
+
+  private async run(sql: string, table: string): Promise<void> {
+    try {
+      await this.db.run(sql);
+    } catch (e) {
+      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: ${firstLine((e as Error).message)}`, { table, sql });
+    }
+  }
+}
+
+function stageValue(v: unknown, type: ColumnType, column: string): number | string | boolean | null {
+  if (v === undefined || v === null) return null;
+  switch (type) {
+    case 'DOUBLE':
+    case 'BIGINT':
+      if (typeof v !== 'number') throw new FraudflowError('WAREHOUSE_FAILED', `column ${column}: expected a number`, { column });
+      return v;
+    case 'BOOLEAN':
+      return Boolean(v);
+    case 'JSON':
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    default:
+      return String(v);
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!;
+}

@@ -1,0 +1,31 @@
+// The warehouse port: tables generated from the wire schemas, idempotent appends by message id, SQL queries streamed back.
+import type { TableName } from './tables.ts';
+
+/** One row by column name (case as in the table definition); absent or undefined means NULL. */
+export type Row = Record<string, unknown>;
+
+export interface AppendResult {
+  readonly table: TableName;
+  readonly received: number;
+  /** Rows whose id was not in the table yet. */
+  readonly inserted: number;
+  /** Rows skipped because their id was already there (a re-run, or a producer's retry). */
+  readonly duplicates: number;
+}
+
+export interface Warehouse {
+  readonly kind: string;
+  /** Creates every table if absent. */
+  ensureTables(): Promise<void>;
+  /** Appends in one transaction; ids already present are skipped, so appending the same rows twice changes nothing. */
+  append(table: TableName, rows: readonly Row[]): Promise<AppendResult>;
+  /** Runs SQL and streams the rows back, in pages. */
+  query(sql: string): AsyncIterable<Row[]>;
+  close(): Promise<void>;
+}
+
+export async function queryAll(w: Warehouse, sql: string): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const page of w.query(sql)) out.push(...page);
+  return out;
+}

@@ -28,7 +28,15 @@ export const EnvSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
+
+  BIGQUERY_PROJECT: z.string().min(1).optional(),
+  BIGQUERY_DATASET: z.string().regex(/^\w{1,1024}$/, 'letters, digits and _ only').optional(),
+  BIGQUERY_LOCATION: z.string().min(1).default('US'),
+  BIGQUERY_API_ENDPOINT: z.url().optional(),
 }).superRefine((env, ctx) => {
+  if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
+    ctx.addIssue({ code: 'custom', path: [env.BIGQUERY_PROJECT ? 'BIGQUERY_DATASET' : 'BIGQUERY_PROJECT'], message: 'BIGQUERY_PROJECT and BIGQUERY_DATASET go together' });
+  }
   if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required' });
   }
@@ -52,7 +60,7 @@ export interface Config {
   readonly maxRecordBytes: number;
   readonly eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
   readonly uploadsDir: string;
-  readonly warehouse: { kind: 'duckdb'; path: string };
+  readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
 }
 
@@ -78,7 +86,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir, logLevel: e.FRAUDFLOW_LOG_LEVEL, partitions: e.FRAUDFLOW_PARTITIONS, ingestBatch: e.FRAUDFLOW_INGEST_BATCH, ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
     maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES, eventLog, uploadsDir: resolve(dataDir, 'uploads'),
-    warehouse: { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
+    warehouse: e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
+      ? { kind: 'bigquery', projectId: e.BIGQUERY_PROJECT, dataset: e.BIGQUERY_DATASET, location: e.BIGQUERY_LOCATION, ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}) }
+      : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
     sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
   };
 }

@@ -10,6 +10,7 @@ import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
 import { DuckDbWarehouse } from './warehouse/duckdb.ts';
+import { BigQueryWarehouse } from './warehouse/bigquery.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -60,7 +61,8 @@ async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
 }
 
 async function openWarehouse(config: Config): Promise<Warehouse> {
-  const w = await DuckDbWarehouse.open(config.warehouse.path);
+  const c = config.warehouse;
+  const w = c.kind === 'duckdb' ? await DuckDbWarehouse.open(c.path) : new BigQueryWarehouse(c);
   await w.ensureTables();
   return w;
 }

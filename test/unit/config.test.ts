@@ -20,6 +20,13 @@ describe('configuration', () => {
     }
   });
 
+  it('picks BigQuery when project and dataset are set, and DuckDB otherwise', () => {
+    expect(loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' }).warehouse).toEqual({ kind: 'duckdb', path: '/tmp/x/warehouse.duckdb' });
+    expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'fraudflow', BIGQUERY_LOCATION: 'EU' }).warehouse)
+      .toEqual({ kind: 'bigquery', projectId: 'p', dataset: 'fraudflow', location: 'EU' });
+    expect(() => loadConfig({ BIGQUERY_PROJECT: 'p' })).toThrow(/BIGQUERY_DATASET/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ KAFKA_BROKERS: '' }).eventLog.kind).toBe('embedded');
   });

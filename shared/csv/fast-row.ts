@@ -11,7 +11,7 @@ const SIGNED = `-?${UNSIGNED}`;
  * The pattern of a column's text that zod certainly accepts, or undefined when the column has no simple one.
  * It may reject valid text (e.g. "1e3", "-0" for a non-negative column); such lines go the slow, exact way.
  */
-function columnPattern(c: Column): string | undefined {
+export function columnPattern(c: Column): string | undefined {
   const b = c.bounds;
   if (!b) return undefined;
   if (b.values) return b.values.every((v) => Number.isSafeInteger(v) && v >= 0) ? `(?:${b.values.join('|')})` : undefined;

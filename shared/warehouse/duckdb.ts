@@ -1,6 +1,11 @@
 // The warehouse as a DuckDB file: columnar appends into a staging table, then INSERT OR IGNORE by id, in one transaction.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { columnsOf } from '../schema/columns.ts';
+import { PAYLOAD_SCHEMAS } from '../schema/registry.ts';
 import { BOOLEAN, DOUBLE, VARCHAR, DuckDBDataChunk, DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { FraudflowError, wrapError } from '../errors.ts';
 import type { AppendResult, Row, Warehouse } from './port.ts';
@@ -10,6 +15,7 @@ const SQL_TYPE: Record<ColumnType, string> = { DOUBLE: 'DOUBLE', BIGINT: 'BIGINT
 /** Staging holds what JS can hand over without conversion; the INSERT casts. */
 const STAGE_TYPE: Record<ColumnType, DuckDBType> = { DOUBLE, BIGINT: DOUBLE, VARCHAR, TIMESTAMP: VARCHAR, BOOLEAN, JSON: VARCHAR };
 const CHUNK = 2048;
+const NEWLINE = Buffer.from('\n');
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -62,6 +68,42 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (e) {
       await this.db.run('ROLLBACK').catch(() => undefined);
       throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: append of ${rows.length} rows to ${table} failed`, { table, path: this.path });
+    }
+  }
+
+  async appendEnvelopes(table: TableName, schemaName: string, values: readonly Uint8Array[]): Promise<AppendResult> {
+    if (values.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
+    const def = TABLES[table];
+    const known = PAYLOAD_SCHEMAS[schemaName];
+    if (!known) throw new FraudflowError('WAREHOUSE_FAILED', `duckdb: unknown payload schema ${schemaName}`, { table });
+    // DuckDB parses the JSON itself (C++, in parallel): the batch goes through a newline-delimited file.
+    const dir = this.path === ':memory:' ? tmpdir() : join(dirname(this.path), 'tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `sink-${randomUUID()}.ndjson`);
+    const parts: Uint8Array[] = [];
+    for (const v of values) parts.push(v, NEWLINE);
+    writeFileSync(file, Buffer.concat(parts));
+    try {
+      const fields = columnsOf(known.schema as z.ZodObject);
+      const byLower = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
+      const payloadStruct = fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPE[byLower.get(f.name.toLowerCase())!.type]}`).join(', ');
+      const spec = `{id: 'VARCHAR', schema: 'STRUCT(name VARCHAR, version BIGINT)', source: 'STRUCT(file VARCHAR, line BIGINT)', ingested_at: 'VARCHAR', payload: 'STRUCT(${payloadStruct.replaceAll("'", "''")})'}`;
+      const targets = ['id', 'schema_name', 'schema_version', 'source_file', 'source_line', 'ingested_at', ...fields.map((f) => byLower.get(f.name.toLowerCase())!.name)];
+      const sources = ['s.id', 's.schema.name', 's.schema.version', 's.source.file', 's.source.line', 'CAST(s.ingested_at AS TIMESTAMPTZ)', ...fields.map((f) => `s.payload.${quoteIdent(f.name)}`)];
+      const id = quoteIdent(def.idColumn);
+      await this.db.run('BEGIN TRANSACTION');
+      const result = await this.db.run(
+        `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ` +
+        `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`);
+      const inserted = Number(result.rowsChanged);
+      await this.db.run('COMMIT');
+      return { table, received: values.length, inserted, duplicates: values.length - inserted };
+    } catch (e) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: bulk append of ${values.length} envelopes to ${table} failed`, { table, path: this.path });
+    } finally {
+      rmSync(file, { force: true });
     }
   }
 

@@ -19,6 +19,11 @@ export interface Warehouse {
   ensureTables(): Promise<void>;
   /** Appends in one transaction; ids already present are skipped, so appending the same rows twice changes nothing. */
   append(table: TableName, rows: readonly Row[]): Promise<AppendResult>;
+  /**
+   * Appends envelopes given as their JSON text, already validated against the payload schema `schemaName`
+   * (the sink's fast path); the adapter flattens them as `append` would. Same idempotence.
+   */
+  appendEnvelopes(table: TableName, schemaName: string, values: readonly Uint8Array[]): Promise<AppendResult>;
   /** Runs SQL and streams the rows back, in pages. */
   query(sql: string): AsyncIterable<Row[]>;
   close(): Promise<void>;

@@ -1,0 +1,68 @@
+// Ranking metrics of scores against 0/1 labels: average precision (AUPRC), ROC AUC, and the curves behind them.
+import { FraudflowError } from '../errors.ts';
+
+export interface CurvePoint { readonly threshold: number; readonly tp: number; readonly fp: number }
+
+/**
+ * Cumulative true and false positives when flagging everything scored >= each distinct score, highest first.
+ * Tied scores form one point, as sklearn's precision_recall_curve does.
+ */
+export function thresholdPoints(scores: ArrayLike<number>, labels: ArrayLike<number>): { points: CurvePoint[]; positives: number; negatives: number } {
+  if (scores.length !== labels.length) throw new FraudflowError('INPUT_INVALID', `metrics: ${scores.length} scores but ${labels.length} labels`);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const points: CurvePoint[] = [];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    if (labels[i] === 1) tp++;
+    else fp++;
+    const next = order[k + 1];
+    if (next === undefined || scores[next] !== scores[i]) points.push({ threshold: scores[i]!, tp, fp });
+  }
+  return { points, positives: tp, negatives: fp };
+}
+
+/** Average precision: sum over thresholds of (R_n - R_{n-1}) * P_n (sklearn's definition, no interpolation). */
+export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const { points, positives } = thresholdPoints(scores, labels);
+  if (positives === 0) return Number.NaN;
+  let ap = 0;
+  let prevRecall = 0;
+  for (const p of points) {
+    const recall = p.tp / positives;
+    ap += (recall - prevRecall) * (p.tp / (p.tp + p.fp));
+    prevRecall = recall;
+  }
+  return ap;
+}
+
+/** ROC AUC as the Mann-Whitney statistic: the chance a random positive outscores a random negative, ties counting half. */
+export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const { points, positives, negatives } = thresholdPoints(scores, labels);
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  // Trapezoids over the ROC points: exactly the Mann-Whitney U / (P N), with ties giving half credit.
+  let area = 0;
+  let prevTp = 0;
+  let prevFp = 0;
+  for (const p of points) {
+    area += ((p.fp - prevFp) * (p.tp + prevTp)) / 2;
+    prevTp = p.tp;
+    prevFp = p.fp;
+  }
+  return area / (positives * negatives);
+}
+
+/** Precision-recall and ROC curves, thinned to at most `maxPoints` points for reports. */
+export function curves(scores: ArrayLike<number>, labels: ArrayLike<number>, maxPoints = 200): {
+  pr: Array<{ recall: number; precision: number; threshold: number }>;
+  roc: Array<{ fpr: number; tpr: number; threshold: number }>;
+} {
+  const { points, positives, negatives } = thresholdPoints(scores, labels);
+  const step = Math.max(1, Math.ceil(points.length / maxPoints));
+  const kept = points.filter((_, i) => i % step === 0 || i === points.length - 1);
+  return {
+    pr: kept.map((p) => ({ recall: positives ? p.tp / positives : 0, precision: p.tp / (p.tp + p.fp), threshold: p.threshold })),
+    roc: [{ fpr: 0, tpr: 0, threshold: Infinity }, ...kept.map((p) => ({ fpr: negatives ? p.fp / negatives : 0, tpr: positives ? p.tp / positives : 0, threshold: p.threshold }))],
+  };
+}

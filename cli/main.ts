@@ -9,6 +9,7 @@ import { registerTopics } from './commands/topics.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerSink } from './commands/sink.ts';
 import { registerSql } from './commands/sql.ts';
+import { registerModels } from './commands/models.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -21,6 +22,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerTopics(program, runtime);
   registerSink(program, runtime);
   registerSql(program, runtime);
+  registerModels(program, runtime);
   registerDemo(program, runtime);
   program.addHelpText('after', `
 Examples:
@@ -28,6 +30,7 @@ Examples:
   fraudflow topics --json                           topics, partitions and high-water marks as JSON
   fraudflow sink                                    drain every topic into the warehouse, then exit
   fraudflow sql "select count(*) from transactions" query the history
+  fraudflow retrain && fraudflow models              train, evaluate, promote if better; list versions
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);
   return program;

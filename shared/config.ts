@@ -29,6 +29,13 @@ export const EnvSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
 
+  FRAUDFLOW_THRESHOLD_RULE: z.string().regex(/^(precision:0?\.\d+|cost:\d+(\.\d+)?:\d+(\.\d+)?)$/, 'expected precision:<0..1> or cost:<missed fraud>:<false alarm>').default('precision:0.8'),
+  FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
+  FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
+  FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).default(0),
+  FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(6),
+  FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
+
   BIGQUERY_PROJECT: z.string().min(1).optional(),
   BIGQUERY_DATASET: z.string().regex(/^\w{1,1024}$/, 'letters, digits and _ only').optional(),
   BIGQUERY_LOCATION: z.string().min(1).default('US'),
@@ -62,6 +69,11 @@ export interface Config {
   readonly uploadsDir: string;
   readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
+  readonly modelsDir: string;
+  readonly retrain: {
+    thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
+    promotionMargin: number; validationFraction: number; gapSeconds: number; maxEpochs: number; seed: number;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -90,5 +102,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { kind: 'bigquery', projectId: e.BIGQUERY_PROJECT, dataset: e.BIGQUERY_DATASET, location: e.BIGQUERY_LOCATION, ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}) }
       : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
     sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
+    modelsDir: resolve(dataDir, 'models'),
+    retrain: {
+      thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE), promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
+      validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION, gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS, maxEpochs: e.FRAUDFLOW_MAX_EPOCHS, seed: e.FRAUDFLOW_SEED,
+    },
   };
+}
+
+function thresholdRule(text: string): Config['retrain']['thresholdRule'] {
+  const [kind, a, b] = text.split(':');
+  return kind === 'precision' ? { kind: 'target-precision', precision: Number(a) } : { kind: 'min-cost', missedFraudCost: Number(a), falseAlarmCost: Number(b) };
 }

@@ -11,6 +11,7 @@ import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
 import { DuckDbWarehouse } from './warehouse/duckdb.ts';
 import { BigQueryWarehouse } from './warehouse/bigquery.ts';
+import { ModelRegistry } from './model/registry.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -18,6 +19,7 @@ export interface Runtime {
   eventLog(): Promise<EventLog>;
   warehouse(): Promise<Warehouse>;
   uploads(): ObjectStore;
+  models(): ModelRegistry;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
   let eventLog: Promise<EventLog> | undefined;
   let warehouse: Promise<Warehouse> | undefined;
   const uploads = new LocalObjectStore(config.uploadsDir);
+  const models = new ModelRegistry(new LocalObjectStore(config.modelsDir));
   const releases: Array<() => Promise<void>> = [];
   return {
     config,
@@ -34,6 +37,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     eventLog: () => (eventLog ??= openEventLog(config, logger)),
     warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
+    models: () => models,
     onClose: (release) => void releases.push(release),
     async close() {
       for (const release of releases.splice(0).reverse()) {

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerSink } from './commands/sink.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerModels } from './commands/models.ts';
+import { registerScoreStream } from './commands/score-stream.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -23,6 +24,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerSink(program, runtime);
   registerSql(program, runtime);
   registerModels(program, runtime);
+  registerScoreStream(program, runtime);
   registerDemo(program, runtime);
   program.addHelpText('after', `
 Examples:

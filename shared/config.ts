@@ -35,6 +35,11 @@ export const EnvSchema = z.object({
   FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).default(0),
   FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(6),
   FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
+  FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+  FRAUDFLOW_FALLBACK_VERDICT: z.enum(['fraud', 'review', 'legit']).default('review'),
+  FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
+  FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
 
   BIGQUERY_PROJECT: z.string().min(1).optional(),
   BIGQUERY_DATASET: z.string().regex(/^\w{1,1024}$/, 'letters, digits and _ only').optional(),
@@ -70,6 +75,7 @@ export interface Config {
   readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
   readonly modelsDir: string;
+  readonly score: { reviewRatio: number; fallbackVerdict: 'fraud' | 'review' | 'legit'; apiKey?: string; maxBodyBytes: number; maxBatch: number };
   readonly retrain: {
     thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
     promotionMargin: number; validationFraction: number; gapSeconds: number; maxEpochs: number; seed: number;
@@ -103,6 +109,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
     sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
     modelsDir: resolve(dataDir, 'models'),
+    score: {
+      reviewRatio: e.FRAUDFLOW_REVIEW_RATIO, fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT, maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
+      maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH, ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
+    },
     retrain: {
       thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE), promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
       validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION, gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS, maxEpochs: e.FRAUDFLOW_MAX_EPOCHS, seed: e.FRAUDFLOW_SEED,

@@ -12,6 +12,7 @@ import type { Warehouse } from './warehouse/port.ts';
 import { DuckDbWarehouse } from './warehouse/duckdb.ts';
 import { BigQueryWarehouse } from './warehouse/bigquery.ts';
 import { ModelRegistry } from './model/registry.ts';
+import { LocalModelEndpoint, type ModelEndpoint } from './model/endpoint.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -20,6 +21,7 @@ export interface Runtime {
   warehouse(): Promise<Warehouse>;
   uploads(): ObjectStore;
   models(): ModelRegistry;
+  modelEndpoint(): ModelEndpoint;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
   let warehouse: Promise<Warehouse> | undefined;
   const uploads = new LocalObjectStore(config.uploadsDir);
   const models = new ModelRegistry(new LocalObjectStore(config.modelsDir));
+  let endpoint: ModelEndpoint | undefined;
   const releases: Array<() => Promise<void>> = [];
   return {
     config,
@@ -38,6 +41,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
     models: () => models,
+    modelEndpoint: () => (endpoint ??= new LocalModelEndpoint(models)),
     onClose: (release) => void releases.push(release),
     async close() {
       for (const release of releases.splice(0).reverse()) {

@@ -1,0 +1,16 @@
+// `fraudflow score-stream`: score the new transactions on the stream and publish their verdicts, then exit.
+import type { Command } from 'commander';
+import { scoreStreamWith } from '../../functions/score-stream/index.ts';
+import type { RuntimeFactory } from '../main.ts';
+import { table } from '../output.ts';
+
+export function registerScoreStream(program: Command, runtime: RuntimeFactory): void {
+  program.command('score-stream')
+    .description('score new messages of `transactions` with the champion, publish verdicts to `verdicts`, commit, exit')
+    .option('--max-rows <n>', 'stop after this many messages')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { maxRows?: string; json?: boolean }) => {
+      const s = await scoreStreamWith(runtime(), opts.maxRows ? { maxRows: Number(opts.maxRows) } : {});
+      process.stdout.write((opts.json ? JSON.stringify(s, null, 2) : table([s])) + '\n');
+    });
+}

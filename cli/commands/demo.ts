@@ -1,45 +1,102 @@
-// `fraudflow demo`: the pipeline end to end on the embedded default, on generated data or a given CSV.
+// `fraudflow demo`: the whole pipeline on the embedded default: history in, sink, retrain, then live transactions scored.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fileSource, ingestWith } from '../../functions/ingest/index.ts';
 import { sinkWith } from '../../functions/sink/index.ts';
-import { queryAll } from '../../shared/warehouse/port.ts';
+import { retrainWith } from '../../functions/retrain/index.ts';
+import { scoreStreamWith } from '../../functions/score-stream/index.ts';
 import { writeKaggleCsv, KAGGLE_ROWS } from '../../shared/synth/kaggle.ts';
+import { queryAll } from '../../shared/warehouse/port.ts';
+import { TOPICS } from '../../shared/topics.ts';
+import type { Runtime } from '../../shared/runtime.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
+import { progressBar } from '../progress.ts';
+
+const SCORE_GROUP = 'fraudflow-score-stream';
+
+/** Moves the score-stream group past everything already on the topic: only what arrives later is "live". */
+async function skipHistory(rt: Runtime): Promise<void> {
+  const log = await rt.eventLog();
+  const consumer = await log.consumer(SCORE_GROUP, TOPICS.transactions);
+  await consumer.poll({ maxRecords: 1, maxWaitMs: 500 });
+  const info = await log.describeTopic(TOPICS.transactions);
+  await consumer.commit(info.partitions.map((p) => ({ partition: p.partition, offset: p.highWatermark })));
+  await consumer.close();
+}
+
+async function ingestWithBar(rt: Runtime, file: string, label: string) {
+  const bar = progressBar(label, statSync(file).size, 'bytes');
+  try {
+    return await ingestWith(rt, fileSource(file), { onProgress: (p) => bar.update(p.bytes) });
+  } finally {
+    bar.stop();
+  }
+}
 
 export function registerDemo(program: Command, runtime: RuntimeFactory): void {
   program.command('demo')
-    .description('run the pipeline end to end on the embedded default: generate (or take) a CSV, ingest it, sink it into the warehouse, query it')
-    .argument('[csv]', 'a CSV to use instead of generated data (e.g. the Kaggle creditcard.csv)')
+    .description('the pipeline end to end on the embedded default: ingest history, sink, retrain, then score live transactions')
+    .argument('[csv]', 'a Kaggle-format CSV to use instead of generated data (e.g. creditcard.csv); scored in-sample')
     .option('--rows <n>', 'rows of generated Kaggle-format data', String(KAGGLE_ROWS))
     .option('--json', 'print the summary as JSON')
     .action(async (csv: string | undefined, opts: { rows: string; json?: boolean }) => {
       const rt = runtime();
-      let file = csv;
-      if (!file) {
+      const started = performance.now();
+      const say = (line: string) => void (opts.json || process.stdout.write(line + '\n'));
+      const rows = Number(opts.rows);
+      let history = csv;
+      let live: string | undefined;
+      if (!history) {
         await mkdir(rt.config.uploadsDir, { recursive: true });
-        file = join(rt.config.uploadsDir, 'synthetic-kaggle.csv');
-        await writeKaggleCsv(file, Number(opts.rows));
+        history = join(rt.config.uploadsDir, 'history.csv');
+        live = join(rt.config.uploadsDir, 'live.csv');
+        // The last fifth of the period arrives after the model is trained: it is scored out of sample.
+        const cut = Math.floor(rows * 0.8);
+        await writeKaggleCsv(history, rows, 42, { from: 0, to: cut });
+        await writeKaggleCsv(live, rows, 42, { from: cut, to: rows });
       }
-      const say = (line: string) => opts.json || process.stdout.write(line + '\n');
-      say(`[1/3] ingest ${file}`);
-      const ingest = await ingestWith(rt, fileSource(file));
+      say(`[1/6] ingest the history: ${history}`);
+      const ingest = await ingestWithBar(rt, history, 'ingest history');
       say(`      ${ingest.read} rows read, ${ingest.accepted} accepted, ${ingest.rejected} rejected, ${ingest.rows_per_s} rows/s`);
-      say('[2/3] sink the topics into the warehouse');
-      const sink = await sinkWith(rt);
-      const sunk = sink.find((t) => t.topic === 'transactions')!;
-      say(`      ${sunk.inserted} rows inserted, ${sunk.duplicates} already there, lag left ${sunk.lag_left}, ${Math.round(sunk.rows / Math.max(sunk.elapsed_ms / 1000, 1e-3))} rows/s`);
-      say('[3/3] query the history');
-      const history = await queryAll(await rt.warehouse(),
-        `select schema_name as format, count(*)::INTEGER as transactions, sum(coalesce("Class", label))::INTEGER as frauds,
-                round(avg("Amount"), 2) as avg_amount from transactions group by 1 order by 1`);
-      const summary = { ingest, sink, history };
-      if (opts.json) {
-        process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-        return;
-      }
-      process.stdout.write(table(history) + '\n');
+      say('[2/6] sink the topics into the warehouse');
+      const sink = (await sinkWith(rt)).find((t) => t.topic === TOPICS.transactions)!;
+      say(`      ${sink.inserted} rows inserted (${sink.duplicates} already there), ${Math.round(sink.rows / Math.max(sink.elapsed_ms / 1000, 1e-3))} rows/s`);
+      say('[3/6] retrain on the labelled history (time-ordered split)');
+      const model = await retrainWith(rt);
+      const m = model.manifest.metrics;
+      say(`      ${model.version} (${model.manifest.model}): validation AUPRC ${m.auprc?.toFixed(4)}, ROC AUC ${m.roc_auc?.toFixed(4)}, ` +
+        `precision ${m.precision.toFixed(3)} recall ${m.recall.toFixed(3)} at threshold ${model.manifest.threshold.toFixed(4)}; ${model.promoted ? 'champion' : 'challenger'}`);
+      if (live) {
+        await skipHistory(rt);
+        say(`[4/6] live transactions arrive: ${live}`);
+        const li = await ingestWithBar(rt, live, 'ingest live');
+        say(`      ${li.accepted} accepted`);
+      } else say('[4/6] no live file: the history itself is scored (in-sample)');
+      say('[5/6] score the stream and publish verdicts');
+      const scored = await scoreStreamWith(rt);
+      say(`      ${scored.scored} scored: ${scored.fraud} fraud, ${scored.review} review, ${scored.legit} legit; ${Math.round(scored.scored / Math.max(scored.elapsed_ms / 1000, 1e-3))} rows/s`);
+      say('[6/6] sink the verdicts and compare them with the labels');
+      await sinkWith(rt);
+      const quality = await queryAll(await rt.warehouse(), `
+        select count(*)::INTEGER as verdicts,
+               sum(case when v.verdict = 'fraud' and t."Class" = 1 then 1 else 0 end)::INTEGER as tp,
+               sum(case when v.verdict = 'fraud' and t."Class" = 0 then 1 else 0 end)::INTEGER as fp,
+               sum(case when v.verdict <> 'fraud' and t."Class" = 1 then 1 else 0 end)::INTEGER as fn,
+               sum(case when v.verdict = 'review' then 1 else 0 end)::INTEGER as review
+        from verdicts v join transactions t on t.id = v.transaction_id
+        where v.model_version = '${model.promoted ? model.version : (await rt.models().champion())!.version}'`);
+      const q = quality[0] as { verdicts: number; tp: number; fp: number; fn: number; review: number };
+      const summary = {
+        ingest, sink, model: { version: model.version, promoted: model.promoted, metrics: m, threshold: model.manifest.threshold },
+        scored, verdicts: { ...q, precision: q.tp / Math.max(1, q.tp + q.fp), recall: q.tp / Math.max(1, q.tp + q.fn) },
+        elapsed_s: Math.round((performance.now() - started) / 100) / 10,
+      };
+      if (opts.json) return void process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      process.stdout.write('\nverdicts against labels' + (live ? ' (live, out of sample)' : ' (in-sample)') + '\n');
+      process.stdout.write(table([{ verdicts: q.verdicts, fraud_tp: q.tp, fraud_fp: q.fp, missed: q.fn, review: q.review, precision: summary.verdicts.precision, recall: summary.verdicts.recall }]) + '\n');
+      process.stdout.write(`\ndone in ${summary.elapsed_s} s; query it: fraudflow sql "select verdict, count(*) from verdicts group by 1"\n`);
     });
 }

@@ -1,11 +1,11 @@
 // Entry points of score-stream: the scheduled CloudEvent handler and the CLI; thin over the core.
 import * as ff from '@google-cloud/functions-framework';
-import * as tf from '@tensorflow/tfjs';
+import { tfReady } from '../../shared/model/tf-backend.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { scoreStream, type ScoreStreamOptions, type ScoreStreamSummary } from './score-stream.ts';
 
 export async function scoreStreamWith(rt: Runtime, overrides: Partial<ScoreStreamOptions> = {}): Promise<ScoreStreamSummary> {
-  await tf.setBackend('cpu');
+  await tfReady();
   return scoreStream({ eventLog: await rt.eventLog(), model: rt.modelEndpoint(), logger: rt.logger.child({ function: 'score-stream' }) }, {
     group: 'fraudflow-score-stream', batchSize: 10_000, maxRows: rt.config.sink.maxRows, maxSeconds: rt.config.sink.maxSeconds,
     reviewRatio: rt.config.score.reviewRatio, fallbackVerdict: rt.config.score.fallbackVerdict, reasons: 3, ...overrides,

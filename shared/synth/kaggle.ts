@@ -25,11 +25,14 @@ export function* kaggleRows(rows: number, seed = 42): Generator<string> {
 }
 
 /** Writes a Kaggle-format CSV (header quoted as in the original file) without holding it in memory. */
-export async function writeKaggleCsv(path: string, rows: number, seed = 42): Promise<void> {
+export async function writeKaggleCsv(path: string, rows: number, seed = 42, slice: { from: number; to: number } = { from: 0, to: rows }): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   out.write(KAGGLE_HEADER.map((c) => `"${c}"`).join(',') + '\n');
   let buf: string[] = [];
+  let i = 0;
   for (const line of kaggleRows(rows, seed)) {
+    if (i++ < slice.from) continue;
+    if (i > slice.to) break;
     buf.push(line);
     if (buf.length === 2000) {
       if (!out.write(buf.join('\n') + '\n')) await once(out, 'drain');

@@ -1,7 +1,7 @@
 // Retrain on a real DuckDB warehouse: it learns, runs repeat for a seed, and only a better model becomes champion.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tfReady } from '../../shared/model/tf-backend.ts';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local.ts';
 import { ModelRegistry } from '../../shared/model/registry.ts';
@@ -19,7 +19,7 @@ const options: RetrainOptions = {
 };
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await tfReady();
   warehouse = await DuckDbWarehouse.open(join(dir.path, 'w.duckdb'));
   await warehouse.ensureTables();
   // 30,000 rows with the real set's fraud rate, boosted x10 so the validation window holds enough frauds.

@@ -1,0 +1,12 @@
+// TensorFlow.js set up once per process: the pure-JS CPU backend (installs anywhere), production mode (no debug checks or banner).
+import * as tf from '@tensorflow/tfjs';
+
+let ready: Promise<void> | undefined;
+
+export function tfReady(): Promise<void> {
+  return (ready ??= (async () => {
+    tf.enableProdMode();
+    await tf.setBackend('cpu');
+    await tf.ready();
+  })());
+}

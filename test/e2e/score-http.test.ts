@@ -1,0 +1,105 @@
+// The score function over real HTTP (functions-framework on 127.0.0.1) with a real champion in the registry.
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { tfReady } from '../../shared/model/tf-backend.ts';
+import { ModelRegistry } from '../../shared/model/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
+import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
+import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const dir = tempDir('fraudflow-score-');
+const KEY = 'k'.repeat(24);
+let server: Server;
+let url: string;
+let registry: ModelRegistry;
+
+/** A logistic model whose score rises with V1: easy to reason about in assertions. */
+async function saveModel(version: string, weightOnV1: number): Promise<void> {
+  const width = KAGGLE_FEATURES.names.length;
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [width], units: 1, activation: 'sigmoid' })] });
+  const w = new Float32Array(width);
+  w[0] = weightOnV1;
+  model.setWeights([tf.tensor2d(w, [width, 1]), tf.tensor1d([-2])]);
+  const manifest: ModelManifest = {
+    version, created_at: new Date().toISOString(), model: 'logistic-regression', feature_spec: KAGGLE_FEATURES,
+    scaler: { mean: new Array(width).fill(0), std: new Array(width).fill(1) }, threshold: 0.5, threshold_rule: { kind: 'target-precision', precision: 0.8 },
+    metrics: { auprc: 0.5, roc_auc: 0.9, precision: 0.8, recall: 0.5, f1: 0.6, tp: 1, fp: 0, tn: 1, fn: 1 }, candidates: [],
+    data: { train_rows: 1, validation_rows: 1, train_frauds: 0, validation_frauds: 0, train_range: [0, 1], validation_range: [1, 2], gap_seconds: 0 }, code_version: 'test', seed: 1,
+  };
+  await registry.save(manifest, model);
+  await registry.promote(version, 'test');
+}
+
+const tx = (v1: number, extra: Record<string, unknown> = {}) => ({ Time: 3600, ...Object.fromEntries(PCA_COLUMNS.map((c) => [c, 0])), V1: v1, Amount: 10, ...extra });
+const post = (body: unknown, headers: Record<string, string> = { 'x-api-key': KEY }) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+beforeAll(async () => {
+  Object.assign(process.env, { FRAUDFLOW_DATA_DIR: dir.path, FRAUDFLOW_API_KEY: KEY, FRAUDFLOW_SCORE_MAX_BODY_BYTES: '4096', FRAUDFLOW_SCORE_MAX_BATCH: '5' });
+  await tfReady();
+  registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  await saveModel('m1', 4);
+  await import('../../functions/score/index.ts');
+  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+  server = getTestServer('score');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  const { processRuntime } = await import('../../shared/runtime.ts');
+  await processRuntime().close();
+  dir.cleanup();
+});
+
+describe('score HTTP function', () => {
+  it('answers a verdict with probability, threshold, model version, three reasons and latency, and publishes it', async () => {
+    const res = await post(tx(2, { transaction_id: 'tx-1', customer_id: 'c-9' }));
+    expect(res.status).toBe(200);
+    const body = await res.json() as Record<string, unknown>;
+    expect(body).toMatchObject({ transaction_id: 'tx-1', verdict: 'fraud', threshold: 0.5, model_version: 'm1' });
+    expect(body.probability as number).toBeCloseTo(1 / (1 + Math.exp(-(4 * 2 - 2))), 5);
+    expect((body.reasons as Array<{ feature: string }>)[0]!.feature).toBe('V1');
+    expect(body.reasons).toHaveLength(3);
+    expect(typeof body.latency_ms).toBe('number');
+    const { processRuntime } = await import('../../shared/runtime.ts');
+    const info = await (await processRuntime().eventLog()).describeTopic('verdicts');
+    expect(info.partitions.reduce((n, p) => n + p.highWatermark, 0)).toBe(1);
+  });
+
+  it('scores a batch, one answer per transaction in order', async () => {
+    const res = await post([tx(-3), tx(0.4), tx(3)]);
+    const body = await res.json() as Array<{ verdict: string }>;
+    expect(body.map((b) => b.verdict)).toEqual(['legit', 'review', 'fraud']);
+  });
+
+  it('lists every invalid field with 400', async () => {
+    const res = await post(tx(1, { Amount: -1, V3: 'x', V5: undefined }));
+    expect(res.status).toBe(400);
+    const body = await res.json() as { issues: Array<{ field: string }> };
+    expect(body.issues.map((i) => i.field).sort()).toEqual(['Amount', 'V3', 'V5']);
+  });
+
+  it('refuses a body over the limit with 413, a too large batch with 400, and a missing key with 401', async () => {
+    expect((await post({ ...tx(1), transaction_id: 'x'.repeat(5000) })).status).toBe(413);
+    expect((await post([tx(1), tx(1), tx(1), tx(1), tx(1), tx(1)])).status).toBe(400);
+    expect((await post(tx(1), {})).status).toBe(401);
+    expect((await post(tx(1), { 'x-api-key': 'wrong'.repeat(5) })).status).toBe(401);
+  });
+
+  it('picks up a new champion without a restart', async () => {
+    await saveModel('m2', -4);
+    const version = await waitFor(async () => {
+      const b = await (await post(tx(2))).json() as { model_version: string };
+      return b.model_version === 'm2' ? b.model_version : undefined;
+    }, 'the new champion to answer', 20_000, 250);
+    expect(version).toBe('m2');
+  }, 30_000);
+});

@@ -11,6 +11,7 @@ import { registerSink } from './commands/sink.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerModels } from './commands/models.ts';
 import { registerScoreStream } from './commands/score-stream.ts';
+import { registerDeploy } from './commands/deploy.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -25,6 +26,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerSql(program, runtime);
   registerModels(program, runtime);
   registerScoreStream(program, runtime);
+  registerDeploy(program);
   registerDemo(program, runtime);
   program.addHelpText('after', `
 Examples:
@@ -33,6 +35,7 @@ Examples:
   fraudflow sink                                    drain every topic into the warehouse, then exit
   fraudflow sql "select count(*) from transactions" query the history
   fraudflow retrain && fraudflow models              train, evaluate, promote if better; list versions
+  fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);
   return program;

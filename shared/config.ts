@@ -41,6 +41,10 @@ export const EnvSchema = z.object({
   FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
   FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
 
+  UPLOADS_BUCKET: z.string().min(3).optional(),
+  MODEL_BUCKET: z.string().min(3).optional(),
+  STORAGE_API_ENDPOINT: z.url().optional(),
+
   BIGQUERY_PROJECT: z.string().min(1).optional(),
   BIGQUERY_DATASET: z.string().regex(/^\w{1,1024}$/, 'letters, digits and _ only').optional(),
   BIGQUERY_LOCATION: z.string().min(1).default('US'),
@@ -72,6 +76,8 @@ export interface Config {
   readonly maxRecordBytes: number;
   readonly eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
   readonly uploadsDir: string;
+  /** Cloud Storage instead of local folders, when set. */
+  readonly buckets: { uploads?: string; models?: string; apiEndpoint?: string };
   readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
   readonly modelsDir: string;
@@ -104,6 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir, logLevel: e.FRAUDFLOW_LOG_LEVEL, partitions: e.FRAUDFLOW_PARTITIONS, ingestBatch: e.FRAUDFLOW_INGEST_BATCH, ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
     maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES, eventLog, uploadsDir: resolve(dataDir, 'uploads'),
+    buckets: {
+      ...(e.UPLOADS_BUCKET ? { uploads: e.UPLOADS_BUCKET } : {}), ...(e.MODEL_BUCKET ? { models: e.MODEL_BUCKET } : {}),
+      ...(e.STORAGE_API_ENDPOINT ? { apiEndpoint: e.STORAGE_API_ENDPOINT } : {}),
+    },
     warehouse: e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
       ? { kind: 'bigquery', projectId: e.BIGQUERY_PROJECT, dataset: e.BIGQUERY_DATASET, location: e.BIGQUERY_LOCATION, ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}) }
       : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },

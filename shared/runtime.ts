@@ -6,6 +6,7 @@ import type { EventLog } from './eventlog/port.ts';
 import { EmbeddedEventLog } from './eventlog/embedded.ts';
 import { KafkaEventLog } from './eventlog/kafka.ts';
 import { LocalObjectStore } from './objectstore/local.ts';
+import { GcsObjectStore } from './objectstore/gcs.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
@@ -20,6 +21,8 @@ export interface Runtime {
   eventLog(): Promise<EventLog>;
   warehouse(): Promise<Warehouse>;
   uploads(): ObjectStore;
+  /** Uploads in a given bucket (the one a storage event names); the local folder when no bucket is configured. */
+  uploadsIn(bucket: string): ObjectStore;
   models(): ModelRegistry;
   modelEndpoint(): ModelEndpoint;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
@@ -30,8 +33,10 @@ export interface Runtime {
 export function createRuntime(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Runtime {
   let eventLog: Promise<EventLog> | undefined;
   let warehouse: Promise<Warehouse> | undefined;
-  const uploads = new LocalObjectStore(config.uploadsDir);
-  const models = new ModelRegistry(new LocalObjectStore(config.modelsDir));
+  const gcs = (bucket: string, prefix = '') =>
+    new GcsObjectStore({ bucket, prefix, ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}) });
+  const uploads: ObjectStore = config.buckets.uploads ? gcs(config.buckets.uploads) : new LocalObjectStore(config.uploadsDir);
+  const models = new ModelRegistry(config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir));
   let endpoint: ModelEndpoint | undefined;
   const releases: Array<() => Promise<void>> = [];
   return {
@@ -40,6 +45,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     eventLog: () => (eventLog ??= openEventLog(config, logger)),
     warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
+    uploadsIn: (bucket) => (config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads),
     models: () => models,
     modelEndpoint: () => (endpoint ??= new LocalModelEndpoint(models)),
     onClose: (release) => void releases.push(release),

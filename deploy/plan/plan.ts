@@ -51,6 +51,7 @@ function deployCommand(c: DeployConfig, fn: FunctionDescriptor): string {
   const env = {
     KAFKA_BROKERS: c.kafka.bootstrapServers, KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: c.kafka.saslMechanism, KAFKA_REPLICATION_FACTOR: String(c.kafka.replicationFactor),
     BIGQUERY_PROJECT: c.project, BIGQUERY_DATASET: c.bigquery.dataset, BIGQUERY_LOCATION: c.bigquery.location, FRAUDFLOW_DATA_DIR: '/tmp/fraudflow',
+    UPLOADS_BUCKET: c.buckets.uploads, MODEL_BUCKET: c.buckets.models,
   };
   const secrets = [`KAFKA_SASL_USERNAME=${c.kafka.usernameSecret}:latest`, `KAFKA_SASL_PASSWORD=${c.kafka.passwordSecret}:latest`, ...(fn.folder === 'score' ? [`FRAUDFLOW_API_KEY=${c.apiKeySecret}:latest`] : [])];
   const trigger = fn.trigger.kind === 'http'

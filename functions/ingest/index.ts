@@ -48,7 +48,7 @@ export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<Ing
     throw new FraudflowError('INPUT_INVALID', `ingest: not a Cloud Storage object event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const { bucket, name } = parsed.data;
-  const store = rt.uploads();
+  const store = rt.uploadsIn(bucket);
   return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
 }
 

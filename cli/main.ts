@@ -12,6 +12,7 @@ import { registerSql } from './commands/sql.ts';
 import { registerModels } from './commands/models.ts';
 import { registerScoreStream } from './commands/score-stream.ts';
 import { registerDeploy } from './commands/deploy.ts';
+import { registerReport } from './commands/report.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -26,6 +27,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerSql(program, runtime);
   registerModels(program, runtime);
   registerScoreStream(program, runtime);
+  registerReport(program, runtime);
   registerDeploy(program);
   registerDemo(program, runtime);
   program.addHelpText('after', `
@@ -35,6 +37,7 @@ Examples:
   fraudflow sink                                    drain every topic into the warehouse, then exit
   fraudflow sql "select count(*) from transactions" query the history
   fraudflow retrain && fraudflow models              train, evaluate, promote if better; list versions
+  fraudflow report --out report.html                 charts of the model, throughput, drift, verdict quality
   fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);

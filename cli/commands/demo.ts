@@ -14,6 +14,9 @@ import type { Runtime } from '../../shared/runtime.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import { progressBar } from '../progress.ts';
+import { writeFile } from 'node:fs/promises';
+import { lastRunFile } from '../report/data.ts';
+import { writeReport } from './report.ts';
 
 const SCORE_GROUP = 'fraudflow-score-stream';
 
@@ -94,9 +97,17 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
         scored, verdicts: { ...q, precision: q.tp / Math.max(1, q.tp + q.fp), recall: q.tp / Math.max(1, q.tp + q.fn) },
         elapsed_s: Math.round((performance.now() - started) / 100) / 10,
       };
-      if (opts.json) return void process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      const perS = (rows: number, ms: number) => Math.round(rows / Math.max(ms / 1000, 1e-3));
+      await writeFile(lastRunFile(rt), JSON.stringify({ at: new Date().toISOString(), stages: [
+        { stage: 'ingest', rows: ingest.accepted, rows_per_s: ingest.rows_per_s },
+        { stage: 'sink', rows: sink.rows, rows_per_s: perS(sink.rows, sink.elapsed_ms) },
+        { stage: 'retrain (rows trained)', rows: model.manifest.data.train_rows, rows_per_s: perS(model.manifest.data.train_rows, model.elapsed_ms) },
+        { stage: 'score-stream', rows: scored.scored, rows_per_s: perS(scored.scored, scored.elapsed_ms) },
+      ] }, null, 2));
+      const report = await writeReport(rt, join(rt.config.dataDir, 'report.html'));
+      if (opts.json) return void process.stdout.write(JSON.stringify({ ...summary, report }, null, 2) + '\n');
       process.stdout.write('\nverdicts against labels' + (live ? ' (live, out of sample)' : ' (in-sample)') + '\n');
       process.stdout.write(table([{ verdicts: q.verdicts, fraud_tp: q.tp, fraud_fp: q.fp, missed: q.fn, review: q.review, precision: summary.verdicts.precision, recall: summary.verdicts.recall }]) + '\n');
-      process.stdout.write(`\ndone in ${summary.elapsed_s} s; query it: fraudflow sql "select verdict, count(*) from verdicts group by 1"\n`);
+      process.stdout.write(`\nreport: ${report}\ndone in ${summary.elapsed_s} s; query it: fraudflow sql "select verdict, count(*) from verdicts group by 1"\n`);
     });
 }

@@ -5,7 +5,8 @@ import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { ModelRegistry } from '../../shared/model/registry.ts';
 import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
 import { predictScaled, scaleRows } from '../../shared/model/predict.ts';
-import { averagePrecision, rocAuc } from '../../shared/metrics/ranking.ts';
+import { averagePrecision, curves, rocAuc } from '../../shared/metrics/ranking.ts';
+import { histogram } from '../../shared/metrics/histogram.ts';
 import { atThreshold, chooseThreshold, type ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { loadKaggleHistory } from './dataset.ts';
@@ -75,6 +76,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
       gap_seconds: options.gapSeconds,
     },
     code_version: codeVersion(), seed: options.seed,
+    curves: reportCurves(best.validationScores, yVal),
   };
   await ports.registry.save(manifest, best.model);
 
@@ -100,6 +102,18 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
   candidates.forEach((c) => c.model.dispose());
   ports.logger.info('retrain done', { version, promoted, reason });
   return { version, promoted, reason, champion_auprc_on_window: championAuprc === null ? null : finite(championAuprc), manifest, elapsed_ms: Math.round(performance.now() - started) };
+}
+
+function reportCurves(scores: Float32Array, labels: Uint8Array): NonNullable<ModelManifest['curves']> {
+  const c = curves(scores, labels, 150);
+  const fraud = scores.filter((_, i) => labels[i] === 1);
+  const genuine = scores.filter((_, i) => labels[i] !== 1);
+  const hf = histogram(fraud, 20);
+  return {
+    pr: c.pr.map((p) => ({ recall: p.recall, precision: p.precision })),
+    roc: c.roc.map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
+    histogram: { edges: hf.edges, fraud: hf.counts, genuine: histogram(genuine, 20).counts },
+  };
 }
 
 function finite(v: number): number | null {

@@ -31,6 +31,12 @@ export const ModelManifest = z.object({
   }),
   code_version: z.string(),
   seed: z.number().int(),
+  /** Validation curves and score histograms for reports (thinned). */
+  curves: z.object({
+    pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
+    roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
+    histogram: z.object({ edges: z.array(z.number()), fraud: z.array(z.number()), genuine: z.array(z.number()) }),
+  }).optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifest>;
 

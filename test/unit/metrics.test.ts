@@ -76,3 +76,13 @@ describe('card precision@k', () => {
     expect(cardPrecisionAtK(rows, 2)).toEqual({ mean: 0.5, perDay: [{ day: 'd1', precision: 0.5 }, { day: 'd2', precision: 0.5 }] });
   });
 });
+
+describe('score drift', () => {
+  it('histograms scores into equal bins and computes PSI by hand', async () => {
+    const { histogram, psi } = await import('../../shared/metrics/histogram.ts');
+    expect(histogram([0, 0.1, 0.55, 0.99, 1], 2)).toEqual({ edges: [0, 0.5, 1], counts: [2, 3] });
+    // expected shares .5/.5, actual .25/.75: (.25-.5) ln(.25/.5) + (.75-.5) ln(.75/.5) = .25 ln 2 + .25 ln 1.5
+    expect(psi([50, 50], [25, 75])).toBeCloseTo(0.25 * Math.log(2) + 0.25 * Math.log(1.5), 12);
+    expect(psi([10, 10], [10, 10])).toBe(0);
+  });
+});

@@ -1,0 +1,29 @@
+// `fraudflow report`: the HTML report (curves, histogram, confusion matrix, versions, throughput, drift, verdict quality).
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Runtime } from '../../shared/runtime.ts';
+import { gatherReport } from '../report/data.ts';
+import { renderReport } from '../report/html.ts';
+import type { RuntimeFactory } from '../main.ts';
+import { table } from '../output.ts';
+
+export async function writeReport(rt: Runtime, out: string): Promise<string> {
+  const path = resolve(out);
+  await writeFile(path, renderReport(await gatherReport(rt)));
+  return path;
+}
+
+export function registerReport(program: Command, runtime: RuntimeFactory): void {
+  program.command('report')
+    .description('write a self-contained HTML report (opens offline); --json prints its data, including verdict precision/recall per day')
+    .option('--out <file>', 'where to write it', 'report.html')
+    .option('--json', 'print the report data as JSON instead')
+    .action(async (opts: { out: string; json?: boolean }) => {
+      const rt = runtime();
+      if (opts.json) return void process.stdout.write(JSON.stringify(await gatherReport(rt), null, 2) + '\n');
+      const path = await writeReport(rt, opts.out);
+      const data = await gatherReport(rt);
+      process.stdout.write(`report written to ${path}\n\nverdicts against labels, per day\n${table(data.quality)}\n`);
+    });
+}

@@ -33,15 +33,16 @@ describe('HTML report', () => {
       // Offline: the file must not need the network.
       await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
       await page.goto(pathToFileURL(demo.report).href);
-      await page.waitForFunction(() => (window as unknown as { __chartsDrawn?: number }).__chartsDrawn !== undefined, null, { timeout: 10_000 });
-      expect(await page.evaluate(() => (window as unknown as { __chartsDrawn: number }).__chartsDrawn)).toBe(6);
+      // Browser-side code as strings: this project's TypeScript has no DOM types.
+      await page.waitForFunction('window.__chartsDrawn !== undefined', null, { timeout: 10_000 });
+      expect(await page.evaluate('window.__chartsDrawn')).toBe(6);
       // Each canvas holds drawn pixels, not a blank.
-      const inked = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => {
-        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0;
-        for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) n++;
-        return [c.id, n] as const;
-      }));
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+        return [c.id, n];
+      })`)) as Array<[string, number]>;
       for (const [id, n] of inked) expect(n, `canvas ${id}`).toBeGreaterThan(500);
       expect(errors).toEqual([]);
       const shots = join(import.meta.dirname, '../../.data/test-artifacts');

@@ -13,6 +13,7 @@ import { registerModels } from './commands/models.ts';
 import { registerScoreStream } from './commands/score-stream.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerReport } from './commands/report.ts';
+import { registerDev } from './commands/dev.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -28,6 +29,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerModels(program, runtime);
   registerScoreStream(program, runtime);
   registerReport(program, runtime);
+  registerDev(program);
   registerDeploy(program);
   registerDemo(program, runtime);
   program.addHelpText('after', `
@@ -38,6 +40,7 @@ Examples:
   fraudflow sql "select count(*) from transactions" query the history
   fraudflow retrain && fraudflow models              train, evaluate, promote if better; list versions
   fraudflow report --out report.html                 charts of the model, throughput, drift, verdict quality
+  fraudflow dev                                     every function on 127.0.0.1, uploads folder watched, schedules run
   fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);

@@ -1,0 +1,29 @@
+// `fraudflow dev`: the cloud shape on one machine, until Ctrl-C.
+import type { Command } from 'commander';
+import { startDev } from '../dev/runner.ts';
+import { processRuntime } from '../../shared/runtime.ts';
+import { createLogger } from '../../shared/logger.ts';
+
+export function registerDev(program: Command): void {
+  program.command('dev')
+    .description('serve every function on 127.0.0.1 (functions-framework), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly')
+    .option('--port <n>', 'first port (ingest, sink, retrain, score, score-stream follow)', '8081')
+    .option('--sink <cron>', 'sink schedule', '* * * * *')
+    .option('--score-stream <cron>', 'score-stream schedule (croner: six fields for seconds)', '*/10 * * * * *')
+    .option('--retrain <cron>', 'retrain schedule', '0 3 * * *')
+    .action(async (opts: { port: string; sink: string; scoreStream: string; retrain: string }) => {
+      const rt = processRuntime(); // the functions use the process runtime: the runner shares it
+      const logger = createLogger({ level: 'INFO' });
+      const dev = await startDev({ uploadsDir: rt.config.uploadsDir, basePort: Number(opts.port), schedules: { sink: opts.sink, 'score-stream': opts.scoreStream, retrain: opts.retrain }, logger });
+      process.stdout.write(`fraudflow dev: drop CSVs into ${rt.config.uploadsDir}\n${Object.entries(dev.urls).map(([f, u]) => `  ${f.padEnd(13)} ${u}`).join('\n')}\nCtrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('fraudflow dev: stopping (finishing what is running)\n');
+      await dev.stop();
+      await rt.close();
+      process.stdout.write('fraudflow dev: stopped\n');
+    });
+}

@@ -1,0 +1,97 @@
+// The local runner: every function served on 127.0.0.1 by functions-framework, an uploads folder as the bucket, cron as Cloud Scheduler.
+import { mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Cron } from 'croner';
+import type { Logger } from '../../shared/logger.ts';
+import { pubsubTick, storageFinalized, type HttpEvent } from './cloudevents.ts';
+
+export interface DevOptions {
+  readonly uploadsDir: string;
+  readonly basePort: number;
+  readonly schedules: Readonly<Record<'sink' | 'score-stream' | 'retrain', string>>;
+  readonly logger: Logger;
+}
+
+export interface DevRunner {
+  readonly urls: Record<string, string>;
+  /** Stops schedules and the watcher, waits for what is running, closes the servers. */
+  stop(): Promise<void>;
+}
+
+const FUNCTIONS = ['ingest', 'sink', 'retrain', 'score', 'score-stream'] as const;
+
+export async function startDev(options: DevOptions): Promise<DevRunner> {
+  await import('../../functions/index.ts'); // registers every function with the framework
+  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+  const servers: Server[] = [];
+  const urls: Record<string, string> = {};
+  for (const [i, name] of FUNCTIONS.entries()) {
+    const server = getTestServer(name);
+    await new Promise<void>((resolve) => server.listen(options.basePort === 0 ? 0 : options.basePort + i, '127.0.0.1', resolve));
+    servers.push(server);
+    urls[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  }
+  const inFlight = new Set<Promise<unknown>>();
+  const deliver = (fn: string, event: HttpEvent): Promise<void> => {
+    const p = fetch(urls[fn]!, { method: 'POST', headers: event.headers, body: event.body })
+      .then(async (res) => {
+        if (res.status >= 300) options.logger.error(`dev: ${fn} answered ${res.status}`, { function: fn, status: res.status, body: (await res.text()).slice(0, 500) });
+        else options.logger.info(`dev: ${fn} done`, { function: fn });
+      })
+      .catch((e: unknown) => options.logger.error(`dev: ${fn} failed`, { function: fn, error: e }))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return p;
+  };
+
+  // Cloud Scheduler: one job per schedule, never overlapping itself.
+  const jobs = (Object.entries(options.schedules) as Array<[string, string]>).map(([fn, pattern]) =>
+    new Cron(pattern, { protect: true, catch: (e) => options.logger.error('dev: schedule failed', { function: fn, error: e }) }, async () => {
+      await deliver(fn, pubsubTick(`${fn}-tick`));
+    }));
+
+  // The bucket: a CSV dropped into the uploads folder is an object finalized once its size stops changing.
+  mkdirSync(options.uploadsDir, { recursive: true });
+  const seen = new Map<string, number>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const consider = (name: string): void => {
+    if (!/\.csv(\.gz)?$/.test(name) || pending.has(name)) return;
+    const check = (lastSize: number) => {
+      pending.set(name, setTimeout(() => {
+        let size: number;
+        let mtime: number;
+        try {
+          const s = statSync(join(options.uploadsDir, name));
+          size = s.size;
+          mtime = s.mtimeMs;
+        } catch {
+          pending.delete(name);
+          return;
+        }
+        if (size !== lastSize) return check(size);
+        pending.delete(name);
+        if (seen.get(name) === mtime) return;
+        seen.set(name, mtime);
+        options.logger.info('dev: upload finalized', { object: name, size });
+        void deliver('ingest', storageFinalized('local-uploads', name, size));
+      }, 300));
+    };
+    check(-1);
+  };
+  for (const f of readdirSync(options.uploadsDir)) seen.set(f, statSync(join(options.uploadsDir, f)).mtimeMs);
+  const watcher: FSWatcher = watch(options.uploadsDir, (_event, name) => name && consider(name.toString()));
+
+  return {
+    urls,
+    async stop() {
+      watcher.close();
+      for (const t of pending.values()) clearTimeout(t);
+      for (const j of jobs) j.stop();
+      // Nothing in flight is dropped: every delivered event finishes first.
+      await Promise.allSettled([...inFlight]);
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    },
+  };
+}

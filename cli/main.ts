@@ -14,6 +14,7 @@ import { registerScoreStream } from './commands/score-stream.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerReport } from './commands/report.ts';
 import { registerDev } from './commands/dev.ts';
+import { registerGenerate } from './commands/generate.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -30,6 +31,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerScoreStream(program, runtime);
   registerReport(program, runtime);
   registerDev(program);
+  registerGenerate(program);
   registerDeploy(program);
   registerDemo(program, runtime);
   program.addHelpText('after', `
@@ -41,6 +43,7 @@ Examples:
   fraudflow retrain && fraudflow models              train, evaluate, promote if better; list versions
   fraudflow report --out report.html                 charts of the model, throughput, drift, verdict quality
   fraudflow dev                                     every function on 127.0.0.1, uploads folder watched, schedules run
+  fraudflow generate --days 30 --out tx.csv          simulated raw transactions (Fraud Detection Handbook method)
   fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);

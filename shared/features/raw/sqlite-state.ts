@@ -1,0 +1,56 @@
+// Feature state in SQLite (the embedded online store): events per entity, indexed by entity and time, in insertion order.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FeatureState, TxEvent } from './state-port.ts';
+
+interface Row { tx_id: string; t: number; amount_cents: number; label: number | null }
+
+export class SqliteFeatureState implements FeatureState {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, tx_id TEXT NOT NULL,
+      t REAL NOT NULL, amount_cents INTEGER NOT NULL, label INTEGER);
+      CREATE INDEX IF NOT EXISTS events_entity ON events (kind, entity, t);
+      CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);`);
+    this.stmts = {
+      since: this.db.prepare<[string, string, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq'),
+      between: this.db.prepare<[string, string, number, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq'),
+      insert: this.db.prepare('INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) VALUES (?, ?, ?, ?, ?, ?)'),
+      label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
+    };
+  }
+
+  async customerEvents(id: string, after: number): Promise<TxEvent[]> {
+    return this.stmts.since.all('c', id, after).map(toEvent);
+  }
+
+  async terminalEvents(id: string, after: number, upTo: number): Promise<TxEvent[]> {
+    return this.stmts.between.all('t', id, after, upTo).map(toEvent);
+  }
+
+  async append(customer: string, terminal: string, e: TxEvent): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.insert.run('c', customer, e.txId, e.t, e.amountCents, e.label);
+      this.stmts.insert.run('t', terminal, e.txId, e.t, e.amountCents, e.label);
+    })();
+  }
+
+  async setLabel(txId: string, label: 0 | 1): Promise<void> {
+    this.stmts.label.run(label, txId);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toEvent(r: Row): TxEvent {
+  return { txId: r.tx_id, t: r.t, amountCents: r.amount_cents, label: r.label === null ? null : (r.label as 0 | 1) };
+}

@@ -32,7 +32,8 @@ export const EnvSchema = z.object({
   FRAUDFLOW_THRESHOLD_RULE: z.string().regex(/^(precision:0?\.\d+|cost:\d+(\.\d+)?:\d+(\.\d+)?)$/, 'expected precision:<0..1> or cost:<missed fraud>:<false alarm>').default('precision:0.8'),
   FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
   FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
-  FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).default(0),
+  FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
+  FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
   FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(6),
   FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
   FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
@@ -84,7 +85,7 @@ export interface Config {
   readonly score: { reviewRatio: number; fallbackVerdict: 'fraud' | 'review' | 'legit'; apiKey?: string; maxBodyBytes: number; maxBatch: number };
   readonly retrain: {
     thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
-    promotionMargin: number; validationFraction: number; gapSeconds: number; maxEpochs: number; seed: number;
+    promotionMargin: number; validationFraction: number; gapSeconds: number | undefined; maxEpochs: number; seed: number; format: 'kaggle' | 'raw' | undefined;
   };
 }
 
@@ -126,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retrain: {
       thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE), promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
       validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION, gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS, maxEpochs: e.FRAUDFLOW_MAX_EPOCHS, seed: e.FRAUDFLOW_SEED,
+      format: e.FRAUDFLOW_TRAIN_FORMAT,
     },
   };
 }

@@ -1,4 +1,5 @@
 // The one place that builds adapters from configuration and hands them to the function cores.
+import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -14,6 +15,8 @@ import { DuckDbWarehouse } from './warehouse/duckdb.ts';
 import { BigQueryWarehouse } from './warehouse/bigquery.ts';
 import { ModelRegistry } from './model/registry.ts';
 import { LocalModelEndpoint, type ModelEndpoint } from './model/endpoint.ts';
+import type { FeatureState } from './features/raw/state-port.ts';
+import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -25,6 +28,8 @@ export interface Runtime {
   uploadsIn(bucket: string): ObjectStore;
   models(): ModelRegistry;
   modelEndpoint(): ModelEndpoint;
+  /** The online feature state of raw transactions (SQLite in the data directory). */
+  featureState(): FeatureState;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
@@ -38,6 +43,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
   const uploads: ObjectStore = config.buckets.uploads ? gcs(config.buckets.uploads) : new LocalObjectStore(config.uploadsDir);
   const models = new ModelRegistry(config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir));
   let endpoint: ModelEndpoint | undefined;
+  let features: FeatureState | undefined;
   const releases: Array<() => Promise<void>> = [];
   return {
     config,
@@ -48,11 +54,14 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     uploadsIn: (bucket) => (config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads),
     models: () => models,
     modelEndpoint: () => (endpoint ??= new LocalModelEndpoint(models)),
+    featureState: () => (features ??= new SqliteFeatureState(resolve(config.dataDir, 'features.sqlite'))),
     onClose: (release) => void releases.push(release),
     async close() {
       for (const release of releases.splice(0).reverse()) {
         await release().catch((e: unknown) => logger.error('runtime: releasing a resource failed', { error: e }));
       }
+      await features?.close();
+      features = undefined;
       if (eventLog) await (await eventLog.catch(() => undefined))?.close();
       if (warehouse) await (await warehouse.catch(() => undefined))?.close();
       eventLog = undefined;

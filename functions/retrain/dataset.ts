@@ -47,3 +47,41 @@ function grow<T extends Float32Array | Float64Array | Uint8Array>(a: T, size: nu
   b.set(a);
   return b;
 }
+
+/** Raw-format history through the feature module, in time order (the same code computes them online). */
+export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { customers: string[] }> {
+  const { offlineFeatures } = await import('../../shared/features/raw/offline.ts');
+  const { RAW_FEATURES } = await import('../../shared/features/raw/spec.ts');
+  const { txEpochMs } = await import('../../shared/schema/raw.ts');
+  const width = RAW_FEATURES.names.length;
+  const rowsOut: number[][] = [];
+  const labels: number[] = [];
+  const time: number[] = [];
+  const customers: string[] = [];
+  async function* history() {
+    const sql = `SELECT transaction_id, strftime(tx_datetime, '%Y-%m-%dT%H:%M:%SZ') AS tx_datetime, customer_id, terminal_id, "Amount" AS amount, label::INTEGER AS label
+      FROM transactions WHERE schema_name = 'raw' AND label IS NOT NULL ORDER BY tx_datetime, source_line, id`;
+    for await (const page of warehouse.query(sql)) {
+      for (const r of page) yield { transaction_id: String(r.transaction_id), tx_datetime: String(r.tx_datetime), customer_id: String(r.customer_id), terminal_id: String(r.terminal_id), amount: Number(r.amount), label: Number(r.label) as 0 | 1 };
+    }
+  }
+  for await (const { tx, features } of offlineFeatures(history())) {
+    rowsOut.push(features);
+    labels.push(tx.label ?? 0);
+    time.push(txEpochMs(tx.tx_datetime) / 1000);
+    customers.push(tx.customer_id);
+  }
+  if (rowsOut.length === 0) throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
+  const features = new Float32Array(rowsOut.length * width);
+  rowsOut.forEach((f, i) => features.set(f, i * width));
+  return { features, width, labels: Uint8Array.from(labels), time: Float64Array.from(time), rows: rowsOut.length, spec: RAW_FEATURES, customers };
+}
+
+/** Which format has the more labelled history: that is what a run trains on unless told otherwise. */
+export async function labelledCounts(warehouse: Warehouse): Promise<Record<'kaggle' | 'raw', number>> {
+  const out = { kaggle: 0, raw: 0 };
+  for await (const page of warehouse.query(`SELECT schema_name, count(*)::INTEGER AS n FROM transactions WHERE coalesce("Class", label) IS NOT NULL GROUP BY 1`)) {
+    for (const r of page) if (r.schema_name === 'kaggle' || r.schema_name === 'raw') out[r.schema_name] = Number(r.n);
+  }
+  return out;
+}

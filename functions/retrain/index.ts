@@ -9,7 +9,7 @@ export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions
   const c = rt.config.retrain;
   return retrain({ warehouse: await rt.warehouse(), registry: rt.models(), logger: rt.logger.child({ function: 'retrain' }) }, {
     validationFraction: c.validationFraction, gapSeconds: c.gapSeconds, thresholdRule: c.thresholdRule, promotionMargin: c.promotionMargin,
-    models: ['logistic-regression', 'mlp'], maxEpochs: c.maxEpochs, seed: c.seed, ...overrides,
+    models: ['logistic-regression', 'mlp'], maxEpochs: c.maxEpochs, seed: c.seed, ...(c.format ? { format: c.format } : {}), ...overrides,
   });
 }
 

@@ -9,7 +9,8 @@ import { averagePrecision, curves, rocAuc } from '../../shared/metrics/ranking.t
 import { histogram } from '../../shared/metrics/histogram.ts';
 import { atThreshold, chooseThreshold, type ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
-import { loadKaggleHistory } from './dataset.ts';
+import { labelledCounts, loadKaggleHistory, loadRawHistory } from './dataset.ts';
+import { cardPrecisionAtK } from '../../shared/metrics/card-precision.ts';
 import { timeSplit } from './split.ts';
 import { trainModel, type ModelKind, type Trained } from './train.ts';
 
@@ -22,7 +23,10 @@ export interface RetrainPorts {
 
 export interface RetrainOptions {
   readonly validationFraction: number;
-  readonly gapSeconds: number;
+  /** Seconds between training and validation; undefined: none for the Kaggle format, the 7-day label delay for raw. */
+  readonly gapSeconds: number | undefined;
+  /** Which history to learn from; undefined: the format with the more labelled rows. */
+  readonly format?: 'kaggle' | 'raw';
   readonly thresholdRule: ThresholdRule;
   /** The new model must beat the champion's validation AUPRC by at least this much. */
   readonly promotionMargin: number;
@@ -43,8 +47,11 @@ export interface RetrainResult {
 export async function retrain(ports: RetrainPorts, options: RetrainOptions): Promise<RetrainResult> {
   const started = performance.now();
   const now = (ports.now ?? (() => new Date()))();
-  const data = await loadKaggleHistory(ports.warehouse);
-  const split = timeSplit(data.time, { validationFraction: options.validationFraction, gapSeconds: options.gapSeconds });
+  const counts = await labelledCounts(ports.warehouse);
+  const format = options.format ?? (counts.raw > counts.kaggle ? 'raw' : 'kaggle');
+  const data = format === 'raw' ? await loadRawHistory(ports.warehouse) : await loadKaggleHistory(ports.warehouse);
+  const gapSeconds = options.gapSeconds ?? (format === 'raw' ? 7 * 86_400 : 0);
+  const split = timeSplit(data.time, { validationFraction: options.validationFraction, gapSeconds });
   const w = data.width;
   const scaler = fitScaler(data.features, w, split.train);
   const xTrain = applyScaler(data.features, w, split.train, scaler);
@@ -68,12 +75,18 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
   const manifest: ModelManifest = {
     version, created_at: now.toISOString(), model: best.kind, feature_spec: data.spec, scaler,
     threshold, threshold_rule: { ...options.thresholdRule },
-    metrics: { auprc: finite(best.auprc), roc_auc: finite(rocAuc(best.validationScores, yVal)), precision: at.precision, recall: at.recall, f1: at.f1, tp: at.tp, fp: at.fp, tn: at.tn, fn: at.fn },
+    metrics: {
+      auprc: finite(best.auprc), roc_auc: finite(rocAuc(best.validationScores, yVal)), precision: at.precision, recall: at.recall, f1: at.f1, tp: at.tp, fp: at.fp, tn: at.tn, fn: at.fn,
+      ...('customers' in data ? { card_precision_at_100: finite(cardPrecisionAtK(Array.from(yVal, (label, i) => {
+        const row = split.validation[0] + i;
+        return { day: new Date(data.time[row]! * 1000).toISOString().slice(0, 10), card: (data as { customers: string[] }).customers[row]!, score: best.validationScores[i]!, label };
+      }), 100).mean) } : {}),
+    },
     candidates: candidates.map((c) => ({ model: c.kind, auprc: finite(c.auprc), epochs: c.epochs })),
     data: {
       train_rows: yTrain.length, validation_rows: yVal.length, train_frauds: count(yTrain), validation_frauds: count(yVal),
       train_range: [data.time[split.train[0]]!, data.time[split.train[1] - 1]!], validation_range: [data.time[split.validation[0]]!, data.time[split.validation[1] - 1]!],
-      gap_seconds: options.gapSeconds,
+      gap_seconds: gapSeconds,
     },
     code_version: codeVersion(), seed: options.seed,
     curves: reportCurves(best.validationScores, yVal),

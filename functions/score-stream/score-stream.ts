@@ -5,12 +5,16 @@ import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import type { ModelEndpoint } from '../../shared/model/endpoint.ts';
 import type { KaggleScoreRequest } from '../score/request.ts';
-import { scoreTransactions, type ScoreOptions } from '../score/score.ts';
+import { scoreRows, scoreTransactions, type ScoreOptions, type Scored } from '../score/score.ts';
+import type { FeatureState } from '../../shared/features/raw/state-port.ts';
+import { computeAndRecord, RAW_FEATURE_WIDTH, type RawTx } from '../../shared/features/raw/compute.ts';
 
 export interface ScoreStreamPorts {
   readonly eventLog: EventLog;
   readonly model: ModelEndpoint;
   readonly logger: Logger;
+  /** Online feature state for raw transactions: every raw transaction is recorded in it, scored or not. */
+  readonly features: FeatureState;
 }
 
 export interface ScoreStreamOptions extends Omit<ScoreOptions, 'source'> {
@@ -23,7 +27,7 @@ export interface ScoreStreamOptions extends Omit<ScoreOptions, 'source'> {
 export interface ScoreStreamSummary {
   readonly read: number;
   readonly scored: number;
-  /** Messages this scorer cannot score yet (raw-format rows need the online feature store) or that fail their schema. */
+  /** Messages the champion cannot score (another format than it was trained on) or that fail their schema. */
   readonly skipped: number;
   readonly fraud: number;
   readonly review: number;
@@ -41,17 +45,34 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
     while (totals.read < options.maxRows && Date.now() < deadline) {
       const records = await consumer.poll({ maxRecords: Math.min(options.batchSize, options.maxRows - totals.read), maxWaitMs: 300 });
       if (records.length === 0) break;
+      const spec = (await ports.model.manifest()).feature_spec.name;
       const txs: KaggleScoreRequest[] = [];
+      const raw: Scored[] = [];
+      const rawRows: number[][] = [];
       for (const r of records) {
         const checked = checkEnvelope(r.value);
-        if (!checked.ok || checked.envelope.schema.name !== 'kaggle') {
+        if (!checked.ok) {
           totals.skipped++;
           continue;
         }
-        // The verdict joins its transaction by the message id.
-        txs.push({ ...(checked.envelope.payload as KaggleScoreRequest), transaction_id: checked.envelope.id });
+        const name = checked.envelope.schema.name;
+        if (name === 'raw') {
+          // Features from what was known before this transaction, then the transaction joins the state.
+          const tx = checked.envelope.payload as unknown as RawTx;
+          const features = await computeAndRecord({ ...tx, label: undefined }, ports.features);
+          if (spec === 'raw') {
+            raw.push({ transaction_id: checked.envelope.id, customer_id: tx.customer_id });
+            rawRows.push(features);
+          } else totals.skipped++;
+        } else if (name === 'kaggle' && spec === 'kaggle') {
+          // The verdict joins its transaction by the message id.
+          txs.push({ ...(checked.envelope.payload as KaggleScoreRequest), transaction_id: checked.envelope.id });
+        } else totals.skipped++;
       }
-      const verdicts = await scoreTransactions(txs, ports, { ...options, source: 'score-stream' });
+      const verdicts = [
+        ...(txs.length ? await scoreTransactions(txs, ports, { ...options, source: 'score-stream' }) : []),
+        ...(raw.length ? await scoreRows(raw, Float32Array.from(rawRows.flat()), RAW_FEATURE_WIDTH, ports, { ...options, source: 'score-stream' }) : []),
+      ];
       // Committed only after the verdicts are published: a crash re-scores the batch, and verdict ids dedupe it.
       await consumer.commit(nextOffsets(records));
       totals.read += records.length;

@@ -32,10 +32,17 @@ export function transactionIdOf(t: KaggleScoreRequest): string {
 }
 
 export async function scoreTransactions(txs: readonly KaggleScoreRequest[], ports: ScorePorts, options: ScoreOptions): Promise<Verdict[]> {
-  const now = (ports.now ?? (() => new Date()))().toISOString();
   const width = KAGGLE_FEATURES.names.length;
   const rows = new Float32Array(txs.length * width);
   txs.forEach((t, i) => kaggleFeatures(t, rows, i * width));
+  return scoreRows(txs.map((t) => ({ transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}) })), rows, width, ports, options);
+}
+
+export interface Scored { readonly transaction_id: string; readonly customer_id?: string }
+
+/** The model-agnostic part: feature rows in, verdicts out (and published), a fallback verdict when the model fails. */
+export async function scoreRows(txs: readonly Scored[], rows: Float32Array, width: number, ports: ScorePorts, options: ScoreOptions): Promise<Verdict[]> {
+  const now = (ports.now ?? (() => new Date()))().toISOString();
   let verdicts: Verdict[];
   try {
     const p = await ports.model.predict(rows, width);
@@ -53,13 +60,13 @@ export async function scoreTransactions(txs: readonly KaggleScoreRequest[], port
       (await ports.model.explain(sub, width, options.reasons)).forEach((r, k) => reasons.set(explainAt[k]!, r));
     }
     verdicts = txs.map((t, i) => ({
-      transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}),
+      transaction_id: t.transaction_id, ...(t.customer_id ? { customer_id: t.customer_id } : {}),
       probability: p.scores[i]!, verdict: decided[i]!, threshold, model_version: p.manifest.version, reasons: reasons.get(i) ?? [], scored_at: now,
     }));
   } catch (e) {
     ports.logger.error('score: the model endpoint failed; applying the fallback verdict', { error: e, count: txs.length });
     verdicts = txs.map((t) => ({
-      transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}),
+      transaction_id: t.transaction_id, ...(t.customer_id ? { customer_id: t.customer_id } : {}),
       probability: 0, verdict: options.fallbackVerdict, threshold: 1, model_version: 'fallback', reasons: [], scored_at: now, fallback: true,
     }));
   }

@@ -14,6 +14,8 @@ export interface Prediction {
 
 export interface ModelEndpoint {
   readonly kind: string;
+  /** The model that answers now: its feature spec says which inputs it takes. */
+  manifest(): Promise<ModelManifest>;
   /** Rows of raw features (the manifest's feature spec), `width` values each. */
   predict(rows: Float32Array, width: number): Promise<Prediction>;
   /** Per row, the `top` features whose removal lowers the score most (occlusion on the scaled input), largest first. */
@@ -26,6 +28,10 @@ export class LocalModelEndpoint implements ModelEndpoint {
   private checkedAt = 0;
 
   constructor(private readonly registry: ModelRegistry, private readonly recheckMs = 5_000) {}
+
+  async manifest(): Promise<ModelManifest> {
+    return (await this.current()).manifest;
+  }
 
   async predict(rows: Float32Array, width: number): Promise<Prediction> {
     const { model, manifest } = await this.current();

@@ -12,6 +12,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const down: ModelEndpoint = {
   kind: 'down',
+  manifest: async () => { throw new FraudflowError('TIMEOUT', 'model endpoint timed out after 2000 ms'); },
   predict: async () => { throw new FraudflowError('TIMEOUT', 'model endpoint timed out after 2000 ms'); },
   explain: async () => { throw new FraudflowError('TIMEOUT', 'model endpoint timed out after 2000 ms'); },
 };

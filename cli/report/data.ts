@@ -38,11 +38,15 @@ export async function gatherReport(rt: Runtime): Promise<ReportData> {
     d.n += Number(r.n);
     d.sum += Number(r.mean) * Number(r.n);
   }
+  // Truth is the latest label that arrived (labels table), else the one the transaction came with.
+  const truth = `coalesce(l.label, t."Class", t.label)`;
   const quality = await queryAll(w, `select ${DAY} as day, count(*)::INTEGER as verdicts,
-      sum(case when v.verdict = 'fraud' and coalesce(t."Class", t.label) = 1 then 1 else 0 end)::INTEGER as tp,
-      sum(case when v.verdict = 'fraud' and coalesce(t."Class", t.label) = 0 then 1 else 0 end)::INTEGER as fp,
-      sum(case when v.verdict <> 'fraud' and coalesce(t."Class", t.label) = 1 then 1 else 0 end)::INTEGER as fn
-    from verdicts v join transactions t on t.id = v.transaction_id group by 1 order by 1`);
+      sum(case when v.verdict = 'fraud' and ${truth} = 1 then 1 else 0 end)::INTEGER as tp,
+      sum(case when v.verdict = 'fraud' and ${truth} = 0 then 1 else 0 end)::INTEGER as fp,
+      sum(case when v.verdict <> 'fraud' and ${truth} = 1 then 1 else 0 end)::INTEGER as fn
+    from verdicts v join transactions t on t.id = v.transaction_id
+    left join (select transaction_id, arg_max(label, labelled_at) as label from labels group by 1) l on l.transaction_id = coalesce(t.transaction_id, t.id)
+    group by 1 order by 1`);
   return {
     generated_at: new Date().toISOString(),
     champion,

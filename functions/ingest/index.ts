@@ -37,7 +37,8 @@ function encoderOf(rt: Runtime): Encoder {
 export async function ingestWith(rt: Runtime, source: IngestSource, extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
   const ports = { eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'ingest' }), encoder: encoderOf(rt) };
   return ingest(source, ports, {
-    topic: TOPICS.transactions, batchSize: rt.config.ingestBatch, maxRecordBytes: rt.config.maxRecordBytes, ...extra,
+    topic: TOPICS.transactions, topicFor: (format) => (format === 'label' ? TOPICS.labels : undefined),
+    batchSize: rt.config.ingestBatch, maxRecordBytes: rt.config.maxRecordBytes, ...extra,
   });
 }
 

@@ -26,7 +26,9 @@ export interface IngestPorts {
 }
 
 export interface IngestOptions {
+  /** Where transactions go; a file of another kind (labels) goes to the topic `topicFor` names. */
   readonly topic: string;
+  readonly topicFor?: (format: string) => string | undefined;
   readonly batchSize: number;
   readonly maxRecordBytes?: number;
   /** How many recent ids are remembered to catch repeats within one file (memory stays bounded). */
@@ -62,7 +64,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const started = performance.now();
   const now = ports.now ?? (() => new Date());
   const encoder = ports.encoder ?? inlineEncoder;
-  const dlqTopic = dlqOf(options.topic);
+  let topic = options.topic;
+  let dlqTopic = dlqOf(topic);
   const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
   const splitter = new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks });
   let blankInBlocks = 0;
@@ -83,7 +86,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
     dead = [];
     await producing;
     producing = (async () => {
-      if (good.length) await produce(ports.eventLog, options.topic, good, source.name);
+      if (good.length) await produce(ports.eventLog, topic, good, source.name);
       counts.accepted += good.length;
       if (bad.length) await produce(ports.eventLog, dlqTopic, bad, source.name);
       counts.rejected += bad.length;
@@ -111,7 +114,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const summary = (): IngestSummary => {
     const elapsed = performance.now() - started;
     return {
-      file: source.name, format: detected?.format.ref.name ?? 'unknown', topic: options.topic, dlq_topic: dlqTopic,
+      file: source.name, format: detected?.format.ref.name ?? 'unknown', topic, dlq_topic: dlqTopic,
       ...counts, blank_lines: splitter.blankLines + blankInBlocks, bytes: splitter.bytes,
       elapsed_ms: Math.round(elapsed), rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
     };
@@ -126,6 +129,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       if (detected === null) {
         detected = detectHeader(records[0]!, source.name);
         header = records[0]!.fields!;
+        topic = options.topicFor?.(detected.format.ref.name) ?? options.topic;
+        dlqTopic = dlqOf(topic);
         start = 1;
       }
       const good = start === 0 ? records : records.slice(start);

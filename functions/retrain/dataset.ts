@@ -14,16 +14,23 @@ export interface Dataset {
   readonly spec: { name: string; version: number; names: string[] };
 }
 
+/**
+ * Labels that arrived later (the `labels` table, fed by the labels topic) override or complete the label a row
+ * came with; the latest per transaction wins. A Kaggle row's transaction id is its message id.
+ */
+const LATEST_LABELS = `(SELECT transaction_id, arg_max(label, labelled_at) AS label FROM labels GROUP BY 1)`;
+
 /** Kaggle-format history: Time, V1..V28, Amount, with its Class label. */
 export async function loadKaggleHistory(warehouse: Warehouse): Promise<Dataset> {
-  const cols = ['"Time"', ...PCA_COLUMNS.map((c) => `"${c}"`), '"Amount"', '"Class"::INTEGER AS "Class"'];
+  const cols = ['t."Time"', ...PCA_COLUMNS.map((c) => `t."${c}"`), 't."Amount"', 'coalesce(l.label, t."Class")::INTEGER AS "Class"'];
   const width = KAGGLE_FEATURES.names.length;
   let cap = 1 << 16;
   let features: Float32Array = new Float32Array(cap * width);
   let labels: Uint8Array = new Uint8Array(cap);
   let time: Float64Array = new Float64Array(cap);
   let n = 0;
-  const sql = `SELECT ${cols.join(', ')} FROM transactions WHERE schema_name = 'kaggle' AND "Class" IS NOT NULL ORDER BY "Time", id`;
+  const sql = `SELECT ${cols.join(', ')} FROM transactions t LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = t.id
+    WHERE t.schema_name = 'kaggle' AND coalesce(l.label, t."Class") IS NOT NULL ORDER BY t."Time", t.id`;
   for await (const page of warehouse.query(sql)) {
     for (const row of page) {
       if (n === cap) {
@@ -59,8 +66,10 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
   const time: number[] = [];
   const customers: string[] = [];
   async function* history() {
-    const sql = `SELECT transaction_id, strftime(tx_datetime, '%Y-%m-%dT%H:%M:%SZ') AS tx_datetime, customer_id, terminal_id, "Amount" AS amount, label::INTEGER AS label
-      FROM transactions WHERE schema_name = 'raw' AND label IS NOT NULL ORDER BY tx_datetime, source_line, id`;
+    const sql = `SELECT t.transaction_id, strftime(t.tx_datetime, '%Y-%m-%dT%H:%M:%SZ') AS tx_datetime, t.customer_id, t.terminal_id, t."Amount" AS amount,
+        coalesce(l.label, t.label)::INTEGER AS label
+      FROM transactions t LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = t.transaction_id
+      WHERE t.schema_name = 'raw' AND coalesce(l.label, t.label) IS NOT NULL ORDER BY t.tx_datetime, t.source_line, t.id`;
     for await (const page of warehouse.query(sql)) {
       for (const r of page) yield { transaction_id: String(r.transaction_id), tx_datetime: String(r.tx_datetime), customer_id: String(r.customer_id), terminal_id: String(r.terminal_id), amount: Number(r.amount), label: Number(r.label) as 0 | 1 };
     }
@@ -80,7 +89,9 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
 /** Which format has the more labelled history: that is what a run trains on unless told otherwise. */
 export async function labelledCounts(warehouse: Warehouse): Promise<Record<'kaggle' | 'raw', number>> {
   const out = { kaggle: 0, raw: 0 };
-  for await (const page of warehouse.query(`SELECT schema_name, count(*)::INTEGER AS n FROM transactions WHERE coalesce("Class", label) IS NOT NULL GROUP BY 1`)) {
+  for await (const page of warehouse.query(`SELECT t.schema_name, count(*)::INTEGER AS n FROM transactions t
+      LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = coalesce(t.transaction_id, t.id)
+      WHERE coalesce(l.label, t."Class", t.label) IS NOT NULL GROUP BY 1`)) {
     for (const r of page) if (r.schema_name === 'kaggle' || r.schema_name === 'raw') out[r.schema_name] = Number(r.n);
   }
   return out;

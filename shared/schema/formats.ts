@@ -5,6 +5,7 @@ import { FraudflowError } from '../errors.ts';
 import { columnsOf, type Column } from './columns.ts';
 import { KAGGLE_SCHEMA, KaggleTransaction } from './kaggle.ts';
 import { RAW_SCHEMA, RawTransaction } from './raw.ts';
+import { LABEL_SCHEMA, Label } from './label.ts';
 import type { SchemaRef } from './envelope.ts';
 
 /**
@@ -48,7 +49,16 @@ export const rawFormat: CsvFormat<RawTransaction> = {
   identity: { by: 'row', idOf: (row) => contentId(`raw/1:${row.transaction_id}`), keyOf: (row) => row.customer_id },
 };
 
-export const CSV_FORMATS = [kaggleFormat, rawFormat] as const;
+/** Confirmed outcomes arriving later (chargebacks, investigations): they go to the `labels` topic. */
+export const labelFormat: CsvFormat<Label> = {
+  ref: LABEL_SCHEMA,
+  schema: Label,
+  columns: columnsOf(Label, ['labelled_at']),
+  // One label per transaction and time: a later correction is a new message, the latest wins when read.
+  identity: { by: 'row', idOf: (row) => contentId(`label/1:${row.transaction_id}:${row.labelled_at}`), keyOf: (row) => row.transaction_id },
+};
+
+export const CSV_FORMATS = [kaggleFormat, rawFormat, labelFormat] as const;
 export type AnyCsvFormat = (typeof CSV_FORMATS)[number];
 
 export interface DetectedFormat {

@@ -42,6 +42,10 @@ export const EnvSchema = z.object({
   FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
   FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
 
+  VERTEX_PROJECT: z.string().min(1).optional(),
+  VERTEX_LOCATION: z.string().min(1).default('us-central1'),
+  VERTEX_ENDPOINT_ID: z.string().regex(/^\d+$/, 'the numeric id of the Vertex AI endpoint').optional(),
+  FRAUDFLOW_MODEL_TIMEOUT_MS: int(10, 60_000).default(2000),
   UPLOADS_BUCKET: z.string().min(3).optional(),
   MODEL_BUCKET: z.string().min(3).optional(),
   STORAGE_API_ENDPOINT: z.url().optional(),
@@ -82,6 +86,8 @@ export interface Config {
   readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
   readonly modelsDir: string;
+  /** Score through a Vertex AI endpoint instead of the in-process champion, when set. */
+  readonly vertex?: { project: string; location: string; endpointId: string; timeoutMs: number };
   readonly score: { reviewRatio: number; fallbackVerdict: 'fraud' | 'review' | 'legit'; apiKey?: string; maxBodyBytes: number; maxBatch: number };
   readonly retrain: {
     thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
@@ -120,6 +126,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
     sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
     modelsDir: resolve(dataDir, 'models'),
+    ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID
+      ? { vertex: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS } }
+      : {}),
     score: {
       reviewRatio: e.FRAUDFLOW_REVIEW_RATIO, fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT, maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
       maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH, ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),

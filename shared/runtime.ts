@@ -15,6 +15,8 @@ import { DuckDbWarehouse } from './warehouse/duckdb.ts';
 import { BigQueryWarehouse } from './warehouse/bigquery.ts';
 import { ModelRegistry } from './model/registry.ts';
 import { LocalModelEndpoint, type ModelEndpoint } from './model/endpoint.ts';
+import { VertexModelEndpoint } from './model/vertex.ts';
+import { FraudflowError } from './errors.ts';
 import type { FeatureState } from './features/raw/state-port.ts';
 import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
 
@@ -53,7 +55,17 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     uploads: () => uploads,
     uploadsIn: (bucket) => (config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads),
     models: () => models,
-    modelEndpoint: () => (endpoint ??= new LocalModelEndpoint(models)),
+    modelEndpoint: () => (endpoint ??= config.vertex
+      ? new VertexModelEndpoint({
+          ...config.vertex,
+          // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
+          manifest: async () => {
+            const pointer = await models.champion();
+            if (!pointer) throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
+            return models.manifest(pointer.version);
+          },
+        })
+      : new LocalModelEndpoint(models)),
     featureState: () => (features ??= new SqliteFeatureState(resolve(config.dataDir, 'features.sqlite'))),
     onClose: (release) => void releases.push(release),
     async close() {

@@ -35,6 +35,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
       throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: cannot start consumer group ${group} on ${topic}`, { group, topic });
     }
     c.consumer.on(c.consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer itself after a retriable crash (a coordinator still loading after a broker
+      // restart, say): only a crash it will not recover from is this consumer's failure.
+      if ((event.payload as { restart?: boolean }).restart) return;
       c.failure = event.payload.error;
       c.wakeup?.();
     });

@@ -67,7 +67,14 @@ export class KafkaEventLog implements EventLog {
       }
     }
     this.partitionCounts.delete(spec.name);
-    await this.partitionCount(spec.name);
+    const count = await this.partitionCount(spec.name);
+    // Right after a broker (re)start, offsets can lag the metadata: wait until every partition answers.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const offsets = await admin.fetchTopicOffsets(spec.name).catch(() => []);
+      if (offsets.length >= count || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   async produce(topic: string, messages: readonly OutgoingMessage[]): Promise<ProduceResult> {

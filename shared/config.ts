@@ -17,7 +17,8 @@ export const EnvSchema = z.object({
   FRAUDFLOW_INGEST_WORKERS: int(0, 64).default(availableParallelism() >= 2 ? 2 : 0),
   FRAUDFLOW_MAX_RECORD_BYTES: int(1024, 64 << 20).default(1 << 20),
   FRAUDFLOW_EVENTLOG_SYNC: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
-  FRAUDFLOW_SINK_BATCH: int(1, 1_000_000).default(50_000),
+  /** Messages per warehouse transaction; unset: 250,000 on DuckDB (fewer, larger transactions are cheaper), 50,000 on BigQuery (memory of a function). */
+  FRAUDFLOW_SINK_BATCH: int(1, 1_000_000).optional(),
   FRAUDFLOW_SINK_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
   FRAUDFLOW_SINK_MAX_SECONDS: int(1, 3600).default(50),
 
@@ -124,7 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warehouse: e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
       ? { kind: 'bigquery', projectId: e.BIGQUERY_PROJECT, dataset: e.BIGQUERY_DATASET, location: e.BIGQUERY_LOCATION, ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}) }
       : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
-    sink: { batch: e.FRAUDFLOW_SINK_BATCH, maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
+    sink: { batch: e.FRAUDFLOW_SINK_BATCH ?? (e.BIGQUERY_PROJECT ? 50_000 : 250_000), maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
     modelsDir: resolve(dataDir, 'models'),
     ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID
       ? { vertex: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS } }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   EVENTLOG_UNAVAILABLE: { http: 503, retriable: true },
   EVENTLOG_FAILED: { http: 500, retriable: false },
   WAREHOUSE_FAILED: { http: 500, retriable: false },
+  WAREHOUSE_BUSY: { http: 503, retriable: true },
   MODEL_UNAVAILABLE: { http: 503, retriable: true },
   TIMEOUT: { http: 504, retriable: true },
   INTERNAL: { http: 500, retriable: false },

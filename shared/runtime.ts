@@ -11,8 +11,6 @@ import { GcsObjectStore } from './objectstore/gcs.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
-import { DuckDbWarehouse } from './warehouse/duckdb.ts';
-import { BigQueryWarehouse } from './warehouse/bigquery.ts';
 import { ModelRegistry } from './model/registry.ts';
 import { LocalModelEndpoint, type ModelEndpoint } from './model/endpoint.ts';
 import { VertexModelEndpoint } from './model/vertex.ts';
@@ -97,7 +95,10 @@ async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
 
 async function openWarehouse(config: Config): Promise<Warehouse> {
   const c = config.warehouse;
-  const w = c.kind === 'duckdb' ? await DuckDbWarehouse.open(c.path) : new BigQueryWarehouse(c);
+  // Loaded on first use: functions that never touch the warehouse (ingest) skip DuckDB's native module and the BigQuery client.
+  const w = c.kind === 'duckdb'
+    ? await (await import('./warehouse/duckdb.ts')).DuckDbWarehouse.open(c.path)
+    : new (await import('./warehouse/bigquery.ts')).BigQueryWarehouse(c);
   await w.ensureTables();
   return w;
 }

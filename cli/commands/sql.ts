@@ -5,7 +5,7 @@ import { table } from '../output.ts';
 
 export function registerSql(program: Command, runtime: RuntimeFactory): void {
   program.command('sql')
-    .description('run SQL on the warehouse (DuckDB locally) and print the rows')
+    .description('run SQL on the warehouse (the DuckDB file, or BigQuery when BIGQUERY_PROJECT is set) and print the rows')
     .argument('<query>', 'e.g. "select count(*) from transactions"')
     .option('--json', 'print JSON rows')
     .action(async (query: string, opts: { json?: boolean }) => {

@@ -1,15 +1,20 @@
-// The warehouse on BigQuery: dataset and tables from the generated schema (day-partitioned, clustered), insertAll with insert ids, queries as jobs.
-import { BigQuery, type TableField } from '@google-cloud/bigquery';
+// The warehouse on BigQuery: tables from the generated schema (day-partitioned, clustered); each batch loaded into a staging table, then MERGEd by id; queries as jobs.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { BigQuery, type Job, type Table } from '@google-cloud/bigquery';
 import type { GoogleAuth } from 'google-auth-library';
 import { wrapError } from '../errors.ts';
 import type { AnyEnvelope } from '../schema/registry.ts';
 import { flatten } from './flatten.ts';
 import type { AppendResult, Row, Warehouse } from './port.ts';
-import { TABLES, type ColumnType, type TableDef, type TableName } from './tables.ts';
+import { TABLES, type TableName } from './tables.ts';
+import { bigQuerySchema, bigQueryTableResource, mergeSql, ndjsonChunks, plainRow, uniqueViewSql } from './bigquery-sql.ts';
 
-const BQ_TYPE: Record<ColumnType, string> = { DOUBLE: 'FLOAT64', BIGINT: 'INT64', VARCHAR: 'STRING', TIMESTAMP: 'TIMESTAMP', BOOLEAN: 'BOOL', JSON: 'JSON' };
-/** tabledata.insertAll takes up to 50,000 rows and about 10 MB per request. */
-const INSERT_CHUNK = 2_000;
+export { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from './bigquery-sql.ts';
+
+/** A staging table left behind by a crash is dropped by BigQuery after this long. */
+const STAGING_TTL_MS = 6 * 3600_000;
+const PAGE_ROWS = 10_000;
 
 export interface BigQueryOptions {
   readonly projectId: string;
@@ -20,21 +25,13 @@ export interface BigQueryOptions {
   readonly authClient?: GoogleAuth;
 }
 
-/** The BigQuery table schema of a table definition: the one generated from the zod schemas. */
-export function bigQuerySchema(def: TableDef): TableField[] {
-  return def.columns.map((c) => ({ name: c.name, type: BQ_TYPE[c.type], mode: c.nullable ? 'NULLABLE' : 'REQUIRED', ...(c.description ? { description: c.description } : {}) }));
-}
+interface QueryPage { rows: Row[]; pageToken?: string; dmlAffectedRows?: number }
 
-/** The tables.insert body for a table definition. */
-export function bigQueryTableResource(def: TableDef): Record<string, unknown> {
-  return {
-    schema: { fields: bigQuerySchema(def) },
-    timePartitioning: { type: 'DAY', field: def.partitionBy },
-    clustering: { fields: def.clusterBy.filter((f) => def.columns.some((c) => c.name === f)).slice(0, 4) },
-    description: `fraudflow ${def.name}, generated from the zod wire schemas; unique by ${def.idColumn}`,
-  };
-}
-
+/**
+ * Exactly once without relying on insertAll's insert ids (they dedupe retries for about a minute, best effort,
+ * and streamed rows are not guaranteed visible to a query at once): a batch is a load job into a fresh staging
+ * table (atomic, no streaming buffer), then one MERGE inserting the ids the target lacks.
+ */
 export class BigQueryWarehouse implements Warehouse {
   readonly kind = 'bigquery';
   private readonly bq: BigQuery;
@@ -48,40 +45,45 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async ensureTables(): Promise<void> {
-    const dataset = this.bq.dataset(this.options.dataset, { location: this.options.location });
+    const { projectId, dataset: datasetId, location } = this.options;
+    const dataset = this.bq.dataset(datasetId, { location });
     try {
       const [exists] = await dataset.exists();
-      if (!exists) await dataset.create({ location: this.options.location });
+      if (!exists) await dataset.create({ location });
       for (const def of Object.values(TABLES)) {
         const table = dataset.table(def.name);
         const [has] = await table.exists();
         if (!has) await table.create(bigQueryTableResource(def));
-        // insertAll's insert ids dedupe retries for about a minute only: readers use the `<table>_unique` view.
         const view = dataset.table(`${def.name}_unique`);
         const [hasView] = await view.exists();
-        if (!hasView) {
-          await view.create({ view: { query: uniqueViewSql(this.options.projectId, this.options.dataset, def), useLegacySql: false } });
-        }
+        if (!hasView) await view.create({ view: { query: uniqueViewSql(projectId, datasetId, def), useLegacySql: false } });
       }
     } catch (e) {
-      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: cannot create dataset ${this.options.dataset} and its tables`, { dataset: this.options.dataset });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: cannot create dataset ${datasetId} and its tables`, { dataset: datasetId });
     }
   }
 
   async append(table: TableName, rows: readonly Row[]): Promise<AppendResult> {
+    if (rows.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
     const def = TABLES[table];
-    const target = this.bq.dataset(this.options.dataset).table(table);
+    const stagingId = `_staging_${table}_${randomUUID().replaceAll('-', '')}`;
+    const staging = this.bq.dataset(this.options.dataset, { location: this.options.location }).table(stagingId, { location: this.options.location });
+    let step = 'create the staging table';
     try {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK).map((r) => ({ insertId: String(r[def.idColumn]), json: toBigQueryRow(def, r) }));
-        await target.insert(chunk, { raw: true, skipInvalidRows: false, ignoreUnknownValues: false });
-      }
+      await staging.create({ schema: { fields: bigQuerySchema(def) }, expirationTime: String(Date.now() + STAGING_TTL_MS) });
+      step = 'load the batch';
+      await this.load(staging, ndjsonChunks(def, rows));
+      step = 'merge the batch';
+      const merged = await this.run(mergeSql(this.options.projectId, this.options.dataset, def, stagingId));
+      step = 'drop the staging table';
+      await staging.delete();
+      const inserted = merged.dmlAffectedRows ?? 0;
+      return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
       const errors = (e as { errors?: unknown[] }).errors;
-      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: insert of ${rows.length} rows into ${table} failed`, { table, errors: errors?.slice(0, 5) });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: append of ${rows.length} rows to ${table} failed (${step})`,
+        { table, staging: stagingId, ...(errors ? { errors: errors.slice(0, 5) } : {}) });
     }
-    // BigQuery does not say which insert ids it dropped: duplicates are resolved by the _unique views.
-    return { table, received: rows.length, inserted: rows.length, duplicates: 0 };
   }
 
   async appendEnvelopes(table: TableName, _schemaName: string, values: readonly Uint8Array[]): Promise<AppendResult> {
@@ -91,35 +93,62 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async *query(sql: string): AsyncIterable<Row[]> {
-    let job;
+    let job: Job;
     try {
       [job] = await this.bq.createQueryJob({ query: sql, location: this.options.location, defaultDataset: { projectId: this.options.projectId, datasetId: this.options.dataset } });
     } catch (e) {
-      throw wrapError(e, 'INPUT_INVALID', `bigquery: query failed: ${(e as Error).message}`, { sql });
+      throw wrapError(e, 'INPUT_INVALID', `bigquery: query failed`, { sql });
     }
     let pageToken: string | undefined;
     do {
-      const [rows, next] = await job.getQueryResults({ autoPaginate: false, maxResults: 10_000, ...(pageToken ? { pageToken } : {}) });
-      yield rows as Row[];
-      pageToken = (next as { pageToken?: string } | null)?.pageToken;
+      let page: QueryPage;
+      try {
+        page = await this.page(job, pageToken);
+      } catch (e) {
+        throw wrapError(e, 'INPUT_INVALID', `bigquery: query job ${job.id} failed`, { sql });
+      }
+      yield page.rows;
+      pageToken = page.pageToken;
     } while (pageToken);
   }
 
   async close(): Promise<void> {
     // The client holds no connections that need closing.
   }
-}
 
-function toBigQueryRow(def: TableDef, row: Row): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of def.columns) {
-    const v = row[c.name];
-    if (v === undefined || v === null) continue;
-    out[c.name] = c.type === 'JSON' && typeof v !== 'string' ? JSON.stringify(v) : v;
+  /** A load job of newline-delimited JSON into an existing table, streamed up and waited for: its rows are all there, or none. */
+  private async load(table: Table, chunks: Iterable<string>): Promise<void> {
+    const stream = table.createWriteStream({
+      sourceFormat: 'NEWLINE_DELIMITED_JSON', createDisposition: 'CREATE_NEVER', writeDisposition: 'WRITE_APPEND', ignoreUnknownValues: false, maxBadRecords: 0,
+    });
+    const done = once(stream, 'complete');
+    // An upload error rejects both this and a pending 'drain' wait; whichever is awaited reports it.
+    done.catch(() => undefined);
+    for (const chunk of chunks) {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    }
+    stream.end();
+    await done;
   }
-  return out;
-}
 
-export function uniqueViewSql(project: string, dataset: string, def: TableDef): string {
-  return `SELECT * EXCEPT (_n) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${def.idColumn} ORDER BY ${def.partitionBy}) AS _n FROM \`${project}.${dataset}.${def.name}\`) WHERE _n = 1`;
+  /** Runs a statement as a query job and waits for it; DML reports the rows it changed. */
+  private async run(sql: string): Promise<QueryPage> {
+    const [job] = await this.bq.createQueryJob({ query: sql, location: this.options.location });
+    return this.page(job, undefined);
+  }
+
+  private async page(job: Job, pageToken: string | undefined): Promise<QueryPage> {
+    for (;;) {
+      const [rows, , response] = await job.getQueryResults({ autoPaginate: false, maxResults: PAGE_ROWS, ...(pageToken ? { pageToken } : {}) });
+      // getQueryResults waits a while on the server, then answers jobComplete=false for a query still running.
+      if (response?.jobComplete === false) continue;
+      const fields = response?.schema?.fields ?? [];
+      const dml = response?.numDmlAffectedRows;
+      return {
+        rows: (rows as Array<Record<string, unknown>>).map((r) => plainRow(r, fields)),
+        ...(response?.pageToken ? { pageToken: response.pageToken } : {}),
+        ...(dml !== undefined && dml !== null ? { dmlAffectedRows: Number(dml) } : {}),
+      };
+    }
+  }
 }

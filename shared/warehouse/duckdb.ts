@@ -1,5 +1,5 @@
-// The warehouse as a DuckDB file: columnar appends into a staging table, then INSERT OR IGNORE by id, in one transaction.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id, in one transaction.
+import { closeSync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -33,10 +33,11 @@ export class DuckDbWarehouse implements Warehouse {
       if (!options.readOnly) await db.run(`SET checkpoint_threshold = '1GB'`);
       return new DuckDbWarehouse(instance, db, path);
     } catch (e) {
-      const locked = /lock/i.test(String((e as Error).message));
-      throw wrapError(e, locked ? 'WAREHOUSE_FAILED' : 'WAREHOUSE_FAILED', locked
-        ? `the DuckDB warehouse ${path} is open in another process (one writer at a time); retry when it is done`
-        : `cannot open the DuckDB warehouse ${path}`, { path }, locked);
+      // DuckDB lets one process at a time open a file for writing: another sink, sql or dev has it.
+      if (/could not set lock/i.test(String((e as Error).message))) {
+        throw wrapError(e, 'WAREHOUSE_BUSY', `the DuckDB warehouse ${path} is open in another process (one at a time); retry when it is done`, { path });
+      }
+      throw wrapError(e, 'WAREHOUSE_FAILED', `cannot open the DuckDB warehouse ${path}`, { path });
     }
   }
 
@@ -80,9 +81,7 @@ export class DuckDbWarehouse implements Warehouse {
     const dir = this.path === ':memory:' ? tmpdir() : join(dirname(this.path), 'tmp');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `sink-${randomUUID()}.ndjson`);
-    const parts: Uint8Array[] = [];
-    for (const v of values) parts.push(v, NEWLINE);
-    writeFileSync(file, Buffer.concat(parts));
+    writeLines(file, values);
     try {
       const fields = columnsOf(known.schema as z.ZodObject);
       const byLower = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -142,6 +141,27 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (e) {
       throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: ${firstLine((e as Error).message)}`, { table, sql });
     }
+  }
+}
+
+/** Each value then a newline, written from the buffers as they are (no copy of the whole batch). */
+function writeLines(file: string, values: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    const iov: Uint8Array[] = [];
+    let bytes = 0;
+    for (let i = 0; i < values.length; i++) {
+      iov.push(values[i]!, NEWLINE);
+      bytes += values[i]!.byteLength + 1;
+      if (iov.length >= 1024 || i === values.length - 1) {
+        const written = writevSync(fd, iov);
+        if (written !== bytes) throw new FraudflowError('WAREHOUSE_FAILED', `duckdb: short write to ${file} (${written} of ${bytes} bytes)`, { file });
+        iov.length = 0;
+        bytes = 0;
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,29 +1,43 @@
-// The BigQuery adapter through the official client against a local server speaking BigQuery's REST API: the real request bodies.
+// The BigQuery adapter through the official client against a local server speaking BigQuery's REST API: the warehouse contract, and the real request bodies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { BigQueryWarehouse, bigQuerySchema } from '../../shared/warehouse/bigquery.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
-import { startFakeBigQuery, type FakeBigQuery } from '../helpers/fake-bigquery.ts';
+import { startFakeBigQuery, type FakeBigQuery, type RecordedRequest } from '../helpers/fake-bigquery.ts';
+import { txRow, warehouseContract } from './warehouse.contract.ts';
 
-let fake: FakeBigQuery;
-let w: BigQueryWarehouse;
-
-beforeAll(async () => {
-  fake = await startFakeBigQuery('proj');
-  // A fixed token: the client never reaches Google's auth servers.
+/** A fixed token: the client never reaches Google's auth servers. */
+function fakeAuth(): GoogleAuth {
   const client = new OAuth2Client();
   client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: new GoogleAuth({ authClient: client, projectId: 'proj' }) });
-});
-afterAll(async () => {
-  await fake.close();
+  return new GoogleAuth({ authClient: client, projectId: 'proj' });
+}
+
+const fakes = new Map<BigQueryWarehouse, FakeBigQuery>();
+warehouseContract('BigQuery (official client, local REST server)', async () => {
+  const fake = await startFakeBigQuery('proj');
+  const w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth() });
+  fakes.set(w, fake);
+  return w;
+}, async (w) => {
+  await w.close();
+  await fakes.get(w as BigQueryWarehouse)?.close();
 });
 
-const tx = (i: number) => ({ id: i.toString(16).padStart(32, '0'), schema_name: 'kaggle', schema_version: 1, source_file: 'f.csv', source_line: i + 2, ingested_at: '2026-11-25T10:00:00.000Z', Time: i, V1: -1.5, Amount: 12.5, Class: 0 });
+describe('BigQuery warehouse: what goes over the wire', () => {
+  let fake: FakeBigQuery;
+  let w: BigQueryWarehouse;
+  beforeAll(async () => {
+    fake = await startFakeBigQuery('proj');
+    w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth() });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  const since = (mark: number): RecordedRequest[] => fake.requests.slice(mark);
 
-describe('BigQuery warehouse (official client, local REST server)', () => {
-  it('creates the dataset in its location and every table with the schema generated from zod, partitioned and clustered', async () => {
+  it('creates the dataset in its location and every table with the schema generated from zod, day-partitioned and clustered', async () => {
     await w.ensureTables();
     const ds = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/datasets'))!;
     expect(ds.body).toMatchObject({ datasetReference: { datasetId: 'fraudflow' }, location: 'EU' });
@@ -32,40 +46,69 @@ describe('BigQuery warehouse (official client, local REST server)', () => {
       expect(body).toMatchObject({ tableReference: { projectId: 'proj', datasetId: 'fraudflow', tableId: def.name } });
       expect((body.schema as { fields: unknown }).fields).toEqual(bigQuerySchema(def));
       expect(body.timePartitioning).toEqual({ type: 'DAY', field: def.partitionBy });
-      expect((body.clustering as { fields: string[] }).fields.length).toBeGreaterThan(0);
+      expect(body.clustering).toEqual({ fields: def.clusterBy });
       expect((fake.tables.get(`${def.name}_unique`)!.view as { query: string }).query).toContain(`PARTITION BY ${def.idColumn}`);
     }
-    const amount = bigQuerySchema(TABLES.transactions).find((f) => f.name === 'Amount');
-    expect(amount).toEqual({ name: 'Amount', type: 'FLOAT64', mode: 'NULLABLE', description: 'transaction amount' });
-    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'id')).toMatchObject({ type: 'STRING', mode: 'REQUIRED' });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'Amount')).toEqual({ name: 'Amount', type: 'FLOAT64', mode: 'NULLABLE', description: 'transaction amount' });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'id')).toEqual({ name: 'id', type: 'STRING', mode: 'REQUIRED', description: 'deterministic message id' });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'tx_datetime')).toMatchObject({ type: 'TIMESTAMP', mode: 'NULLABLE' });
+    expect(bigQuerySchema(TABLES.verdicts).find((f) => f.name === 'reasons')).toMatchObject({ type: 'JSON' });
   });
 
   it('does not create what exists already', async () => {
-    const before = fake.requests.filter((r) => r.method === 'POST').length;
+    const mark = fake.requests.length;
     await w.ensureTables();
-    expect(fake.requests.filter((r) => r.method === 'POST').length).toBe(before);
+    expect(since(mark).filter((r) => r.method === 'POST')).toEqual([]);
   });
 
-  it('inserts rows with the message id as insertId, so a re-sent batch is dropped', async () => {
-    const rows = Array.from({ length: 2500 }, (_, i) => tx(i));
-    await w.append('transactions', rows);
-    await w.append('transactions', rows.slice(0, 100));
-    const inserts = fake.requests.filter((r) => r.path.endsWith('/tables/transactions/insertAll'));
-    expect(inserts).toHaveLength(3); // 2,000 + 500, then the 100 again
-    const first = (inserts[0]!.body as { rows: Array<{ insertId: string; json: Record<string, unknown> }> }).rows[0]!;
-    expect(first.insertId).toBe(tx(0).id);
-    expect(first.json).toEqual(tx(0));
-    expect(fake.rows.get('transactions')).toHaveLength(2500);
+  it('appends a batch as a load job into an expiring staging table, then one MERGE by id, then drops the staging table', async () => {
+    const mark = fake.requests.length;
+    const rows = [txRow(0), txRow(1), { ...txRow(2), Amount: undefined }];
+    expect(await w.append('transactions', rows)).toEqual({ table: 'transactions', received: 3, inserted: 3, duplicates: 0 });
+    const calls = since(mark);
+    const create = calls.find((r) => r.method === 'POST' && r.path.endsWith('/datasets/fraudflow/tables'))!;
+    const staging = (create.body as { tableReference: { tableId: string } }).tableReference.tableId;
+    expect(staging).toMatch(/^_staging_transactions_[0-9a-f]{32}$/);
+    expect((create.body as { schema: { fields: unknown } }).schema.fields).toEqual(bigQuerySchema(TABLES.transactions));
+    expect(Number((create.body as { expirationTime: string }).expirationTime)).toBeGreaterThan(Date.now());
+
+    const upload = calls.find((r) => r.path === '/upload/bigquery/v2/projects/proj/jobs')!;
+    expect(upload.query.uploadType).toBe('multipart');
+    const { metadata, data } = upload.body as { metadata: Record<string, unknown>; data: string };
+    expect(metadata).toMatchObject({ configuration: { load: {
+      destinationTable: { projectId: 'proj', datasetId: 'fraudflow', tableId: staging },
+      sourceFormat: 'NEWLINE_DELIMITED_JSON', createDisposition: 'CREATE_NEVER', writeDisposition: 'WRITE_APPEND', maxBadRecords: 0,
+    } }, jobReference: { location: 'EU' } });
+    const lines = data.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([txRow(0), txRow(1), Object.fromEntries(Object.entries(txRow(2)).filter(([k]) => k !== 'Amount'))]);
+
+    const merge = calls.find((r) => r.method === 'POST' && r.path === '/bigquery/v2/projects/proj/jobs')!;
+    expect(merge.body).toMatchObject({ configuration: { query: { useLegacySql: false } }, jobReference: { location: 'EU' } });
+    expect((merge.body as { configuration: { query: { query: string } } }).configuration.query.query).toBe(
+      `MERGE \`proj.fraudflow.transactions\` AS t USING (SELECT * FROM \`proj.fraudflow.${staging}\` WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY \`id\`) = 1) AS s ` +
+      'ON t.`id` = s.`id` WHEN NOT MATCHED THEN INSERT ROW');
+    expect(calls.some((r) => r.method === 'DELETE' && r.path.endsWith(`/tables/${staging}`))).toBe(true);
+    expect(fake.tables.has(staging)).toBe(false);
   });
 
-  it('runs queries as jobs and pages the rows back', async () => {
-    const rows = await queryAll(w, 'SELECT COUNT(*) AS n FROM transactions');
-    expect(rows).toEqual([{ n: 2500 }]);
-    const job = fake.requests.find((r) => r.path.endsWith('/jobs'))!;
+  it('counts a re-sent batch as duplicates from the MERGE statistics, and the table keeps one row per id', async () => {
+    expect(await w.append('transactions', [txRow(0), txRow(1), txRow(3)])).toEqual({ table: 'transactions', received: 3, inserted: 1, duplicates: 2 });
+    expect(await fake.sql('select count(*) as n, count(distinct id) as ids from transactions')).toEqual([{ n: '4', ids: '4' }]);
+  });
+
+  it('runs queries as jobs on the dataset and pages the rows back', async () => {
+    const mark = fake.requests.length;
+    expect(await queryAll(w, 'SELECT COUNT(*) AS n FROM transactions')).toEqual([{ n: 4 }]);
+    const job = since(mark).find((r) => r.path.endsWith('/jobs'))!;
     expect(job.body).toMatchObject({ configuration: { query: { query: 'SELECT COUNT(*) AS n FROM transactions', useLegacySql: false, defaultDataset: { projectId: 'proj', datasetId: 'fraudflow' } } } });
+    const results = since(mark).find((r) => r.path.includes('/queries/'))!;
+    expect(results.query).toMatchObject({ maxResults: '10000', location: 'EU' });
   });
 
-  it('reports an invalid query as a typed input error', async () => {
-    await expect(queryAll(w, 'SELEC nonsense')).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+  it('fails a load job with a bad row whole, as a typed error naming the step, and leaves the table unchanged', async () => {
+    await expect(w.append('transactions', [txRow(10), { ...txRow(11), id: undefined }])).rejects.toMatchObject({
+      code: 'WAREHOUSE_FAILED', message: expect.stringMatching(/load the batch/),
+    });
+    expect(await fake.sql('select count(*) as n from transactions')).toEqual([{ n: '4' }]);
   });
 });

@@ -1,34 +1,112 @@
-// A local HTTP server that answers the BigQuery REST calls fraudflow makes as BigQuery does, and records every request.
+// A local HTTP server answering the BigQuery REST calls fraudflow makes as BigQuery does (datasets, tables, multipart load jobs, query jobs and results), recording every request.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { FakeBigQueryEngine, type BqField, type BqResult } from './fake-bigquery-engine.ts';
 
-export interface RecordedRequest { method: string; path: string; body: unknown }
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** JSON bodies parsed; a multipart upload as its metadata part and its data part. */
+  body: unknown;
+}
 
 export interface FakeBigQuery {
   readonly url: string;
   readonly requests: RecordedRequest[];
-  /** Tables as created: the tables.insert bodies, by table id. */
+  /** Tables and views as created (the tables.insert bodies), by table id; dropped tables leave. */
   readonly tables: Map<string, Record<string, unknown>>;
-  /** Rows kept per table, after insert-id de-duplication as BigQuery does it within its window. */
-  readonly rows: Map<string, Array<Record<string, unknown>>>;
+  /** Runs SQL on the fake's storage directly (BigQuery dialect), for assertions. */
+  sql(query: string): Promise<Array<Record<string, string | null>>>;
   close(): Promise<void>;
 }
 
-function error(status: number, reason: string, message: string) {
-  return { status, body: { error: { code: status, message, errors: [{ reason, message }], status: reason.toUpperCase() } } };
+interface Reply { status: number; body?: unknown }
+interface FakeJob { resource: Record<string, unknown>; result?: BqResult }
+
+const error = (status: number, reason: string, message: string): Reply =>
+  ({ status, body: { error: { code: status, message, errors: [{ reason, message, domain: 'global' }], status: reason === 'notFound' ? 'NOT_FOUND' : 'INVALID_ARGUMENT' } } });
+
+function multipart(contentType: string, raw: Buffer): { metadata: Record<string, unknown>; data: string } {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  if (!boundary) throw new Error(`not multipart: ${contentType}`);
+  const parts = raw.toString('utf8').split(`--${boundary}`).slice(1, -1).map((p) => {
+    const body = p.slice(p.indexOf('\r\n\r\n') + 4);
+    return body.endsWith('\r\n') ? body.slice(0, -2) : body;
+  });
+  if (parts.length !== 2) throw new Error(`expected 2 multipart parts, got ${parts.length}`);
+  return { metadata: JSON.parse(parts[0]!) as Record<string, unknown>, data: parts[1]! };
 }
 
 export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> {
+  const engine = await FakeBigQueryEngine.create();
   const requests: RecordedRequest[] = [];
   const datasets = new Set<string>();
   const tables = new Map<string, Record<string, unknown>>();
-  const rows = new Map<string, Array<Record<string, unknown>>>();
-  const insertIds = new Map<string, Set<string>>();
-  const jobs = new Map<string, { query: string }>();
+  const jobs = new Map<string, FakeJob>();
+  const base = `/bigquery/v2/projects/${project}`;
 
-  const handle = (method: string, path: string, body: Record<string, unknown>): { status: number; body: unknown } => {
-    const base = `/bigquery/v2/projects/${project}`;
+  const newJob = (body: Record<string, unknown>, statistics: Record<string, unknown>, failure?: string): Record<string, unknown> => {
+    const ref = (body.jobReference ?? {}) as { jobId?: string; location?: string };
+    const jobId = ref.jobId ?? randomUUID();
+    const status = failure ? { state: 'DONE', errorResult: { reason: 'invalid', message: failure }, errors: [{ reason: 'invalid', message: failure }] } : { state: 'DONE' };
+    return { kind: 'bigquery#job', id: `${project}:${ref.location ?? 'US'}.${jobId}`, jobReference: { projectId: project, jobId, location: ref.location ?? 'US' }, configuration: body.configuration, status, statistics };
+  };
+
+  const load = async (body: Record<string, unknown>, data: string): Promise<Reply> => {
+    const config = (body.configuration as { load: { destinationTable: { tableId: string }; sourceFormat?: string } }).load;
+    const tableId = config.destinationTable.tableId;
+    const table = tables.get(tableId);
+    let failure: string | undefined;
+    let rows = 0;
+    if (!table) failure = `Not found: Table ${project}:${tableId}`;
+    else if (config.sourceFormat !== 'NEWLINE_DELIMITED_JSON') failure = `this fake loads NEWLINE_DELIMITED_JSON only, got ${config.sourceFormat}`;
+    else {
+      try {
+        rows = await engine.load(tableId, data, (table.schema as { fields: BqField[] }).fields);
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+    }
+    const job = newJob(body, { load: { outputRows: String(rows) } }, failure);
+    jobs.set((job.jobReference as { jobId: string }).jobId, { resource: job });
+    return { status: 200, body: job };
+  };
+
+  const queryJob = async (body: Record<string, unknown>): Promise<Reply> => {
+    const query = (body.configuration as { query?: { query?: string } }).query?.query ?? '';
+    let result: BqResult;
+    try {
+      result = await engine.query(query);
+    } catch (e) {
+      // BigQuery rejects a query that does not compile when the job is inserted.
+      return error(400, 'invalidQuery', (e as Error).message.split('\n')[0]!);
+    }
+    const stats = result.dmlAffectedRows === undefined ? {} : { numDmlAffectedRows: String(result.dmlAffectedRows) };
+    const job = newJob(body, { query: { statementType: /^\s*MERGE/i.test(query) ? 'MERGE' : 'SELECT', ...stats } });
+    jobs.set((job.jobReference as { jobId: string }).jobId, { resource: job, result });
+    return { status: 200, body: job };
+  };
+
+  const results = (jobId: string, query: Record<string, string>): Reply => {
+    const job = jobs.get(jobId);
+    if (!job?.result) return error(404, 'notFound', `Not found: Job ${project}:${jobId}`);
+    const { fields, rows, dmlAffectedRows } = job.result;
+    const start = Number(query.pageToken ?? 0);
+    const end = Math.min(rows.length, start + Number(query.maxResults ?? rows.length));
+    return {
+      status: 200,
+      body: {
+        kind: 'bigquery#getQueryResultsResponse', jobReference: job.resource.jobReference, jobComplete: true, totalRows: String(rows.length),
+        ...(dmlAffectedRows === undefined ? { schema: { fields }, rows: rows.slice(start, end) } : { numDmlAffectedRows: String(dmlAffectedRows) }),
+        ...(end < rows.length ? { pageToken: String(end) } : {}),
+      },
+    };
+  };
+
+  const handle = async (method: string, path: string, query: Record<string, string>, body: Record<string, unknown>, data?: string): Promise<Reply> => {
+    if (path === `/upload${base}/jobs` && method === 'POST' && data !== undefined) return load(body, data);
     if (!path.startsWith(base)) return error(404, 'notFound', `Not found: ${path}`);
     const rest = path.slice(base.length);
     let m: RegExpMatchArray | null;
@@ -43,60 +121,60 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
     }
     if ((m = rest.match(/^\/datasets\/([^/]+)\/tables$/)) && method === 'POST') {
       const id = (body.tableReference as { tableId: string }).tableId;
-      if (tables.has(id)) return error(409, 'duplicate', `Already Exists: Table ${id}`);
+      if (tables.has(id)) return error(409, 'duplicate', `Already Exists: Table ${project}:${m[1]}.${id}`);
+      await engine.createTable(id, body as { schema?: { fields: BqField[] }; view?: { query: string } });
       tables.set(id, body);
-      rows.set(id, []);
       return { status: 200, body: { kind: 'bigquery#table', ...body } };
     }
-    if ((m = rest.match(/^\/datasets\/([^/]+)\/tables\/([^/]+)$/)) && method === 'GET') {
+    if ((m = rest.match(/^\/datasets\/([^/]+)\/tables\/([^/]+)$/))) {
       const t = tables.get(m[2]!);
-      return t ? { status: 200, body: { kind: 'bigquery#table', ...t } } : error(404, 'notFound', `Not found: Table ${project}:${m[1]}.${m[2]}`);
-    }
-    if ((m = rest.match(/^\/datasets\/([^/]+)\/tables\/([^/]+)\/insertAll$/)) && method === 'POST') {
-      const id = m[2]!;
-      if (!tables.has(id)) return error(404, 'notFound', `Not found: Table ${id}`);
-      const seen = insertIds.get(id) ?? new Set<string>();
-      insertIds.set(id, seen);
-      for (const r of body.rows as Array<{ insertId?: string; json: Record<string, unknown> }>) {
-        if (r.insertId && seen.has(r.insertId)) continue;
-        if (r.insertId) seen.add(r.insertId);
-        rows.get(id)!.push(r.json);
+      if (!t) return error(404, 'notFound', `Not found: Table ${project}:${m[1]}.${m[2]}`);
+      if (method === 'GET') return { status: 200, body: { kind: 'bigquery#table', ...t } };
+      if (method === 'DELETE') {
+        await engine.dropTable(m[2]!);
+        tables.delete(m[2]!);
+        return { status: 204 };
       }
-      return { status: 200, body: { kind: 'bigquery#tableDataInsertAllResponse' } };
     }
-    if (rest === '/jobs' && method === 'POST') {
-      const query = ((body.configuration as { query?: { query?: string } })?.query?.query) ?? '';
-      const jobId = (body.jobReference as { jobId?: string })?.jobId ?? randomUUID();
-      if (!/^select count\(\*\) as n from `?[\w.]+`?$/i.test(query.trim())) return error(400, 'invalidQuery', `Syntax error: this fake answers only SELECT COUNT(*) AS n FROM <table>, got: ${query}`);
-      jobs.set(jobId, { query });
-      return { status: 200, body: { kind: 'bigquery#job', jobReference: { projectId: project, jobId, location: 'EU' }, configuration: body.configuration, status: { state: 'DONE' } } };
-    }
-    if ((m = rest.match(/^\/queries\/([^/?]+)$/)) && method === 'GET') {
+    if (rest === '/jobs' && method === 'POST') return queryJob(body);
+    if ((m = rest.match(/^\/jobs\/([^/]+)$/)) && method === 'GET') {
       const job = jobs.get(m[1]!);
-      if (!job) return error(404, 'notFound', `Not found: Job ${m[1]}`);
-      const table = job.query.trim().split(/\s+/).pop()!.replaceAll('`', '').split('.').pop()!;
-      const n = rows.get(table)?.length ?? 0;
-      return { status: 200, body: { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId: project, jobId: m[1] }, schema: { fields: [{ name: 'n', type: 'INTEGER', mode: 'NULLABLE' }] }, rows: [{ f: [{ v: String(n) }] }], totalRows: '1', jobComplete: true } };
+      return job ? { status: 200, body: job.resource } : error(404, 'notFound', `Not found: Job ${project}:${m[1]}`);
     }
+    if ((m = rest.match(/^\/queries\/([^/]+)$/)) && method === 'GET') return results(m[1]!, query);
     return error(404, 'notFound', `fake BigQuery does not serve ${method} ${path}`);
   };
 
   const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (d: Buffer) => (raw += d.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
     req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0]!;
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      requests.push({ method: req.method ?? '', path, body });
-      const out = handle(req.method ?? '', path, body);
-      res.writeHead(out.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(out.body));
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const query = Object.fromEntries(url.searchParams);
+      const raw = Buffer.concat(chunks);
+      const type = req.headers['content-type'] ?? '';
+      const upload = type.startsWith('multipart/') ? multipart(type, raw) : undefined;
+      const body = upload ? upload.metadata : raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+      requests.push({ method: req.method ?? '', path: url.pathname, query, body: upload ?? body });
+      handle(req.method ?? '', url.pathname, query, body, upload?.data)
+        .catch((e: unknown) => error(500, 'internalError', (e as Error).message))
+        .then((out) => {
+          res.writeHead(out.status, out.body === undefined ? {} : { 'content-type': 'application/json' });
+          res.end(out.body === undefined ? undefined : JSON.stringify(out.body));
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests, tables, rows,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    requests, tables,
+    sql: async (q) => {
+      const r = await engine.query(q);
+      return r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row.f[i]!.v])));
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      engine.close();
+    },
   };
 }

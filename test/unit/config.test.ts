@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'fraudflow', BIGQUERY_LOCATION: 'EU' }).warehouse)
       .toEqual({ kind: 'bigquery', projectId: 'p', dataset: 'fraudflow', location: 'EU' });
     expect(() => loadConfig({ BIGQUERY_PROJECT: 'p' })).toThrow(/BIGQUERY_DATASET/);
+    expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd', BIGQUERY_API_ENDPOINT: 'http://127.0.0.1:9050' }).warehouse).toMatchObject({ apiEndpoint: 'http://127.0.0.1:9050' });
+  });
+
+  it('sinks larger transactions into DuckDB than into BigQuery unless FRAUDFLOW_SINK_BATCH says', () => {
+    expect(loadConfig({}).sink.batch).toBe(250_000);
+    expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd' }).sink.batch).toBe(50_000);
+    expect(loadConfig({ FRAUDFLOW_SINK_BATCH: '1000', BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd' }).sink.batch).toBe(1000);
   });
 
   it('treats an empty variable as unset', () => {

@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerSink } from './commands/sink.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerModels } from './commands/models.ts';
+import { registerRetrain } from './commands/retrain.ts';
 import { registerScoreStream } from './commands/score-stream.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerReport } from './commands/report.ts';
@@ -27,6 +28,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerTopics(program, runtime);
   registerSink(program, runtime);
   registerSql(program, runtime);
+  registerRetrain(program, runtime);
   registerModels(program, runtime);
   registerScoreStream(program, runtime);
   registerReport(program, runtime);

@@ -47,6 +47,10 @@ export const EnvSchema = z.object({
   VERTEX_LOCATION: z.string().min(1).default('us-central1'),
   VERTEX_ENDPOINT_ID: z.string().regex(/^\d+$/, 'the numeric id of the Vertex AI endpoint').optional(),
   FRAUDFLOW_MODEL_TIMEOUT_MS: int(10, 60_000).default(2000),
+  /** The serving container (functions/model-server) Vertex AI runs for a published champion; publishing is on when set. */
+  VERTEX_SERVING_IMAGE: z.string().regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/, 'an image URI such as europe-docker.pkg.dev/proj/repo/model-server:1').optional(),
+  VERTEX_MACHINE_TYPE: z.string().regex(/^[a-z0-9-]+$/).default('n1-standard-2'),
+  VERTEX_MAX_REPLICAS: int(1, 100).default(1),
   UPLOADS_BUCKET: z.string().min(3).optional(),
   MODEL_BUCKET: z.string().min(3).optional(),
   STORAGE_API_ENDPOINT: z.url().optional(),
@@ -89,6 +93,8 @@ export interface Config {
   readonly modelsDir: string;
   /** Score through a Vertex AI endpoint instead of the in-process champion, when set. */
   readonly vertex?: { project: string; location: string; endpointId: string; timeoutMs: number };
+  /** Publish each new champion to that Vertex AI endpoint (upload + deploy), when the serving image is set too. */
+  readonly vertexPublish?: { project: string; location: string; endpointId: string; servingImage: string; machineType: string; minReplicas: number; maxReplicas: number };
   readonly score: { reviewRatio: number; fallbackVerdict: 'fraud' | 'review' | 'legit'; apiKey?: string; maxBodyBytes: number; maxBatch: number };
   readonly retrain: {
     thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
@@ -129,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelsDir: resolve(dataDir, 'models'),
     ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID
       ? { vertex: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS } }
+      : {}),
+    ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID && e.VERTEX_SERVING_IMAGE
+      ? { vertexPublish: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, servingImage: e.VERTEX_SERVING_IMAGE, machineType: e.VERTEX_MACHINE_TYPE, minReplicas: 1, maxReplicas: e.VERTEX_MAX_REPLICAS } }
       : {}),
     score: {
       reviewRatio: e.FRAUDFLOW_REVIEW_RATIO, fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT, maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,

@@ -12,8 +12,11 @@ import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
 import { ModelRegistry } from './model/registry.ts';
-import { LocalModelEndpoint, type ModelEndpoint } from './model/endpoint.ts';
+import { LocalModelEndpoint, loadedModel } from './model/local.ts';
+import type { LoadedModel, ModelEndpoint, ModelPublisher } from './model/port.ts';
 import { VertexModelEndpoint } from './model/vertex.ts';
+import { VertexModelPublisher } from './model/vertex-publish.ts';
+import { readModelFiles } from './model/artifacts.ts';
 import { FraudflowError } from './errors.ts';
 import type { FeatureState } from './features/raw/state-port.ts';
 import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
@@ -28,6 +31,8 @@ export interface Runtime {
   uploadsIn(bucket: string): ObjectStore;
   models(): ModelRegistry;
   modelEndpoint(): ModelEndpoint;
+  /** Where a new champion must be published (Vertex AI), or null when scorers read the registry directly. */
+  modelPublisher(): ModelPublisher | null;
   /** The online feature state of raw transactions (SQLite in the data directory). */
   featureState(): FeatureState;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
@@ -43,6 +48,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
   const uploads: ObjectStore = config.buckets.uploads ? gcs(config.buckets.uploads) : new LocalObjectStore(config.uploadsDir);
   const models = new ModelRegistry(config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir));
   let endpoint: ModelEndpoint | undefined;
+  let publisher: VertexModelPublisher | undefined;
   let features: FeatureState | undefined;
   const releases: Array<() => Promise<void>> = [];
   return {
@@ -64,6 +70,14 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
           },
         })
       : new LocalModelEndpoint(models)),
+    modelPublisher: () => {
+      if (!config.vertexPublish) return null;
+      if (!publisher) {
+        const p = (publisher = new VertexModelPublisher(config.vertexPublish));
+        releases.push(() => p.close());
+      }
+      return publisher;
+    },
     featureState: () => (features ??= new SqliteFeatureState(resolve(config.dataDir, 'features.sqlite'))),
     onClose: (release) => void releases.push(release),
     async close() {
@@ -101,6 +115,16 @@ async function openWarehouse(config: Config): Promise<Warehouse> {
     : new (await import('./warehouse/bigquery.ts')).BigQueryWarehouse(c);
   await w.ensureTables();
   return w;
+}
+
+/** A model's files at `uri` (gs://bucket/path or a folder), loaded in-process: the serving container's model. */
+export async function modelAt(uri: string, config: Config = loadConfig()): Promise<LoadedModel> {
+  const gs = /^gs:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  const store: ObjectStore = gs
+    ? new GcsObjectStore({ bucket: gs[1]!, prefix: gs[2] ? gs[2].replace(/\/?$/, '/') : '', ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}) })
+    : new LocalObjectStore(resolve(uri));
+  const { model, manifest } = await readModelFiles(store, '');
+  return loadedModel(model, manifest);
 }
 
 /** One runtime per process (per function instance): built on first use, reused by warm invocations. */

@@ -61,10 +61,13 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
   const { RAW_FEATURES } = await import('../../shared/features/raw/spec.ts');
   const { txEpochMs } = await import('../../shared/schema/raw.ts');
   const width = RAW_FEATURES.names.length;
-  const rowsOut: number[][] = [];
-  const labels: number[] = [];
-  const time: number[] = [];
+  // Growable typed columns: a long history costs 4 bytes a feature, not a JS array per row.
+  let cap = 1 << 16;
+  let features = new Float32Array(cap * width);
+  let labels = new Uint8Array(cap);
+  let time = new Float64Array(cap);
   const customers: string[] = [];
+  let n = 0;
   async function* history() {
     const sql = `SELECT t.transaction_id, strftime(t.tx_datetime, '%Y-%m-%dT%H:%M:%SZ') AS tx_datetime, t.customer_id, t.terminal_id, t."Amount" AS amount,
         coalesce(l.label, t.label)::INTEGER AS label
@@ -74,16 +77,21 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
       for (const r of page) yield { transaction_id: String(r.transaction_id), tx_datetime: String(r.tx_datetime), customer_id: String(r.customer_id), terminal_id: String(r.terminal_id), amount: Number(r.amount), label: Number(r.label) as 0 | 1 };
     }
   }
-  for await (const { tx, features } of offlineFeatures(history())) {
-    rowsOut.push(features);
-    labels.push(tx.label ?? 0);
-    time.push(txEpochMs(tx.tx_datetime) / 1000);
+  for await (const { tx, features: f } of offlineFeatures(history())) {
+    if (n === cap) {
+      cap *= 2;
+      features = grow(features, cap * width);
+      labels = grow(labels, cap);
+      time = grow(time, cap);
+    }
+    features.set(f, n * width);
+    labels[n] = tx.label ?? 0;
+    time[n] = txEpochMs(tx.tx_datetime) / 1000;
     customers.push(tx.customer_id);
+    n++;
   }
-  if (rowsOut.length === 0) throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
-  const features = new Float32Array(rowsOut.length * width);
-  rowsOut.forEach((f, i) => features.set(f, i * width));
-  return { features, width, labels: Uint8Array.from(labels), time: Float64Array.from(time), rows: rowsOut.length, spec: RAW_FEATURES, customers };
+  if (n === 0) throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
+  return { features: features.subarray(0, n * width), width, labels: labels.subarray(0, n), time: time.subarray(0, n), rows: n, spec: RAW_FEATURES, customers };
 }
 
 /** Which format has the more labelled history: that is what a run trains on unless told otherwise. */

@@ -3,7 +3,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { lagOf, nextOffsets, type EventLog } from '../../shared/eventlog/port.ts';
 import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { TOPICS } from '../../shared/topics.ts';
-import type { ModelEndpoint } from '../../shared/model/endpoint.ts';
+import type { ModelEndpoint } from '../../shared/model/port.ts';
 import type { KaggleScoreRequest } from '../score/request.ts';
 import { scoreRows, scoreTransactions, type ScoreOptions, type Scored } from '../score/score.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';

@@ -1,7 +1,7 @@
 // The score core: features, the model endpoint, a verdict per transaction (a fallback one when the model fails), published to `verdicts`.
 import type { Logger } from '../../shared/logger.ts';
 import type { EventLog } from '../../shared/eventlog/port.ts';
-import type { ModelEndpoint } from '../../shared/model/endpoint.ts';
+import type { ModelEndpoint } from '../../shared/model/port.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { VERDICT_SCHEMA, type Verdict } from '../../shared/schema/verdict.ts';

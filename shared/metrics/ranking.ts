@@ -5,11 +5,16 @@ export interface CurvePoint { readonly threshold: number; readonly tp: number; r
 
 /**
  * Cumulative true and false positives when flagging everything scored >= each distinct score, highest first.
- * Tied scores form one point, as sklearn's precision_recall_curve does.
+ * Tied scores form one point, as sklearn's precision_recall_curve does. Labels must be 0 or 1 and scores
+ * finite numbers: a NaN would make the order (and so every metric) meaningless, so it is refused.
  */
 export function thresholdPoints(scores: ArrayLike<number>, labels: ArrayLike<number>): { points: CurvePoint[]; positives: number; negatives: number } {
   if (scores.length !== labels.length) throw new FraudflowError('INPUT_INVALID', `metrics: ${scores.length} scores but ${labels.length} labels`);
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i])) throw new FraudflowError('INPUT_INVALID', `metrics: score ${i} is ${scores[i]}, not a finite number`, { index: i });
+    if (labels[i] !== 0 && labels[i] !== 1) throw new FraudflowError('INPUT_INVALID', `metrics: label ${i} is ${labels[i]}, not 0 or 1`, { index: i });
+  }
+  const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const points: CurvePoint[] = [];
   let tp = 0;
   let fp = 0;
@@ -23,7 +28,10 @@ export function thresholdPoints(scores: ArrayLike<number>, labels: ArrayLike<num
   return { points, positives: tp, negatives: fp };
 }
 
-/** Average precision: sum over thresholds of (R_n - R_{n-1}) * P_n (sklearn's definition, no interpolation). */
+/**
+ * Average precision: sum over thresholds of (R_n - R_{n-1}) * P_n (sklearn's definition, no interpolation).
+ * NaN when there is no positive (recall is undefined), as sklearn warns and answers.
+ */
 export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const { points, positives } = thresholdPoints(scores, labels);
   if (positives === 0) return Number.NaN;
@@ -37,7 +45,10 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
   return ap;
 }
 
-/** ROC AUC as the Mann-Whitney statistic: the chance a random positive outscores a random negative, ties counting half. */
+/**
+ * ROC AUC as the Mann-Whitney statistic: the chance a random positive outscores a random negative, ties counting half.
+ * NaN when either class is absent (sklearn raises there).
+ */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const { points, positives, negatives } = thresholdPoints(scores, labels);
   if (positives === 0 || negatives === 0) return Number.NaN;
@@ -53,13 +64,16 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   return area / (positives * negatives);
 }
 
-/** Precision-recall and ROC curves, thinned to at most `maxPoints` points for reports. */
+/**
+ * Precision-recall and ROC curves, thinned to at most about `maxPoints` points for reports (every step-th
+ * threshold, the last one always kept so the curves end at recall 1 and (1, 1)).
+ */
 export function curves(scores: ArrayLike<number>, labels: ArrayLike<number>, maxPoints = 200): {
   pr: Array<{ recall: number; precision: number; threshold: number }>;
   roc: Array<{ fpr: number; tpr: number; threshold: number }>;
 } {
   const { points, positives, negatives } = thresholdPoints(scores, labels);
-  const step = Math.max(1, Math.ceil(points.length / maxPoints));
+  const step = Math.max(1, Math.ceil(points.length / Math.max(1, maxPoints - 1)));
   const kept = points.filter((_, i) => i % step === 0 || i === points.length - 1);
   return {
     pr: kept.map((p) => ({ recall: positives ? p.tp / positives : 0, precision: p.tp / (p.tp + p.fp), threshold: p.threshold })),

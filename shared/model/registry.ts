@@ -1,72 +1,98 @@
 // The model registry on the object store: versions (weights, manifest) and an atomic champion pointer with its history.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { FraudflowError } from '../errors.ts';
 import type { ObjectStore } from '../objectstore/port.ts';
-import { ChampionPointer, ModelManifest } from '../schema/model-manifest.ts';
+import { ChampionPointer, type ModelManifest } from '../schema/model-manifest.ts';
+import { readManifest, readModelFiles, writeModelFiles, type StoredModel } from './artifacts.ts';
 
-export interface StoredModel {
-  readonly manifest: ModelManifest;
-  readonly model: tf.LayersModel;
-}
+export type { StoredModel };
 
 const key = (version: string, file: string) => `versions/${version}/${file}`;
+const CHAMPION = 'champion.json';
+
+/** The champion stack the history describes: promotions push, rollbacks pop; the last entry is the champion. */
+export function championStack(history: ChampionPointer['history']): string[] {
+  const stack: string[] = [];
+  for (const h of history) {
+    if (h.action === 'rollback') stack.pop();
+    else stack.push(h.version);
+  }
+  return stack;
+}
 
 export class ModelRegistry {
   constructor(private readonly store: ObjectStore) {}
 
+  /** Where a version's files live (gs://... or a folder): Vertex AI takes this as the model's artifact URI. */
+  uri(version: string): string {
+    return this.store.uri(`versions/${version}`);
+  }
+
+  /**
+   * Stores weights through a tf.js IOHandler (model.json + weights.bin, the layout tf.loadLayersModel reads),
+   * then the manifest. A version is never overwritten.
+   */
   async save(manifest: ModelManifest, model: tf.LayersModel): Promise<void> {
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData as ArrayBuffer;
-      await this.store.write(key(manifest.version, 'weights.bin'), Buffer.from(weights));
-      await this.store.write(key(manifest.version, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs }));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    // The manifest goes last: a version without one is an unfinished write and is not listed.
-    await this.store.write(key(manifest.version, 'manifest.json'), JSON.stringify(ModelManifest.parse(manifest), null, 2));
+    if (await this.store.exists(key(manifest.version, 'manifest.json'))) {
+      throw new FraudflowError('INPUT_INVALID', `model version ${manifest.version} already exists in the registry; versions are never overwritten`, { version: manifest.version });
+    }
+    await writeModelFiles(this.store, key(manifest.version, ''), manifest, model);
   }
 
   async load(version: string): Promise<StoredModel> {
-    const manifest = await this.manifest(version);
-    const spec = JSON.parse((await this.store.readAll(key(version, 'model.json'))).toString('utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
-    const weights = await this.store.readAll(key(version, 'weights.bin'));
-    const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs: spec.weightSpecs, weightData: data }));
-    return { manifest, model };
+    await this.mustExist(version);
+    return readModelFiles(this.store, key(version, ''));
   }
 
   async manifest(version: string): Promise<ModelManifest> {
-    if (!(await this.store.exists(key(version, 'manifest.json')))) {
-      throw new FraudflowError('NOT_FOUND', `model version ${version} is not in the registry (fraudflow models lists them)`, { version });
-    }
-    return ModelManifest.parse(JSON.parse((await this.store.readAll(key(version, 'manifest.json'))).toString('utf8')));
+    await this.mustExist(version);
+    return readManifest(this.store, key(version, ''));
   }
 
+  private async mustExist(version: string): Promise<void> {
+    if (!/^[\w.-]+$/.test(version) || !(await this.store.exists(key(version, 'manifest.json')))) {
+      throw new FraudflowError('NOT_FOUND', `model version ${version} is not in the registry (fraudflow models lists them)`, { version });
+    }
+  }
+
+  /** Every complete version, oldest first. */
   async list(): Promise<ModelManifest[]> {
     const files = await this.store.list('versions/');
     const versions = files.filter((f) => f.key.endsWith('/manifest.json')).map((f) => f.key.split('/')[1]!);
-    const out = await Promise.all(versions.map((v) => this.manifest(v)));
-    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const out = await Promise.all(versions.map((v) => readManifest(this.store, key(v, ''))));
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.version.localeCompare(b.version));
   }
 
   async champion(): Promise<ChampionPointer | null> {
-    if (!(await this.store.exists('champion.json'))) return null;
-    return ChampionPointer.parse(JSON.parse((await this.store.readAll('champion.json')).toString('utf8')));
+    if (!(await this.store.exists(CHAMPION))) return null;
+    return ChampionPointer.parse(JSON.parse((await this.store.readAll(CHAMPION)).toString('utf8')));
   }
 
-  /** Makes `version` the champion; the store writes the pointer atomically. */
-  async promote(version: string, reason: string): Promise<ChampionPointer> {
+  /**
+   * Makes `version` the champion. The pointer is one small object replaced whole (temp file + rename locally, a
+   * single-request upload on Cloud Storage), so a reader sees the old champion or the new one, never a mix.
+   * Promoting the current champion changes nothing.
+   */
+  async promote(version: string, reason: string, at: Date = new Date()): Promise<ChampionPointer> {
     await this.manifest(version);
     const current = await this.champion();
-    const pointer: ChampionPointer = { version, history: [...(current?.history ?? []), { version, at: new Date().toISOString(), reason }] };
-    await this.store.write('champion.json', JSON.stringify(pointer, null, 2));
+    if (current?.version === version) return current;
+    const pointer: ChampionPointer = { version, history: [...(current?.history ?? []), { version, at: at.toISOString(), reason, action: 'promote' }] };
+    await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
     return pointer;
   }
 
-  /** Back to the champion before the current one. */
-  async rollback(): Promise<ChampionPointer> {
+  /** Back to the champion before the current one (repeatable: each rollback goes one further back). */
+  async rollback(reason = 'rollback by an operator', at: Date = new Date()): Promise<ChampionPointer> {
     const current = await this.champion();
-    const previous = current?.history.slice(0, -1).reverse().find((h) => h.version !== current.version);
-    if (!current || !previous) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
-    return this.promote(previous.version, `rollback from ${current.version}`);
+    const stack = championStack(current?.history ?? []);
+    const previous = stack.at(-2);
+    if (!current || previous === undefined) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
+    const pointer: ChampionPointer = {
+      version: previous,
+      history: [...current.history, { version: previous, at: at.toISOString(), reason: `${reason} (from ${current.version})`, action: 'rollback' }],
+    };
+    await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
+    return pointer;
   }
 }

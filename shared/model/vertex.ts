@@ -6,7 +6,7 @@ import { v1 } from '@google-cloud/aiplatform';
 import type { GoogleAuth } from 'google-auth-library';
 import { FraudflowError, wrapError } from '../errors.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
-import type { ModelEndpoint, Prediction, Reasons } from './endpoint.ts';
+import type { ModelEndpoint, Prediction, Reasons } from './port.ts';
 
 export interface VertexOptions {
   readonly project: string;

@@ -14,6 +14,20 @@ export const ModelMetrics = z.object({
 });
 export type ModelMetrics = z.infer<typeof ModelMetrics>;
 
+export const ThresholdRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('target-precision'), precision: z.number().gt(0).max(1) }),
+  z.object({ kind: z.literal('min-cost'), missedFraudCost: z.number().min(0), falseAlarmCost: z.number().min(0) }),
+]);
+
+/** What retraining decided about this version when it was trained, and why (operators can still promote later). */
+export const Promotion = z.object({
+  promoted: z.boolean(),
+  reason: z.string(),
+  margin: z.number(),
+  /** The champion it was compared with, re-scored on this version's validation window; null when there was none. */
+  champion: z.object({ version: z.string(), auprc_on_window: finiteOrNull }).nullable(),
+});
+
 export const ModelManifest = z.object({
   version: z.string().regex(/^[\w.-]+$/),
   created_at: z.iso.datetime(),
@@ -21,7 +35,9 @@ export const ModelManifest = z.object({
   feature_spec: z.object({ name: z.string(), version: z.number().int(), names: z.array(z.string()) }),
   scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
   threshold: z.number(),
-  threshold_rule: z.record(z.string(), z.unknown()),
+  threshold_rule: ThresholdRule,
+  /** Whether the rule's target was met on validation (false: the most precise threshold was taken instead). */
+  threshold_reached: z.boolean().optional(),
   metrics: ModelMetrics,
   /** Validation AUPRC of every candidate trained in the run, to show why this one was chosen. */
   candidates: z.array(z.object({ model: z.string(), auprc: finiteOrNull, epochs: z.number().int() })),
@@ -31,6 +47,7 @@ export const ModelManifest = z.object({
   }),
   code_version: z.string(),
   seed: z.number().int(),
+  promotion: Promotion.optional(),
   /** Validation curves and score histograms for reports (thinned). */
   curves: z.object({
     pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
@@ -42,6 +59,7 @@ export type ModelManifest = z.infer<typeof ModelManifest>;
 
 export const ChampionPointer = z.object({
   version: z.string(),
-  history: z.array(z.object({ version: z.string(), at: z.iso.datetime(), reason: z.string() })),
+  /** Every change, oldest first: a promotion pushes a version on the champion stack, a rollback pops one. */
+  history: z.array(z.object({ version: z.string(), at: z.iso.datetime(), reason: z.string(), action: z.enum(['promote', 'rollback']).default('promote') })),
 });
 export type ChampionPointer = z.infer<typeof ChampionPointer>;

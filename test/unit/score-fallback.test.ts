@@ -5,7 +5,7 @@ import { scoreTransactions } from '../../functions/score/score.ts';
 import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logger.ts';
-import type { ModelEndpoint } from '../../shared/model/endpoint.ts';
+import type { ModelEndpoint } from '../../shared/model/port.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
 import { topicSpecs } from '../../shared/topics.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -1,25 +1,46 @@
-// The model endpoint port, and its local adapter: the registry's champion in-process, reloaded when the champion changes.
+// The local model adapters: TensorFlow.js in-process from the registry, a version on demand or the champion, swapped when it changes.
 import type * as tf from '@tensorflow/tfjs';
 import { FraudflowError } from '../errors.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
 import type { ModelRegistry } from './registry.ts';
 import { predictScaled, scaleRows } from './predict.ts';
+import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } from './port.ts';
 
-export type Reasons = Array<{ feature: string; contribution: number }>;
-
-export interface Prediction {
-  readonly scores: Float32Array;
-  readonly manifest: ModelManifest;
+function checkWidth(manifest: ModelManifest, width: number): void {
+  if (manifest.feature_spec.names.length !== width) {
+    throw new FraudflowError('INPUT_INVALID', `model ${manifest.version} expects ${manifest.feature_spec.names.length} features, got ${width}`);
+  }
 }
 
-export interface ModelEndpoint {
-  readonly kind: string;
-  /** The model that answers now: its feature spec says which inputs it takes. */
-  manifest(): Promise<ModelManifest>;
-  /** Rows of raw features (the manifest's feature spec), `width` values each. */
-  predict(rows: Float32Array, width: number): Promise<Prediction>;
-  /** Per row, the `top` features whose removal lowers the score most (occlusion on the scaled input), largest first. */
-  explain(rows: Float32Array, width: number, top: number): Promise<Reasons[]>;
+/** A tf.js model and its manifest as the port's LoadedModel. */
+export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
+  const width = manifest.feature_spec.names.length;
+  return {
+    manifest,
+    predict(rows) {
+      const packed = new Float32Array(rows.length * width);
+      rows.forEach((r, i) => {
+        checkWidth(manifest, r.length);
+        packed.set(r, i * width);
+      });
+      return predictScaled(model, scaleRows(packed, width, manifest.scaler), width);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+export class LocalModelSource implements ModelSource {
+  constructor(private readonly registry: ModelRegistry) {}
+
+  async load(version: string): Promise<LoadedModel> {
+    const { model, manifest } = await this.registry.load(version);
+    return loadedModel(model, manifest);
+  }
+
+  async champion(): Promise<LoadedModel | null> {
+    const pointer = await this.registry.champion();
+    return pointer ? this.load(pointer.version) : null;
+  }
 }
 
 export class LocalModelEndpoint implements ModelEndpoint {
@@ -35,13 +56,13 @@ export class LocalModelEndpoint implements ModelEndpoint {
 
   async predict(rows: Float32Array, width: number): Promise<Prediction> {
     const { model, manifest } = await this.current();
-    this.checkWidth(manifest, width);
+    checkWidth(manifest, width);
     return { scores: predictScaled(model, scaleRows(rows, width, manifest.scaler), width), manifest };
   }
 
   async explain(rows: Float32Array, width: number, top: number): Promise<Reasons[]> {
     const { model, manifest } = await this.current();
-    this.checkWidth(manifest, width);
+    checkWidth(manifest, width);
     const scaled = scaleRows(rows, width, manifest.scaler);
     const scores = predictScaled(model, scaled, width);
     const n = scores.length;
@@ -58,12 +79,6 @@ export class LocalModelEndpoint implements ModelEndpoint {
       .slice(0, top));
   }
 
-  private checkWidth(manifest: ModelManifest, width: number): void {
-    if (manifest.feature_spec.names.length !== width) {
-      throw new FraudflowError('INPUT_INVALID', `model ${manifest.version} expects ${manifest.feature_spec.names.length} features, got ${width}`);
-    }
-  }
-
   /** The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started with. */
   private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest }> {
     const now = Date.now();
@@ -73,7 +88,10 @@ export class LocalModelEndpoint implements ModelEndpoint {
     if (!pointer) throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion model yet: run fraudflow retrain first', {}, { retriable: false });
     if (this.loaded?.version !== pointer.version) {
       const { model, manifest } = await this.registry.load(pointer.version);
+      const previous = this.loaded;
       this.loaded = { version: pointer.version, model, manifest };
+      // Safe to free now: every caller scores synchronously right after current() resolves, so none still holds it.
+      previous?.model.dispose();
     }
     return this.loaded;
   }

@@ -1,0 +1,44 @@
+// Champion or challenger: a new model replaces the champion only if it beats it on the same validation window by a margin.
+import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
+
+export type FeatureSpec = ModelManifest['feature_spec'];
+
+export interface PromotionInput {
+  /** The new model's validation AUPRC. */
+  readonly auprc: number;
+  readonly spec: FeatureSpec;
+  readonly margin: number;
+  /** The current champion and its AUPRC re-scored on the new model's validation window (null when its features differ). */
+  readonly champion: { readonly version: string; readonly spec: FeatureSpec; readonly auprcOnWindow: number | null } | null;
+}
+
+export type Promotion = NonNullable<ModelManifest['promotion']>;
+
+export function sameFeatures(a: FeatureSpec, b: FeatureSpec): boolean {
+  return a.name === b.name && a.version === b.version && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+}
+
+/**
+ * Strictly better by at least `margin` (a tie never promotes, even with margin 0). A champion on other features
+ * cannot be scored on this window, so the new model waits as a challenger for an operator's `fraudflow promote`.
+ */
+export function decidePromotion(input: PromotionInput): Promotion {
+  const { auprc, margin, champion } = input;
+  const f = (v: number) => v.toFixed(4);
+  if (!champion) return { promoted: true, reason: 'no champion yet', margin, champion: null };
+  const base = { margin, champion: { version: champion.version, auprc_on_window: champion.auprcOnWindow } };
+  if (!sameFeatures(input.spec, champion.spec) || champion.auprcOnWindow === null) {
+    return {
+      ...base, promoted: false,
+      reason: `champion ${champion.version} uses features ${champion.spec.name} v${champion.spec.version}, this model ${input.spec.name} v${input.spec.version}: ` +
+        'not comparable on one window; kept as challenger (fraudflow promote to switch)',
+    };
+  }
+  const gain = auprc - champion.auprcOnWindow;
+  const promoted = gain > 0 && gain >= margin;
+  const reason = promoted
+    ? `AUPRC ${f(auprc)} beats champion ${champion.version} (${f(champion.auprcOnWindow)} on the same window) by ${f(gain)} >= margin ${margin}`
+    : `AUPRC ${f(auprc)} vs champion ${champion.version} (${f(champion.auprcOnWindow)} on the same window): ` +
+      `${gain > 0 ? `gain ${f(gain)} is below the margin ${margin}` : 'no better'}; kept as challenger`;
+  return { ...base, promoted, reason };
+}

@@ -1,47 +1,113 @@
-// `fraudflow deploy plan`: validates the deploy configuration and prints every resource and command, creating nothing.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+// `fraudflow deploy plan|apply|kafka-topics`: validate the deploy configuration, print or run its idempotent commands, converge Kafka topics.
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { DeployConfig } from '../../deploy/plan/config.ts';
-import { buildPlan } from '../../deploy/plan/plan.ts';
+import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
+import { applyPlan, filesDirOf, header, writePlanFiles } from '../../deploy/apply/run.ts';
+import { ensureKafkaTopics, parseTopicArg } from '../../deploy/apply/kafka-topics.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
+import { table } from '../output.ts';
 
-export async function loadDeployConfig(path: string, overrides: { project?: string; region?: string }): Promise<DeployConfig> {
+export async function loadDeployConfig(path: string, overrides: { project?: string; region?: string } = {}): Promise<DeployConfig> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new FraudflowError('INPUT_INVALID', `deploy: cannot read ${path}: ${(e as Error).message}`, { path });
+    throw new FraudflowError('CONFIG_INVALID', `deploy config ${path}: cannot read it as JSON: ${(e as Error).message}`, { path }, { cause: e });
   }
-  const parsed = DeployConfig.safeParse({ ...(raw as object), ...(overrides.project ? { project: overrides.project } : {}), ...(overrides.region ? { region: overrides.region } : {}) });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new FraudflowError('CONFIG_INVALID', `deploy config ${path} is invalid: ${problems.join('; ')}`, { problems });
-  }
-  return parsed.data;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FraudflowError('CONFIG_INVALID', `deploy config ${path}: expected a JSON object`, { path });
+  return parseDeployConfig({ ...raw, ...(overrides.project ? { project: overrides.project } : {}), ...(overrides.region ? { region: overrides.region } : {}) }, path);
+}
+
+/** Every problem at once, each as `path.to.field: what is wrong`. */
+export function parseDeployConfig(raw: unknown, source = 'deploy config'): DeployConfig {
+  const parsed = DeployConfig.safeParse(raw, { error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined) });
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  throw new FraudflowError('CONFIG_INVALID', `deploy config ${source} is invalid: ${problems.join('; ')}`, { problems });
+}
+
+interface PlanOptions { project?: string; region?: string; config: string; out: string }
+
+async function planFrom(opts: PlanOptions): Promise<Plan> {
+  return buildPlan(await loadDeployConfig(opts.config, opts), { filesDir: filesDirOf(opts.out) });
+}
+
+function withPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--project <id>', 'GCP project (overrides the config)')
+    .option('--region <region>', 'GCP region (overrides the config)')
+    .option('--config <file>', 'deploy configuration', 'deploy/fraudflow.deploy.json')
+    .option('--out <dir>', 'where the generated files go (BigQuery schemas, env files, Dockerfile, apply.sh): a folder inside the repository', 'deploy/out');
 }
 
 export function registerDeploy(program: Command): void {
   const deploy = program.command('deploy').description('put fraudflow into a GCP project and a Kafka cluster (see deploy/README.md)');
-  deploy.command('plan')
+
+  withPlanOptions(deploy.command('plan'))
     .description('validate the deploy configuration and print every resource and command it would create (no network calls)')
-    .option('--project <id>', 'GCP project (overrides the config)')
-    .option('--region <region>', 'GCP region (overrides the config)')
-    .option('--config <file>', 'deploy configuration', 'deploy/fraudflow.deploy.json')
-    .option('--out <dir>', 'also write the commands as a script and the files they read (BigQuery schemas) here')
+    .option('--write', 'also write the generated files and apply.sh under --out')
     .option('--json', 'print the plan as JSON')
-    .action(async (opts: { project?: string; region?: string; config: string; out?: string; json?: boolean }) => {
-      const plan = buildPlan(await loadDeployConfig(opts.config, opts));
-      if (opts.out) {
-        const out = resolve(opts.out);
-        for (const [file, content] of Object.entries(plan.files)) {
-          await mkdir(dirname(join(out, file)), { recursive: true });
-          await writeFile(join(out, file), content);
-        }
-        await writeFile(join(out, 'apply.sh'), `#!/usr/bin/env bash\n# Generated by fraudflow deploy plan: run from this folder, after npm run build in the repository root.\nset -euo pipefail\n${plan.steps.map((s) => `# ${s.kind}: ${s.resource}\n${s.command}`).join('\n')}\n`, { mode: 0o755 });
-      }
+    .action(async (opts: PlanOptions & { write?: boolean; json?: boolean }) => {
+      const plan = await planFrom(opts);
+      if (opts.write) await writePlanFiles(plan);
       if (opts.json) return void process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
-      process.stdout.write(`# fraudflow deploy plan for ${plan.project} in ${plan.region}: ${plan.steps.length} steps\n`);
-      for (const s of plan.steps) process.stdout.write(`\n# [${s.kind}] ${s.resource}\n${s.command}\n`);
+      process.stdout.write(`# fraudflow deploy plan for ${plan.project} in ${plan.region}: ${plan.steps.length} steps, run in the repository root\n`);
+      plan.steps.forEach((s, i) => process.stdout.write(`\n${header(s, i, plan.steps.length)}\n${s.command}\n`));
+      process.stdout.write(`\n# files the commands read (${opts.write ? 'written' : 'written by --write or apply'} under ${plan.filesDir}/): ${Object.keys(plan.files).join(', ')}\n`);
+    });
+
+  withPlanOptions(deploy.command('apply'))
+    .description('run the plan\'s commands in order with gcloud, bq and the Kafka admin API (stops at the first failure)')
+    .option('--yes', 'really create and change resources in the project')
+    .option('--dry-run', 'write the files and print each step\'s command instead of running it')
+    .option('--from <step-id>', 'resume at this step')
+    .action(async (opts: PlanOptions & { yes?: boolean; dryRun?: boolean; from?: string }) => {
+      const plan = await planFrom(opts);
+      if (opts.dryRun) {
+        await writePlanFiles(plan);
+        plan.steps.forEach((s, i) => process.stdout.write(`${header(s, i, plan.steps.length)}\n+ ${s.command}\n`));
+        return;
+      }
+      if (!opts.yes) {
+        throw new FraudflowError('CONFIG_INVALID', `deploy apply creates and changes resources in project ${plan.project}: pass --yes to go ahead, or --dry-run to see the commands`);
+      }
+      const { ran } = await applyPlan(plan, { ...(opts.from ? { from: opts.from } : {}), write: (line) => process.stderr.write(line + '\n') });
+      process.stderr.write(`deploy: ${ran} steps done in ${plan.project}\n`);
+    });
+
+  deploy.command('kafka-topics')
+    .description('create the topics, add partitions and set retention through the Kafka admin API (SASL credentials from KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD)')
+    .requiredOption('--brokers <host:port,...>', 'bootstrap servers')
+    .option('--ssl', 'connect with TLS')
+    .option('--sasl-mechanism <mechanism>', 'plain, scram-sha-256 or scram-sha-512')
+    .option('--replication-factor <n>', 'replication factor of new topics', '3')
+    .option('--topic <name:partitions:retentionMs>', 'a topic to converge (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'print the outcome as JSON')
+    .action(async (opts: { brokers: string; ssl?: boolean; saslMechanism?: string; replicationFactor: string; topic: string[]; json?: boolean }) => {
+      const wanted = opts.topic.map(parseTopicArg);
+      if (wanted.length === 0) throw new FraudflowError('CONFIG_INVALID', 'deploy kafka-topics: give at least one --topic=name:partitions:retentionMs');
+      // The same validation and SASL handling as the functions' own Kafka settings.
+      const config = loadConfig({
+        KAFKA_BROKERS: opts.brokers, KAFKA_SSL: opts.ssl ? 'true' : 'false', KAFKA_REPLICATION_FACTOR: opts.replicationFactor,
+        KAFKA_SASL_MECHANISM: opts.saslMechanism, KAFKA_SASL_USERNAME: process.env.KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: process.env.KAFKA_SASL_PASSWORD,
+        KAFKA_CLIENT_ID: 'fraudflow-deploy',
+      });
+      if (config.eventLog.kind !== 'kafka') throw new FraudflowError('CONFIG_INVALID', 'deploy kafka-topics: --brokers is required');
+      const k = config.eventLog.kafka;
+      const admin = new Kafka({
+        clientId: k.clientId, brokers: k.brokers, ssl: k.ssl, logLevel: logLevel.NOTHING, connectionTimeout: 10_000,
+        ...(k.sasl ? { sasl: k.sasl as SASLOptions } : {}),
+      }).admin();
+      await admin.connect();
+      try {
+        const outcome = await ensureKafkaTopics(admin, wanted, k.replicationFactor);
+        if (opts.json) return void process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
+        process.stdout.write(table(outcome.map((o) => ({ ...o, changes: o.changes.join('; ') }))) + '\n');
+      } finally {
+        await admin.disconnect();
+      }
     });
 }

@@ -29,6 +29,8 @@ export const EnvSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
+  /** How long one produce keeps retrying through a broker outage (with backoff) before it fails. */
+  KAFKA_PRODUCE_RETRY_MS: int(0, 3_600_000).default(120_000),
 
   FRAUDFLOW_THRESHOLD_RULE: z.string().regex(/^(precision:0?\.\d+|cost:\d+(\.\d+)?:\d+(\.\d+)?)$/, 'expected precision:<0..1> or cost:<missed fraud>:<false alarm>').default('precision:0.8'),
   FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
@@ -75,6 +77,8 @@ export interface KafkaConfig {
   readonly ssl: boolean;
   readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   readonly replicationFactor: number;
+  /** How long one produce keeps retrying through a broker outage; 2 minutes when unset. */
+  readonly produceRetryMs?: number;
 }
 
 export interface Config {
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         kind: 'kafka',
         kafka: {
           brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, ssl: e.KAFKA_SSL, replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+          produceRetryMs: e.KAFKA_PRODUCE_RETRY_MS,
           ...(e.KAFKA_SASL_MECHANISM ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! } } : {}),
         },
       }

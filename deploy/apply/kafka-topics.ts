@@ -1,6 +1,8 @@
 // Converges Kafka topics to the configured partitions and retention through the admin API: create, add partitions, set retention.
 import kafkajs, { type Admin } from 'kafkajs';
-import { FraudflowError, wrapError } from '../../shared/errors.ts';
+import { FraudflowError } from '../../shared/errors.ts';
+import { kafkaError } from '../../shared/eventlog/kafka-errors.ts';
+import { withRetry } from '../../shared/retry.ts';
 
 // kafkajs is CommonJS and assigns these enums after its exports Node can detect: take them from the default export.
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
@@ -32,10 +34,16 @@ export async function ensureKafkaTopics(admin: Admin, wanted: readonly WantedTop
   const out: TopicOutcome[] = [];
   for (const t of wanted) {
     if (!existing.has(t.name)) {
+      // Retried (see call): a create whose answer was lost is found created on the next try, which then resolves false.
       await call(() => admin.createTopics({
         waitForLeaders: true,
         topics: [{ topic: t.name, numPartitions: t.partitions, replicationFactor, configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] }],
       }), `create topic ${t.name}`);
+      await call(async () => {
+        // Created means usable: every partition has a leader in the metadata.
+        const led = (await admin.fetchTopicMetadata({ topics: [t.name] })).topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+        if (led < t.partitions) throw new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${led} of ${t.partitions} partitions of ${t.name} have a leader`, { topic: t.name });
+      }, `see topic ${t.name} led`);
       out.push({ topic: t.name, action: 'created', partitions: t.partitions, retentionMs: t.retentionMs, changes: [] });
       continue;
     }
@@ -72,10 +80,13 @@ export async function topicOverrides(admin: Admin, topic: string): Promise<Map<s
   return new Map(entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive).map((e) => [e.configName, e.configValue]));
 }
 
+/** One admin call, retried for 30 s while kafkajs says the failure may pass (a busy broker answers UNKNOWN_TOPIC_OR_PARTITION right after a create). */
 async function call<T>(op: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await op();
-  } catch (e) {
-    throw wrapError(e, 'EVENTLOG_FAILED', `kafka: cannot ${what}`, { operation: what });
-  }
+  return withRetry(async () => {
+    try {
+      return await op();
+    } catch (e) {
+      throw kafkaError(e, `kafka: cannot ${what}`, { operation: what });
+    }
+  }, { deadlineMs: 30_000 });
 }

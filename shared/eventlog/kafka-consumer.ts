@@ -1,6 +1,6 @@
 // A kafkajs group consumer turned into a pull consumer: eachBatch hands records over and waits until they are taken.
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { wrapError } from '../errors.ts';
+import { kafkaError } from './kafka-errors.ts';
 import type { GroupConsumer, LogRecord, PartitionOffset, PollOptions } from './port.ts';
 
 interface Handoff {
@@ -32,7 +32,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       await c.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => c.onBatch(payload) });
     } catch (e) {
       await c.consumer.disconnect().catch(() => undefined);
-      throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: cannot start consumer group ${group} on ${topic}`, { group, topic });
+      throw kafkaError(e, `kafka: cannot start consumer group ${group} on ${topic}`, { group, topic });
     }
     c.consumer.on(c.consumer.events.CRASH, (event) => {
       // kafkajs restarts the consumer itself after a retriable crash (a coordinator still loading after a broker
@@ -90,7 +90,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       });
       this.wakeup = null;
     }
-    if (this.failure) throw wrapError(this.failure, 'EVENTLOG_UNAVAILABLE', `kafka: consumer of ${this.group} on ${this.topic} crashed`, { group: this.group, topic: this.topic });
+    if (this.failure) throw kafkaError(this.failure, `kafka: consumer of ${this.group} on ${this.topic} crashed`, { group: this.group, topic: this.topic });
     const out: LogRecord[] = [];
     while (this.queue.length > 0 && out.length < options.maxRecords) {
       const head = this.queue[0]!;
@@ -111,7 +111,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     try {
       await this.consumer.commitOffsets(offsets.map((o) => ({ topic: this.topic, partition: o.partition, offset: String(o.offset) })));
     } catch (e) {
-      throw wrapError(e, 'EVENTLOG_FAILED', `kafka: commit of ${this.group} on ${this.topic} failed`, { group: this.group, topic: this.topic, offsets });
+      throw kafkaError(e, `kafka: commit of ${this.group} on ${this.topic} failed`, { group: this.group, topic: this.topic, offsets });
     }
   }
 

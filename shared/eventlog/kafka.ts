@@ -1,30 +1,42 @@
 // The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
-import { Kafka, logLevel, type Admin, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
-import { FraudflowError, wrapError } from '../errors.ts';
+import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
+import { FraudflowError } from '../errors.ts';
 import type { KafkaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { withRetry } from '../retry.ts';
 import { partitionForKey } from './partitioner.ts';
 import { KafkaGroupConsumer } from './kafka-consumer.ts';
+import { isRetriableKafkaError, kafkaError } from './kafka-errors.ts';
 import type { EventLog, GroupConsumer, OutgoingMessage, PartitionOffset, ProduceResult, TopicInfo, TopicSpec } from './port.ts';
 
 /** Brokers reject record batches over message.max.bytes (1 MiB by default): keep each partition's share of a request under it. */
 const MAX_PARTITION_BYTES = 900 * 1024;
+/** How long one produce call keeps retrying through a broker outage before it fails, unless configured. */
+const DEFAULT_PRODUCE_RETRY_MS = 120_000;
+/** Admin calls (create, describe, offsets) are idempotent: retried this long. */
+const ADMIN_RETRY_MS = 20_000;
 
 export interface KafkaEventLogOptions {
-  /** How long one produce call keeps retrying through a broker outage before it fails. */
-  readonly produceDeadlineMs?: number;
   /** Group session timeout: how soon a dead consumer's partitions go to another member (broker minimum 6 s). */
   readonly sessionTimeoutMs?: number;
 }
 
 function kafkaLogger(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
-    const { message, ...rest } = log;
-    const fields = { namespace, error: rest.error, broker: rest.broker, groupId: rest.groupId };
-    if (level === logLevel.ERROR) logger.warn(`kafkajs: ${message}`, fields);
-    else if (level === logLevel.WARN) logger.warn(`kafkajs: ${message}`, fields);
+    // Bounded producer retries are deliberate: a failed send rolls its sequence numbers back and we send the very
+    // same batch again, so the broker still drops a copy it already has.
+    if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
+    // Only what locates the problem; never message contents. kafkajs says ERROR for conditions it retries itself:
+    // they are warnings here, and the adapter raises a typed error when it gives up.
+    const fields = { namespace, kafkajs_level: level === logLevel.ERROR ? 'ERROR' : 'WARN', error: log.error, broker: log.broker, groupId: log.groupId, retryCount: log.retryCount };
+    if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(`kafkajs: ${log.message}`, fields);
   };
+}
+
+function saslOf(config: KafkaConfig): SASLOptions | undefined {
+  if (!config.sasl) return undefined;
+  const { mechanism, username, password } = config.sasl;
+  return { mechanism, username, password };
 }
 
 export class KafkaEventLog implements EventLog {
@@ -34,11 +46,11 @@ export class KafkaEventLog implements EventLog {
   private producer: Promise<Producer> | undefined;
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<GroupConsumer>();
+  private readonly brokers: string;
 
   constructor(private readonly config: KafkaConfig, private readonly logger: Logger, private readonly options: KafkaEventLogOptions = {}) {
-    const sasl: SASLOptions | undefined = config.sasl
-      ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions)
-      : undefined;
+    const sasl = saslOf(config);
+    this.brokers = config.brokers.join(',');
     this.kafka = new Kafka({
       clientId: config.clientId,
       brokers: config.brokers,
@@ -47,50 +59,48 @@ export class KafkaEventLog implements EventLog {
       logLevel: logLevel.WARN,
       logCreator: kafkaLogger(logger),
       connectionTimeout: 5_000,
-      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 10 },
+      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 5 },
     });
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
-    const admin = await this.adminClient();
-    try {
+    const topic = spec.name;
+    await this.adminCall(`cannot create topic ${topic}`, { topic }, async (admin) => {
+      // Asking first keeps a routine start (every topic already there) free of the broker's TOPIC_ALREADY_EXISTS.
+      if ((await admin.listTopics()).includes(topic)) return;
       await admin.createTopics({
         waitForLeaders: true,
         topics: [{
-          topic: spec.name, numPartitions: spec.partitions, replicationFactor: this.config.replicationFactor,
+          topic, numPartitions: spec.partitions, replicationFactor: this.config.replicationFactor,
           ...(spec.retentionMs !== undefined ? { configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }] } : {}),
         }],
-      });
-    } catch (e) {
-      if (!String((e as Error).message).includes('already exists')) {
-        throw wrapError(e, 'EVENTLOG_FAILED', `kafka: cannot create topic ${spec.name}`, { topic: spec.name });
-      }
-    }
-    this.partitionCounts.delete(spec.name);
-    const count = await this.partitionCount(spec.name);
-    // Right after a broker (re)start, offsets can lag the metadata: wait until every partition answers.
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const offsets = await admin.fetchTopicOffsets(spec.name).catch(() => []);
-      if (offsets.length >= count || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      }); // resolves false when another client created it between our look and our create: the same outcome
+    });
+    this.partitionCounts.delete(topic);
+    const count = await this.partitionCount(topic);
+    // Right after a creation or a broker (re)start, offsets can lag the metadata: ready when every partition answers.
+    await this.adminCall(`topic ${topic} has partitions without a leader`, { topic }, async (admin) => {
+      const answered = (await admin.fetchTopicOffsets(topic)).length;
+      if (answered < count) throw new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${answered} of ${count} partitions of ${topic} answer`, { topic });
+    });
   }
 
   async produce(topic: string, messages: readonly OutgoingMessage[]): Promise<ProduceResult> {
     const partitions = await this.partitionCount(topic);
-    const producer = await this.producerClient();
     const ranges = new Map<number, { first: number; last: number; count: number }>();
     for (const chunk of chunksByPartition(messages, partitions)) {
       const sent = await withRetry(
-        () => producer.send({
-          topic, acks: -1,
-          messages: chunk.map((m) => ({ key: m.message.key, value: Buffer.isBuffer(m.message.value) || typeof m.message.value === 'string' ? m.message.value : Buffer.from(m.message.value.buffer, m.message.value.byteOffset, m.message.value.byteLength), partition: m.partition, ...(m.message.headers ? { headers: { ...m.message.headers } } : {}) })),
-        }).catch((e: unknown) => {
-          throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: produce of ${chunk.length} messages to ${topic} failed`, { topic }, (e as { retriable?: boolean }).retriable !== false);
-        }),
+        async () => {
+          const producer = await this.producerClient();
+          // The same chunk is sent again on a retry: the idempotent producer reuses its sequence numbers, so a batch
+          // the broker had already written before the failure is not written twice.
+          return producer.send({ topic, acks: -1, messages: chunk.map(({ partition, message }) => toKafkaMessage(partition, message)) })
+            .catch((e: unknown) => {
+              throw kafkaError(e, `kafka: produce of ${chunk.length} messages to ${topic} failed`, { topic, brokers: this.brokers });
+            });
+        },
         {
-          deadlineMs: this.options.produceDeadlineMs ?? 120_000,
+          deadlineMs: this.config.produceRetryMs ?? DEFAULT_PRODUCE_RETRY_MS,
           onRetry: (e, attempt, waitMs) => this.logger.warn('kafka: produce failed, retrying', { topic, attempt, waitMs, error: e }),
         },
       );
@@ -125,61 +135,69 @@ export class KafkaEventLog implements EventLog {
   }
 
   async committedOffsets(group: string, topic: string): Promise<PartitionOffset[]> {
-    const admin = await this.adminClient();
-    try {
-      const res = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      return (res.find((t) => t.topic === topic)?.partitions ?? [])
-        .filter((p) => Number(p.offset) >= 0)
-        .map((p) => ({ partition: p.partition, offset: Number(p.offset) }))
-        .sort((a, b) => a.partition - b.partition);
-    } catch (e) {
-      throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: cannot read offsets of group ${group} on ${topic}`, { group, topic });
-    }
+    const res = await this.adminCall(`cannot read offsets of group ${group} on ${topic}`, { group, topic }, (admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+    return (res.find((t) => t.topic === topic)?.partitions ?? [])
+      .filter((p) => Number(p.offset) >= 0)
+      .map((p) => ({ partition: p.partition, offset: Number(p.offset) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async listTopics(): Promise<TopicInfo[]> {
-    const admin = await this.adminClient();
-    const names = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
-    return Promise.all(names.map((t) => this.describeTopic(t)));
+    const names = await this.adminCall('cannot list topics', {}, (admin) => admin.listTopics());
+    return Promise.all(names.filter((t) => !t.startsWith('__')).sort().map((t) => this.describeTopic(t)));
   }
 
   async describeTopic(topic: string): Promise<TopicInfo> {
-    await this.partitionCount(topic);
-    const admin = await this.adminClient();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return {
-        name: topic,
-        partitions: offsets.map((o) => ({ partition: o.partition, lowWatermark: Number(o.low), highWatermark: Number(o.high) })).sort((a, b) => a.partition - b.partition),
-      };
-    } catch (e) {
-      throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: cannot describe topic ${topic}`, { topic });
-    }
+    const count = await this.partitionCount(topic);
+    const offsets = await this.adminCall(`cannot describe topic ${topic}`, { topic }, async (admin) => {
+      const o = await admin.fetchTopicOffsets(topic);
+      if (o.length < count) throw new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${o.length} of ${count} partitions of ${topic} answer`, { topic });
+      return o;
+    });
+    return {
+      name: topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, lowWatermark: Number(o.low), highWatermark: Number(o.high) })).sort((a, b) => a.partition - b.partition),
+    };
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.close()));
     const producer = this.producer;
-    const admin = this.admin;
     this.producer = undefined;
-    this.admin = undefined;
     await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
-    await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
+    await this.dropAdmin();
   }
 
   private async partitionCount(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known) return known;
-    const admin = await this.adminClient();
-    const names = await admin.listTopics();
-    if (!names.includes(topic)) {
-      throw new FraudflowError('EVENTLOG_FAILED', `kafka: topic "${topic}" does not exist; create it first (fraudflow topics --create)`, { topic });
-    }
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-    const count = meta.topics[0]?.partitions.length ?? 0;
-    if (count < 1) throw new FraudflowError('EVENTLOG_FAILED', `kafka: topic "${topic}" has no partitions`, { topic });
+    const count = await this.adminCall(`cannot read metadata of topic ${topic}`, { topic }, async (admin) => {
+      if (!(await admin.listTopics()).includes(topic)) return 0;
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      return meta.topics[0]?.partitions.length ?? 0;
+    });
+    if (count < 1) throw new FraudflowError('EVENTLOG_FAILED', `kafka: topic "${topic}" does not exist; create it first (fraudflow topics --create)`, { topic });
     this.partitionCounts.set(topic, count);
     return count;
+  }
+
+  /**
+   * One admin operation, retried while the failure is retriable. A failed client is dropped first: kafkajs's admin
+   * keeps topic metadata it fetched before a broker restart, and a fresh client asks again.
+   */
+  private adminCall<T>(what: string, details: Record<string, unknown>, op: (admin: Admin) => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      const admin = await this.adminClient();
+      try {
+        return await op(admin);
+      } catch (e) {
+        // kafkajs's own bugs on stale metadata surface as TypeErrors: worth one more try with a fresh client too.
+        if (isRetriableKafkaError(e) || e instanceof TypeError) await this.dropAdmin();
+        throw e instanceof TypeError
+          ? new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${what}: ${e.message}`, { ...details, brokers: this.brokers }, { cause: e })
+          : kafkaError(e, `kafka: ${what}`, { ...details, brokers: this.brokers });
+      }
+    }, { deadlineMs: ADMIN_RETRY_MS });
   }
 
   private adminClient(): Promise<Admin> {
@@ -189,27 +207,43 @@ export class KafkaEventLog implements EventLog {
         await admin.connect();
       } catch (e) {
         this.admin = undefined;
-        throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: cannot reach brokers ${this.config.brokers.join(',')}`, { brokers: this.config.brokers });
+        throw kafkaError(e, `kafka: cannot reach brokers ${this.brokers}`, { brokers: this.brokers });
       }
       return admin;
     })();
     return this.admin;
   }
 
+  private async dropAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
+  }
+
   private producerClient(): Promise<Producer> {
     this.producer ??= (async () => {
-      // Idempotent: the broker drops a batch a retry sends twice; acks=-1 on every send.
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // Idempotent (acks=-1 on every send, one request in flight, as kafkajs requires). Its own retries are bounded so
+      // an outage surfaces here within seconds; produce() retries on with backoff until its deadline.
+      const producer = this.kafka.producer({
+        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 },
+        // Every message names its partition (partitionForKey); the Java-compatible partitioner would pick the same one.
+        createPartitioner: Partitioners.JavaCompatiblePartitioner,
+      });
       try {
         await producer.connect();
       } catch (e) {
         this.producer = undefined;
-        throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `kafka: producer cannot reach brokers ${this.config.brokers.join(',')}`, { brokers: this.config.brokers });
+        throw kafkaError(e, `kafka: producer cannot reach brokers ${this.brokers}`, { brokers: this.brokers });
       }
       return producer;
     })();
     return this.producer;
   }
+}
+
+function toKafkaMessage(partition: number, m: OutgoingMessage): { key: string; value: Buffer | string; partition: number; headers?: Record<string, string> } {
+  const value = typeof m.value === 'string' || Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
+  return { key: m.key, value, partition, ...(m.headers ? { headers: { ...m.headers } } : {}) };
 }
 
 /** Splits a produce into requests whose share per partition stays under the broker's batch size limit. */
@@ -218,7 +252,7 @@ function* chunksByPartition(messages: readonly OutgoingMessage[], partitions: nu
   const bytes = new Map<number, number>();
   for (const message of messages) {
     const partition = partitionForKey(message.key, partitions);
-    const size = (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) + message.key.length + 64;
+    const size = (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) + Buffer.byteLength(message.key) + 64;
     const used = bytes.get(partition) ?? 0;
     if (used + size > MAX_PARTITION_BYTES && chunk.length > 0) {
       yield chunk;

@@ -134,6 +134,31 @@ export function eventLogContract(name: string, target: ContractTarget): void {
       for (const p of r.partitions) expect(info.partitions[p.partition]!.highWatermark).toBe(p.lastOffset + 1);
     });
 
+    it('lands a produce larger than one broker request whole and in order, at the offset ranges it reports', async () => {
+      const t = topic('large');
+      await log.ensureTopic({ name: t, partitions: 2 });
+      const pad = 'x'.repeat(1000);
+      // About 4 MB in one call: more than a Kafka broker takes in one request per partition (1 MiB by default).
+      const big = await log.produce(t, Array.from({ length: 4000 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i, pad }) })));
+      const next = await log.produce(t, Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i: 4000 + i, pad }) })));
+      expect(big.count).toBe(4000);
+      expect(big.partitions.reduce((n, p) => n + p.count, 0)).toBe(4000);
+      for (const p of big.partitions) {
+        expect(p.firstOffset).toBe(0);
+        expect(p.lastOffset).toBe(p.count - 1);
+        const after = next.partitions.find((q) => q.partition === p.partition);
+        if (after) expect(after.firstOffset).toBe(p.lastOffset + 1);
+      }
+      const got = await drain(log, `g-${randomUUID()}`, t, 4010);
+      expect(got).toHaveLength(4010);
+      for (const p of [0, 1]) {
+        const seq = got.filter((r) => r.partition === p);
+        expect(seq.map((r) => r.offset)).toEqual(seq.map((_, j) => j));
+        const is = seq.map((r) => JSON.parse(r.value.toString()).i as number);
+        expect(is).toEqual([...is].sort((a, b) => a - b));
+      }
+    });
+
     it('refuses to produce to a topic that does not exist, with a typed error', async () => {
       await expect(log.produce(topic('missing'), [{ key: 'k', value: 'v' }])).rejects.toBeInstanceOf(FraudflowError);
     });

@@ -20,6 +20,16 @@ describe('configuration', () => {
     }
   });
 
+  it('gives a Kafka produce two minutes of retries through an outage unless KAFKA_PRODUCE_RETRY_MS says otherwise', () => {
+    const retryOf = (env: Record<string, string>) => {
+      const c = loadConfig({ KAFKA_BROKERS: 'b1:9092', ...env });
+      return c.eventLog.kind === 'kafka' ? c.eventLog.kafka.produceRetryMs : undefined;
+    };
+    expect(retryOf({})).toBe(120_000);
+    expect(retryOf({ KAFKA_PRODUCE_RETRY_MS: '5000' })).toBe(5000);
+    expect(() => retryOf({ KAFKA_PRODUCE_RETRY_MS: '-1' })).toThrow(/KAFKA_PRODUCE_RETRY_MS/);
+  });
+
   it('picks BigQuery when project and dataset are set, and DuckDB otherwise', () => {
     expect(loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' }).warehouse).toEqual({ kind: 'duckdb', path: '/tmp/x/warehouse.duckdb' });
     expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'fraudflow', BIGQUERY_LOCATION: 'EU' }).warehouse)

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   FORMAT_UNKNOWN: { http: 400, retriable: false },
   FILE_UNREADABLE: { http: 400, retriable: false },
   PAYLOAD_TOO_LARGE: { http: 413, retriable: false },
+  FORMAT_MISMATCH: { http: 422, retriable: false },
   UNAUTHORIZED: { http: 401, retriable: false },
   NOT_FOUND: { http: 404, retriable: false },
   EVENTLOG_UNAVAILABLE: { http: 503, retriable: true },

@@ -8,9 +8,19 @@ export function registerScoreStream(program: Command, runtime: RuntimeFactory): 
   program.command('score-stream')
     .description('score new messages of `transactions` with the champion, publish verdicts to `verdicts`, commit, exit')
     .option('--max-rows <n>', 'stop after this many messages')
+    .option('--follow', 'keep scoring as transactions arrive, until Ctrl-C or SIGTERM (commits after every batch)')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { maxRows?: string; json?: boolean }) => {
-      const s = await scoreStreamWith(runtime(), opts.maxRows ? { maxRows: Number(opts.maxRows) } : {});
+    .action(async (opts: { maxRows?: string; follow?: boolean; json?: boolean }) => {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const s = await scoreStreamWith(runtime(), {
+        ...(opts.maxRows ? { maxRows: Number(opts.maxRows) } : opts.follow ? { maxRows: Infinity } : {}),
+        ...(opts.follow ? { follow: true, maxSeconds: Infinity, stop: stop.signal } : {}),
+      });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       process.stdout.write((opts.json ? JSON.stringify(s, null, 2) : table([s])) + '\n');
     });
 }

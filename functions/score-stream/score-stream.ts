@@ -22,6 +22,9 @@ export interface ScoreStreamOptions extends Omit<ScoreOptions, 'source'> {
   readonly batchSize: number;
   readonly maxRows: number;
   readonly maxSeconds: number;
+  /** Keep consuming when the topic is drained (a long-lived consumer, e.g. `fraudflow score-stream --follow`) until `stop` fires. */
+  readonly follow?: boolean;
+  readonly stop?: AbortSignal;
 }
 
 export interface ScoreStreamSummary {
@@ -42,9 +45,13 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   const totals = { read: 0, scored: 0, skipped: 0, fraud: 0, review: 0, legit: 0 };
   const consumer = await ports.eventLog.consumer(options.group, TOPICS.transactions);
   try {
-    while (totals.read < options.maxRows && Date.now() < deadline) {
-      const records = await consumer.poll({ maxRecords: Math.min(options.batchSize, options.maxRows - totals.read), maxWaitMs: 300 });
-      if (records.length === 0) break;
+    while (totals.read < options.maxRows && Date.now() < deadline && !options.stop?.aborted) {
+      // Following, short waits keep a new transaction's verdict within milliseconds of its arrival.
+      const records = await consumer.poll({ maxRecords: Math.min(options.batchSize, options.maxRows - totals.read), maxWaitMs: options.follow ? 20 : 300 });
+      if (records.length === 0) {
+        if (options.follow) continue;
+        break;
+      }
       const spec = (await ports.model.manifest()).feature_spec.name;
       const txs: KaggleScoreRequest[] = [];
       const raw: Scored[] = [];

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { FraudflowError, isFraudflowError } from '../../shared/errors.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
-import { KaggleScoreRequest, type ScoreResponse } from './request.ts';
+import { KaggleScoreRequest, RawScoreRequest, requestFormat, type ScoreBatch, type ScoreResponse } from './request.ts';
 
 export interface HttpRequestLike {
   readonly method: string;
@@ -20,7 +20,7 @@ export interface ScoreHttpOptions {
   readonly maxBatch: number;
 }
 
-export type ScoreFn = (txs: KaggleScoreRequest[]) => Promise<Verdict[]>;
+export type ScoreFn = (batch: ScoreBatch) => Promise<Verdict[]>;
 
 function keyMatches(given: string | undefined, expected: string): boolean {
   if (!given) return false;
@@ -35,7 +35,7 @@ function issuesOf(error: z.ZodError, prefix = ''): Array<{ field: string; messag
 
 export async function handleScore(req: HttpRequestLike, options: ScoreHttpOptions, score: ScoreFn): Promise<HttpAnswer> {
   const started = performance.now();
-  if (req.method !== 'POST') return { status: 405, body: { error: 'use POST with a JSON transaction or an array of them' } };
+  if (req.method !== 'POST') return { status: 405, body: { error: 'use POST with a JSON transaction (Kaggle or raw format) or an array of them' } };
   if (options.apiKey) {
     const header = req.headers['x-api-key'];
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -51,16 +51,26 @@ export async function handleScore(req: HttpRequestLike, options: ScoreHttpOption
   const batch = Array.isArray(json);
   const items = batch ? (json as unknown[]) : [json];
   if (items.length === 0 || items.length > options.maxBatch) return { status: 400, body: { error: `a batch holds 1 to ${options.maxBatch} transactions, got ${items.length}` } };
-  const parsed: KaggleScoreRequest[] = [];
+  const format = requestFormat(items[0]);
   const issues: Array<{ field: string; message: string }> = [];
-  items.forEach((item, i) => {
-    const r = KaggleScoreRequest.safeParse(item);
-    if (r.success) parsed.push(r.data);
-    else issues.push(...issuesOf(r.error, batch ? `[${i}].` : ''));
-  });
-  if (issues.length) return { status: 400, body: { error: 'invalid transaction', issues } };
+  const parseAll = <T>(schema: z.ZodType<T>): T[] => {
+    const out: T[] = [];
+    items.forEach((item, i) => {
+      const at = batch ? `[${i}].` : '';
+      if (requestFormat(item) !== format) {
+        issues.push({ field: `${at}(body)`, message: `a batch holds one format: item 0 is ${format}, this one is not` });
+        return;
+      }
+      const r = schema.safeParse(item);
+      if (r.success) out.push(r.data);
+      else issues.push(...issuesOf(r.error, at));
+    });
+    return out;
+  };
+  const request: ScoreBatch = format === 'raw' ? { format, txs: parseAll(RawScoreRequest) } : { format, txs: parseAll(KaggleScoreRequest) };
+  if (issues.length) return { status: 400, body: { error: `invalid ${format} transaction`, issues } };
   try {
-    const verdicts = await score(parsed);
+    const verdicts = await score(request);
     const latency = Math.round((performance.now() - started) * 100) / 100;
     const answers: ScoreResponse[] = verdicts.map((v) => ({
       transaction_id: v.transaction_id, probability: v.probability, verdict: v.verdict, threshold: v.threshold,

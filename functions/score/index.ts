@@ -3,13 +3,13 @@ import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { handleScore, type HttpAnswer, type HttpRequestLike } from './http.ts';
-import { scoreTransactions } from './score.ts';
+import { scoreBatch } from './score.ts';
 
 export async function scoreHttp(rt: Runtime, req: HttpRequestLike): Promise<HttpAnswer> {
   await tfReady();
   const c = rt.config.score;
-  return handleScore(req, { maxBodyBytes: c.maxBodyBytes, maxBatch: c.maxBatch, ...(c.apiKey ? { apiKey: c.apiKey } : {}) }, async (txs) =>
-    scoreTransactions(txs, { model: rt.modelEndpoint(), eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'score' }) }, {
+  return handleScore(req, { maxBodyBytes: c.maxBodyBytes, maxBatch: c.maxBatch, ...(c.apiKey ? { apiKey: c.apiKey } : {}) }, async (batch) =>
+    scoreBatch(batch, { model: rt.modelEndpoint(), eventLog: await rt.eventLog(), features: rt.featureState(), logger: rt.logger.child({ function: 'score' }) }, {
       reviewRatio: c.reviewRatio, fallbackVerdict: c.fallbackVerdict, reasons: 3, explainAll: true, source: 'http',
     }));
 }

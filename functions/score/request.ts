@@ -1,13 +1,27 @@
-// What the score function accepts: one Kaggle-format transaction (an id optional), or an array of them.
+// What the score function accepts: one transaction in either wire format (Kaggle, an id optional; raw), or an array of them.
 import { z } from 'zod';
 import { KaggleTransaction } from '../../shared/schema/kaggle.ts';
-import { identifier } from '../../shared/schema/raw.ts';
+import { identifier, RawTransaction } from '../../shared/schema/raw.ts';
 
 export const KaggleScoreRequest = KaggleTransaction.extend({
   transaction_id: identifier.optional(),
   customer_id: identifier.optional(),
 });
 export type KaggleScoreRequest = z.infer<typeof KaggleScoreRequest>;
+
+/** A raw transaction as the wire format has it; its features come from the online state. */
+export const RawScoreRequest = RawTransaction;
+export type RawScoreRequest = z.infer<typeof RawScoreRequest>;
+
+/** Which format an item claims: the raw format has a terminal and a date-time, the Kaggle one neither. */
+export function requestFormat(item: unknown): 'raw' | 'kaggle' {
+  return typeof item === 'object' && item !== null && ('terminal_id' in item || 'tx_datetime' in item) ? 'raw' : 'kaggle';
+}
+
+/** The transactions of one request, all in one format. */
+export type ScoreBatch =
+  | { readonly format: 'kaggle'; readonly txs: KaggleScoreRequest[] }
+  | { readonly format: 'raw'; readonly txs: RawScoreRequest[] };
 
 export const ScoreResponse = z.object({
   transaction_id: z.string(),

@@ -6,7 +6,10 @@ import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts
 import { contentId } from '../../shared/schema/formats.ts';
 import { VERDICT_SCHEMA, type Verdict } from '../../shared/schema/verdict.ts';
 import { TOPICS } from '../../shared/topics.ts';
-import type { KaggleScoreRequest } from './request.ts';
+import { FraudflowError } from '../../shared/errors.ts';
+import type { FeatureState } from '../../shared/features/raw/state-port.ts';
+import { computeAndRecord, RAW_FEATURE_WIDTH } from '../../shared/features/raw/compute.ts';
+import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -36,6 +39,26 @@ export async function scoreTransactions(txs: readonly KaggleScoreRequest[], port
   const rows = new Float32Array(txs.length * width);
   txs.forEach((t, i) => kaggleFeatures(t, rows, i * width));
   return scoreRows(txs.map((t) => ({ transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}) })), rows, width, ports, options);
+}
+
+/** Raw transactions: features from the online state (what was known before each), each then recorded in it, then scored. */
+export async function scoreRawTransactions(txs: readonly RawScoreRequest[], ports: ScorePorts & { readonly features: FeatureState }, options: ScoreOptions): Promise<Verdict[]> {
+  const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
+  for (let i = 0; i < txs.length; i++) {
+    const { label: _label, fraud_scenario: _scenario, ...tx } = txs[i]!; // what scoring must not see
+    rows.set(await computeAndRecord(tx, ports.features), i * RAW_FEATURE_WIDTH);
+  }
+  return scoreRows(txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })), rows, RAW_FEATURE_WIDTH, ports, options);
+}
+
+/** One request's transactions, in the format the champion was trained on (FORMAT_MISMATCH otherwise). */
+export async function scoreBatch(batch: ScoreBatch, ports: ScorePorts & { readonly features: FeatureState }, options: ScoreOptions): Promise<Verdict[]> {
+  // When the endpoint cannot say which model answers, the format is not checked here: predict fails the same way and the fallback applies.
+  const manifest = await ports.model.manifest().catch(() => null);
+  if (manifest && manifest.feature_spec.name !== batch.format) {
+    throw new FraudflowError('FORMAT_MISMATCH', `the champion ${manifest.version} scores ${manifest.feature_spec.name}-format transactions; this request is ${batch.format}`, { champion: manifest.version, expected: manifest.feature_spec.name, got: batch.format });
+  }
+  return batch.format === 'raw' ? scoreRawTransactions(batch.txs, ports, options) : scoreTransactions(batch.txs, ports, options);
 }
 
 export interface Scored { readonly transaction_id: string; readonly customer_id?: string }

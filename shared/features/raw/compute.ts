@@ -23,7 +23,8 @@ export function featuresFrom(tx: RawTx, t: number, customer: readonly TxEvent[],
   for (const w of WINDOWS_DAYS) {
     let n = 1;
     let sum = cents;
-    for (const e of customer) if (e.t > t - w * DAY) {
+    // Only the past, and never the transaction itself (a re-score of a recorded transaction gives the same features).
+    for (const e of customer) if (e.t > t - w * DAY && e.t <= t && e.txId !== tx.transaction_id) {
       n++;
       sum += e.amountCents;
     }
@@ -42,7 +43,7 @@ export function featuresFrom(tx: RawTx, t: number, customer: readonly TxEvent[],
   return out;
 }
 
-/** Reads the windows from the state, computes, then appends the transaction (with its label when it carries one). */
+/** Reads the windows from the state, computes, then appends the transaction (with its label when it carries one); appending an id twice records it once. */
 export async function computeAndRecord(tx: RawTx, state: FeatureState): Promise<number[]> {
   const t = txEpochMs(tx.tx_datetime) / 1000;
   const customer = await state.customerEvents(tx.customer_id, t - MAX_WINDOW * DAY);

@@ -19,6 +19,7 @@ export class MemoryFeatureState implements FeatureState {
   }
 
   async append(customer: string, terminal: string, event: TxEvent): Promise<void> {
+    if (this.byTx.has(event.txId)) return; // a redelivered transaction is recorded once
     for (const [map, key] of [[this.customers, customer], [this.terminals, terminal]] as const) {
       let list = map.get(key);
       if (!list) map.set(key, (list = []));

@@ -22,7 +22,10 @@ export class SqliteFeatureState implements FeatureState {
     this.stmts = {
       since: this.db.prepare<[string, string, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq'),
       between: this.db.prepare<[string, string, number, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq'),
-      insert: this.db.prepare('INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) VALUES (?, ?, ?, ?, ?, ?)'),
+      // A redelivered or re-scored transaction is recorded once (events_tx makes the check an index lookup).
+      insert: this.db.prepare<[{ kind: string; entity: string; tx: string; t: number; cents: number; label: number | null }]>(
+        `INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) SELECT @kind, @entity, @tx, @t, @cents, @label
+        WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`),
       label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
     };
   }
@@ -37,8 +40,9 @@ export class SqliteFeatureState implements FeatureState {
 
   async append(customer: string, terminal: string, e: TxEvent): Promise<void> {
     this.db.transaction(() => {
-      this.stmts.insert.run('c', customer, e.txId, e.t, e.amountCents, e.label);
-      this.stmts.insert.run('t', terminal, e.txId, e.t, e.amountCents, e.label);
+      const row = { tx: e.txId, t: e.t, cents: e.amountCents, label: e.label };
+      this.stmts.insert.run({ kind: 'c', entity: customer, ...row });
+      this.stmts.insert.run({ kind: 't', entity: terminal, ...row });
     })();
   }
 

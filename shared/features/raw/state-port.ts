@@ -19,6 +19,7 @@ export interface FeatureState {
   customerEvents(customerId: string, after: number): Promise<TxEvent[]>;
   /** The terminal's events with `after` < time <= `upTo`, oldest first. */
   terminalEvents(terminalId: string, after: number, upTo: number): Promise<TxEvent[]>;
+  /** Records the event; an event whose txId is already recorded is ignored (redelivery, re-scoring). */
   append(customerId: string, terminalId: string, event: TxEvent): Promise<void>;
   /** A label that arrived after the transaction (chargeback, confirmation). */
   setLabel(txId: string, label: 0 | 1): Promise<void>;

@@ -37,7 +37,7 @@ export const EnvSchema = z.object({
   FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
   FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
   FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
-  FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(6),
+  FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
   FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
   FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
   FRAUDFLOW_FALLBACK_VERDICT: z.enum(['fraud', 'review', 'legit']).default('review'),

@@ -82,7 +82,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
       version, created_at: now.toISOString(), model: best.kind, feature_spec: data.spec, scaler: sets.scaler,
       threshold: ev.threshold, threshold_rule: { ...options.thresholdRule }, threshold_reached: ev.thresholdReached,
       metrics: ev.metrics,
-      candidates: candidates.map((c) => ({ model: c.kind, auprc: finite(c.auprc), epochs: c.epochs })),
+      candidates: candidates.map((c) => ({ model: c.kind, auprc: finite(c.auprc), epochs: c.epochs, ...(c.detail ? { detail: c.detail } : {}) })),
       data: {
         train_rows: sets.yTrain.length, validation_rows: sets.yVal.length, train_frauds: sets.trainFrauds, validation_frauds: sets.valFrauds,
         train_range: [data.time[split.train[0]]!, data.time[split.train[1] - 1]!], validation_range: [data.time[split.validation[0]]!, data.time[split.validation[1] - 1]!],

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
 import { Random } from '../../shared/synth/random.ts';
+import { fitLogisticNewton } from './logistic-newton.ts';
 
 export type ModelKind = 'logistic-regression' | 'mlp';
 
@@ -14,6 +15,8 @@ export interface TrainOptions {
   readonly patience?: number;
   readonly batchSize?: number;
   readonly learningRate?: number;
+  /** How the MLP weighs the rare frauds in its loss: balanced, the square root of balanced (default), or not at all. */
+  readonly classWeighting?: 'balanced' | 'sqrt' | 'none';
   /** Called after every epoch (progress bars, benchmarks). */
   readonly onEpoch?: (e: { epoch: number; auprc: number; ms: number }) => void;
 }
@@ -27,13 +30,18 @@ export interface Trained {
   readonly epochs: number;
   readonly epochsRun: number;
   readonly validationScores: Float32Array;
+  /** How it was fitted, when that is not the default (e.g. the class weighting the logistic regression kept). */
+  readonly detail?: string;
 }
 
-const DEFAULTS = { patience: 2, learningRate: { 'logistic-regression': 0.01, mlp: 0.003 } };
+// Chosen with bench quality on simulated raw history (2,000 customers, 45 days): balanced weights (x55 on a fraud)
+// made Adam's validation AUPRC swing by 0.05 from epoch to epoch; their square root, a higher rate and smaller batches
+// learned faster and steadier. Still seed-dependent: retrain keeps the MLP only when it beats the logistic regression.
+const DEFAULTS = { patience: 3, learningRate: 0.01, classWeighting: 'sqrt' as const };
 
-/** 2048 rows a step on large histories (285k rows: ~140 steps an epoch); on small ones at least ~64 steps an epoch. */
+/** 1024 rows a step on large histories (285k rows: ~220 steps an epoch); on small ones at least ~64 steps an epoch. */
 export function defaultBatchSize(rows: number): number {
-  return Math.min(2048, Math.max(128, Math.ceil(rows / 64)));
+  return Math.min(1024, Math.max(128, Math.ceil(rows / 64)));
 }
 
 function build(kind: ModelKind, width: number, seed: number): tf.LayersModel {
@@ -48,15 +56,51 @@ function build(kind: ModelKind, width: number, seed: number): tf.LayersModel {
   return tf.sequential({ layers });
 }
 
+/** Balanced class weights: the 0.17% of frauds weigh as much in total as the rest. */
+function balancedWeights(y: Uint8Array): [number, number] {
+  const n = y.length;
+  const positives = y.reduce((s, v) => s + v, 0);
+  return [n / (2 * Math.max(1, n - positives)), n / (2 * Math.max(1, positives))];
+}
+
+/**
+ * Logistic regression by Newton's method to the optimum of the L2-penalised log-loss (scikit-learn's default penalty,
+ * C = 1), once with balanced class weights and once unweighted; the better on validation AUPRC is kept.
+ */
+function trainLogistic(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal: Uint8Array, width: number, o: TrainOptions): Trained {
+  let best: { auprc: number; fit: ReturnType<typeof fitLogisticNewton>; scores: Float32Array; detail: string } | null = null;
+  let iterations = 0;
+  for (const [detail, classWeight] of [['balanced class weights', balancedWeights(y)], ['unweighted', [1, 1]]] as const) {
+    const t0 = performance.now();
+    const fit = fitLogisticNewton(x, y, width, { l2: 1, classWeight });
+    iterations += fit.iterations;
+    const scores = new Float32Array(yVal.length);
+    for (let r = 0; r < yVal.length; r++) {
+      let z = fit.bias;
+      for (let j = 0; j < width; j++) z += fit.weights[j]! * xVal[r * width + j]!;
+      scores[r] = 1 / (1 + Math.exp(-z));
+    }
+    const auprc = averagePrecision(scores, yVal);
+    o.onEpoch?.({ epoch: iterations, auprc, ms: performance.now() - t0 });
+    if (!best || auprc > best.auprc) best = { auprc, fit, scores, detail: `Newton, L2 C=1, ${detail}${fit.converged ? '' : ', not converged'}` };
+  }
+  const model = build('logistic-regression', width, o.seed);
+  tf.tidy(() => model.setWeights([tf.tensor2d(Float32Array.from(best!.fit.weights), [width, 1]), tf.tensor1d([best!.fit.bias])]));
+  // The validation scores of the stored (float32) weights, as scoring will compute them.
+  const scores = predictScaled(model, xVal, width);
+  return { kind: 'logistic-regression', model, auprc: averagePrecision(scores, yVal), epochs: best!.fit.iterations, epochsRun: iterations, validationScores: scores, detail: best!.detail };
+}
+
 /** `x`, `xVal`: standardised rows, `width` floats each; `y`, `yVal`: 0/1 labels. */
 export async function trainModel(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal: Uint8Array, width: number, o: TrainOptions): Promise<Trained> {
+  if (o.kind === 'logistic-regression') return trainLogistic(x, y, xVal, yVal, width, o);
   const n = y.length;
   const patience = o.patience ?? DEFAULTS.patience;
-  const positives = y.reduce((s, v) => s + v, 0);
-  // Balanced class weights: the 0.17% of frauds weigh as much in total as the rest.
-  const classWeight = { 0: n / (2 * Math.max(1, n - positives)), 1: n / (2 * Math.max(1, positives)) };
+  const [w0, w1] = balancedWeights(y);
+  const weighting = o.classWeighting ?? DEFAULTS.classWeighting;
+  const classWeight = weighting === 'balanced' ? { 0: w0, 1: w1 } : weighting === 'sqrt' ? { 0: 1, 1: Math.sqrt(w1 / w0) } : { 0: 1, 1: 1 };
   const model = build(o.kind, width, o.seed);
-  model.compile({ optimizer: tf.train.adam(o.learningRate ?? DEFAULTS.learningRate[o.kind]), loss: 'binaryCrossentropy' });
+  model.compile({ optimizer: tf.train.adam(o.learningRate ?? DEFAULTS.learningRate), loss: 'binaryCrossentropy' });
   const rnd = new Random(o.seed);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const xs = new Float32Array(n * width);

@@ -4,6 +4,7 @@ import { FraudflowError } from '../errors.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
 import type { ModelRegistry } from './registry.ts';
 import { predictScaled, scaleRows } from './predict.ts';
+import { DenseNet } from './dense-net.ts';
 import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } from './port.ts';
 
 function checkWidth(manifest: ModelManifest, width: number): void {
@@ -15,6 +16,7 @@ function checkWidth(manifest: ModelManifest, width: number): void {
 /** A tf.js model and its manifest as the port's LoadedModel. */
 export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
   const width = manifest.feature_spec.names.length;
+  const net = DenseNet.fromModel(model, manifest.scaler);
   return {
     manifest,
     predict(rows) {
@@ -23,7 +25,7 @@ export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): Loa
         checkWidth(manifest, r.length);
         packed.set(r, i * width);
       });
-      return predictScaled(model, scaleRows(packed, width, manifest.scaler), width);
+      return net ? net.predict(packed) : predictScaled(model, scaleRows(packed, width, manifest.scaler), width);
     },
     dispose: () => model.dispose(),
   };
@@ -45,7 +47,7 @@ export class LocalModelSource implements ModelSource {
 
 export class LocalModelEndpoint implements ModelEndpoint {
   readonly kind = 'local';
-  private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest } | null = null;
+  private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest; net: DenseNet | null } | null = null;
   private checkedAt = 0;
 
   constructor(private readonly registry: ModelRegistry, private readonly recheckMs = 5_000) {}
@@ -55,14 +57,15 @@ export class LocalModelEndpoint implements ModelEndpoint {
   }
 
   async predict(rows: Float32Array, width: number): Promise<Prediction> {
-    const { model, manifest } = await this.current();
+    const { model, manifest, net } = await this.current();
     checkWidth(manifest, width);
-    return { scores: predictScaled(model, scaleRows(rows, width, manifest.scaler), width), manifest };
+    return { scores: net ? net.predict(rows) : predictScaled(model, scaleRows(rows, width, manifest.scaler), width), manifest };
   }
 
   async explain(rows: Float32Array, width: number, top: number): Promise<Reasons[]> {
-    const { model, manifest } = await this.current();
+    const { model, manifest, net } = await this.current();
     checkWidth(manifest, width);
+    if (net) return net.explain(rows, manifest.feature_spec.names, top);
     const scaled = scaleRows(rows, width, manifest.scaler);
     const scores = predictScaled(model, scaled, width);
     const n = scores.length;
@@ -80,7 +83,7 @@ export class LocalModelEndpoint implements ModelEndpoint {
   }
 
   /** The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started with. */
-  private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest }> {
+  private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest; net: DenseNet | null }> {
     const now = Date.now();
     if (this.loaded && now - this.checkedAt < this.recheckMs) return this.loaded;
     this.checkedAt = now;
@@ -89,7 +92,8 @@ export class LocalModelEndpoint implements ModelEndpoint {
     if (this.loaded?.version !== pointer.version) {
       const { model, manifest } = await this.registry.load(pointer.version);
       const previous = this.loaded;
-      this.loaded = { version: pointer.version, model, manifest };
+      // Dense networks score in plain TypeScript (dense-net.ts); anything else through tf.js.
+      this.loaded = { version: pointer.version, model, manifest, net: DenseNet.fromModel(model, manifest.scaler) };
       // Safe to free now: every caller scores synchronously right after current() resolves, so none still holds it.
       previous?.model.dispose();
     }

@@ -40,7 +40,8 @@ export const ModelManifest = z.object({
   threshold_reached: z.boolean().optional(),
   metrics: ModelMetrics,
   /** Validation AUPRC of every candidate trained in the run, to show why this one was chosen. */
-  candidates: z.array(z.object({ model: z.string(), auprc: finiteOrNull, epochs: z.number().int() })),
+  /** Every model trained in the run; `epochs`: the best epoch (MLP) or Newton iterations (logistic regression); `detail`: how it was fitted. */
+  candidates: z.array(z.object({ model: z.string(), auprc: finiteOrNull, epochs: z.number().int(), detail: z.string().optional() })),
   data: z.object({
     train_rows: z.number().int(), validation_rows: z.number().int(), train_frauds: z.number().int(), validation_frauds: z.number().int(),
     train_range: z.tuple([z.number(), z.number()]), validation_range: z.tuple([z.number(), z.number()]), gap_seconds: z.number(),

@@ -44,12 +44,12 @@ function tick(body: string, id: string): RequestInit {
 
 describe('retrain CloudEvent handler', () => {
   it('trains what the message asks for, with the configured threshold rule, and promotes the first champion', async () => {
-    const res = await fetch(url, tick('{"models":["logistic-regression"],"max_epochs":1}', 'tick-1'));
+    const res = await fetch(url, tick('{"models":["mlp"],"max_epochs":1}', 'tick-1'));
     expect(res.status).toBeLessThan(300);
     const { processRuntime } = await import('../../shared/runtime.ts');
     const registry = processRuntime().models();
     const [m] = await registry.list();
-    expect(m!.candidates.map((c) => c.model)).toEqual(['logistic-regression']);
+    expect(m!.candidates.map((c) => c.model)).toEqual(['mlp']);
     expect(m!.candidates[0]!.epochs).toBe(1);
     expect(m!.threshold_rule).toEqual({ kind: 'min-cost', missedFraudCost: 50, falseAlarmCost: 1 });
     expect((await registry.champion())!.version).toBe(m!.version);

@@ -87,7 +87,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
         await load(url, body, 4, 2); // warm-up: JIT, the model loaded, the log's files open
         const single = await closedLoop(url, body, seconds);
         const busy = await load(url, body, 10, seconds);
-        const name = which === 'baseline' ? 'baseline: bare functions-framework handler, constant answer' : 'score: validate, features, MLP + 3 reasons, verdict published';
+        const name = which === 'baseline' ? 'baseline: bare functions-framework handler, constant answer' : 'score: validate, features, champion + 3 reasons, verdict published';
         row({ case: name, load: '1 connection (µs timer)', requests: single.requests, rps: single.rps, p50_ms: single.p50, p99_ms: single.p99, errors: single.errors + single.non2xx, target: which === 'score' ? 'p50 < 2, p99 < 10' : '' });
         row({ case: name, load: '10 connections', requests: busy.requests, rps: busy.rps, p50_ms: busy.p50, p99_ms: busy.p99, errors: busy.errors + busy.non2xx, target: which === 'score' ? '>= 3000 rps' : '' });
       } finally {

@@ -1,6 +1,7 @@
 // The score core: features, the model endpoint, a verdict per transaction (a fallback one when the model fails), published to `verdicts`.
 import type { Logger } from '../../shared/logger.ts';
-import type { EventLog } from '../../shared/eventlog/port.ts';
+import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
+import type { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
 import type { ModelEndpoint } from '../../shared/model/port.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts';
 import { contentId } from '../../shared/schema/formats.ts';
@@ -14,6 +15,8 @@ import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.
 export interface ScorePorts {
   readonly model: ModelEndpoint;
   readonly eventLog: EventLog;
+  /** Where verdicts go when not straight to the log: an HTTP instance shares produces between concurrent requests. */
+  readonly verdicts?: CoalescingPublisher;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -93,15 +96,21 @@ export async function scoreRows(txs: readonly Scored[], rows: Float32Array, widt
       probability: 0, verdict: options.fallbackVerdict, threshold: 1, model_version: 'fallback', reasons: [], scored_at: now, fallback: true,
     }));
   }
-  await publishVerdicts(verdicts, ports.eventLog, options.source, now);
+  const messages = verdictMessages(verdicts, options.source, now);
+  if (ports.verdicts) await ports.verdicts.publish(messages);
+  else if (messages.length) await ports.eventLog.produce(TOPICS.verdicts, messages);
   return verdicts;
 }
 
 /** Each verdict as an envelope; its id is fixed by the transaction, so a re-publish is dropped by the sink: one verdict per transaction. */
-export async function publishVerdicts(verdicts: readonly Verdict[], log: EventLog, source: string, at: string): Promise<void> {
-  if (verdicts.length === 0) return;
-  await log.produce(TOPICS.verdicts, verdicts.map((v, i) => ({
+export function verdictMessages(verdicts: readonly Verdict[], source: string, at: string): OutgoingMessage[] {
+  return verdicts.map((v, i) => ({
     key: v.customer_id ?? v.transaction_id,
     value: JSON.stringify({ id: contentId(`verdict:${v.transaction_id}`), schema: VERDICT_SCHEMA, source: { file: source, line: i + 1 }, ingested_at: at, payload: v }),
-  })));
+  }));
+}
+
+export async function publishVerdicts(verdicts: readonly Verdict[], log: EventLog, source: string, at: string): Promise<void> {
+  if (verdicts.length === 0) return;
+  await log.produce(TOPICS.verdicts, verdictMessages(verdicts, source, at));
 }

@@ -83,12 +83,14 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
       say(`      ${scored.scored} scored: ${scored.fraud} fraud, ${scored.review} review, ${scored.legit} legit; ${Math.round(scored.scored / Math.max(scored.elapsed_ms / 1000, 1e-3))} rows/s`);
       say('[6/6] sink the verdicts and compare them with the labels');
       await sinkWith(rt);
-      const quality = await queryAll(await rt.warehouse(), `
-        select count(*)::INTEGER as verdicts,
-               sum(case when v.verdict = 'fraud' and t."Class" = 1 then 1 else 0 end)::INTEGER as tp,
-               sum(case when v.verdict = 'fraud' and t."Class" = 0 then 1 else 0 end)::INTEGER as fp,
-               sum(case when v.verdict <> 'fraud' and t."Class" = 1 then 1 else 0 end)::INTEGER as fn,
-               sum(case when v.verdict = 'review' then 1 else 0 end)::INTEGER as review
+      const w = await rt.warehouse();
+      const klass = `t.${w.dialect.ident('Class')}`;
+      const quality = await queryAll(w, `
+        select CAST(count(*) AS INTEGER) as verdicts,
+               CAST(sum(case when v.verdict = 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as tp,
+               CAST(sum(case when v.verdict = 'fraud' and ${klass} = 0 then 1 else 0 end) AS INTEGER) as fp,
+               CAST(sum(case when v.verdict <> 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as fn,
+               CAST(sum(case when v.verdict = 'review' then 1 else 0 end) AS INTEGER) as review
         from verdicts v join transactions t on t.id = v.transaction_id
         where v.model_version = '${model.promoted ? model.version : (await rt.models().champion())!.version}'`);
       const q = quality[0] as { verdicts: number; tp: number; fp: number; fn: number; review: number };

@@ -19,14 +19,20 @@ export interface ReportData {
 
 export const lastRunFile = (rt: Runtime) => join(rt.config.dataDir, 'last-run.json');
 
-const DAY = `coalesce('day ' || cast(floor(t."Time" / 86400) as INTEGER), strftime(t.tx_datetime, '%Y-%m-%d'))`;
+import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
+import { latestLabels } from '../../functions/retrain/dataset.ts';
+
+/** The day of a transaction: "day N" of a Kaggle set (seconds since its start), the calendar day of a raw one. */
+const dayOf = (d: SqlDialect) => `coalesce('day ' || CAST(CAST(floor(t.${d.ident('Time')} / 86400) AS INTEGER) AS STRING), ${d.formatTimestamp('t.tx_datetime', '%Y-%m-%d')})`;
 
 export async function gatherReport(rt: Runtime): Promise<ReportData> {
   const registry = rt.models();
   const [versions, pointer] = await Promise.all([registry.list(), registry.champion()]);
   const champion = pointer ? versions.find((v) => v.version === pointer.version) ?? null : null;
   const w = await rt.warehouse();
-  const bins = await queryAll(w, `select ${DAY} as day, cast(floor(least(v.probability, 0.999999) * 20) as INTEGER) as bin, count(*)::INTEGER as n, avg(v.probability) as mean
+  const d = w.dialect;
+  const DAY = dayOf(d);
+  const bins = await queryAll(w, `select ${DAY} as day, CAST(floor(least(v.probability, 0.999999) * 20) AS INTEGER) as bin, CAST(count(*) AS INTEGER) as n, avg(v.probability) as mean
     from verdicts v join transactions t on t.id = v.transaction_id where not coalesce(v.fallback, false) group by 1, 2 order by 1, 2`);
   const expected = champion?.curves ? champion.curves.histogram.fraud.map((f, i) => f + champion.curves!.histogram.genuine[i]!) : null;
   const byDay = new Map<string, { counts: number[]; n: number; sum: number }>();
@@ -39,13 +45,13 @@ export async function gatherReport(rt: Runtime): Promise<ReportData> {
     d.sum += Number(r.mean) * Number(r.n);
   }
   // Truth is the latest label that arrived (labels table), else the one the transaction came with.
-  const truth = `coalesce(l.label, t."Class", t.label)`;
-  const quality = await queryAll(w, `select ${DAY} as day, count(*)::INTEGER as verdicts,
-      sum(case when v.verdict = 'fraud' and ${truth} = 1 then 1 else 0 end)::INTEGER as tp,
-      sum(case when v.verdict = 'fraud' and ${truth} = 0 then 1 else 0 end)::INTEGER as fp,
-      sum(case when v.verdict <> 'fraud' and ${truth} = 1 then 1 else 0 end)::INTEGER as fn
+  const truth = `coalesce(l.label, t.${d.ident('Class')}, t.label)`;
+  const quality = await queryAll(w, `select ${DAY} as day, CAST(count(*) AS INTEGER) as verdicts,
+      CAST(sum(case when v.verdict = 'fraud' and ${truth} = 1 then 1 else 0 end) AS INTEGER) as tp,
+      CAST(sum(case when v.verdict = 'fraud' and ${truth} = 0 then 1 else 0 end) AS INTEGER) as fp,
+      CAST(sum(case when v.verdict <> 'fraud' and ${truth} = 1 then 1 else 0 end) AS INTEGER) as fn
     from verdicts v join transactions t on t.id = v.transaction_id
-    left join (select transaction_id, arg_max(label, labelled_at) as label from labels group by 1) l on l.transaction_id = coalesce(t.transaction_id, t.id)
+    left join ${latestLabels(d)} l on l.transaction_id = coalesce(t.transaction_id, t.id)
     group by 1 order by 1`);
   return {
     generated_at: new Date().toISOString(),

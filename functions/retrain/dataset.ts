@@ -1,5 +1,6 @@
 // The labelled history as a training matrix: rows from the warehouse, in time order, through the feature module.
 import type { Warehouse } from '../../shared/warehouse/port.ts';
+import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
 import { KAGGLE_FEATURES, kaggleFeatures, type KaggleFeatureInput } from '../../shared/features/kaggle.ts';
 import { FraudflowError } from '../../shared/errors.ts';
@@ -18,19 +19,21 @@ export interface Dataset {
  * Labels that arrived later (the `labels` table, fed by the labels topic) override or complete the label a row
  * came with; the latest per transaction wins. A Kaggle row's transaction id is its message id.
  */
-const LATEST_LABELS = `(SELECT transaction_id, arg_max(label, labelled_at) AS label FROM labels GROUP BY 1)`;
+export const latestLabels = (d: SqlDialect) => `(SELECT transaction_id, ${d.latest('label', 'labelled_at')} AS label FROM labels GROUP BY 1)`;
 
 /** Kaggle-format history: Time, V1..V28, Amount, with its Class label. */
 export async function loadKaggleHistory(warehouse: Warehouse): Promise<Dataset> {
-  const cols = ['t."Time"', ...PCA_COLUMNS.map((c) => `t."${c}"`), 't."Amount"', 'coalesce(l.label, t."Class")::INTEGER AS "Class"'];
+  const d = warehouse.dialect;
+  const q = (c: string) => `t.${d.ident(c)}`;
+  const cols = [q('Time'), ...PCA_COLUMNS.map(q), q('Amount'), `CAST(coalesce(l.label, ${q('Class')}) AS INTEGER) AS ${d.ident('Class')}`];
   const width = KAGGLE_FEATURES.names.length;
   let cap = 1 << 16;
   let features: Float32Array = new Float32Array(cap * width);
   let labels: Uint8Array = new Uint8Array(cap);
   let time: Float64Array = new Float64Array(cap);
   let n = 0;
-  const sql = `SELECT ${cols.join(', ')} FROM transactions t LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = t.id
-    WHERE t.schema_name = 'kaggle' AND coalesce(l.label, t."Class") IS NOT NULL ORDER BY t."Time", t.id`;
+  const sql = `SELECT ${cols.join(', ')} FROM transactions t LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = t.id
+    WHERE t.schema_name = 'kaggle' AND coalesce(l.label, ${q('Class')}) IS NOT NULL ORDER BY ${q('Time')}, t.id`;
   for await (const page of warehouse.query(sql)) {
     for (const row of page) {
       if (n === cap) {
@@ -69,9 +72,10 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
   const customers: string[] = [];
   let n = 0;
   async function* history() {
-    const sql = `SELECT t.transaction_id, strftime(t.tx_datetime, '%Y-%m-%dT%H:%M:%SZ') AS tx_datetime, t.customer_id, t.terminal_id, t."Amount" AS amount,
-        coalesce(l.label, t.label)::INTEGER AS label
-      FROM transactions t LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = t.transaction_id
+    const d = warehouse.dialect;
+    const sql = `SELECT t.transaction_id, ${d.formatTimestamp('t.tx_datetime', '%Y-%m-%dT%H:%M:%SZ')} AS tx_datetime, t.customer_id, t.terminal_id, t.${d.ident('Amount')} AS amount,
+        CAST(coalesce(l.label, t.label) AS INTEGER) AS label
+      FROM transactions t LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = t.transaction_id
       WHERE t.schema_name = 'raw' AND coalesce(l.label, t.label) IS NOT NULL ORDER BY t.tx_datetime, t.source_line, t.id`;
     for await (const page of warehouse.query(sql)) {
       for (const r of page) yield { transaction_id: String(r.transaction_id), tx_datetime: String(r.tx_datetime), customer_id: String(r.customer_id), terminal_id: String(r.terminal_id), amount: Number(r.amount), label: Number(r.label) as 0 | 1 };
@@ -97,9 +101,10 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
 /** Which format has the more labelled history: that is what a run trains on unless told otherwise. */
 export async function labelledCounts(warehouse: Warehouse): Promise<Record<'kaggle' | 'raw', number>> {
   const out = { kaggle: 0, raw: 0 };
-  for await (const page of warehouse.query(`SELECT t.schema_name, count(*)::INTEGER AS n FROM transactions t
-      LEFT JOIN ${LATEST_LABELS} l ON l.transaction_id = coalesce(t.transaction_id, t.id)
-      WHERE coalesce(l.label, t."Class", t.label) IS NOT NULL GROUP BY 1`)) {
+  const d = warehouse.dialect;
+  for await (const page of warehouse.query(`SELECT t.schema_name, CAST(count(*) AS INTEGER) AS n FROM transactions t
+      LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = coalesce(t.transaction_id, t.id)
+      WHERE coalesce(l.label, t.${d.ident('Class')}, t.label) IS NOT NULL GROUP BY 1`)) {
     for (const r of page) if (r.schema_name === 'kaggle' || r.schema_name === 'raw') out[r.schema_name] = Number(r.n);
   }
   return out;

@@ -1,4 +1,5 @@
 // The warehouse on BigQuery: tables from the generated schema (day-partitioned, clustered); each batch loaded into a staging table, then MERGEd by id; queries as jobs.
+import { BIGQUERY_DIALECT } from './dialect.ts';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { BigQuery, type Job, type Table } from '@google-cloud/bigquery';
@@ -34,6 +35,7 @@ interface QueryPage { rows: Row[]; pageToken?: string; dmlAffectedRows?: number 
  */
 export class BigQueryWarehouse implements Warehouse {
   readonly kind = 'bigquery';
+  readonly dialect = BIGQUERY_DIALECT;
   private readonly bq: BigQuery;
 
   constructor(private readonly options: BigQueryOptions) {

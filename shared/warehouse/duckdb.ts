@@ -1,4 +1,5 @@
 // The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id, in one transaction.
+import { DUCKDB_DIALECT } from './dialect.ts';
 import { closeSync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,7 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
 
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = 'duckdb';
+  readonly dialect = DUCKDB_DIALECT;
   private constructor(private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection, private readonly path: string) {}
 
   static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {

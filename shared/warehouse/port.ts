@@ -1,4 +1,5 @@
 // The warehouse port: tables generated from the wire schemas, idempotent appends by message id, SQL queries streamed back.
+import type { SqlDialect } from './dialect.ts';
 import type { TableName } from './tables.ts';
 
 /** One row by column name (case as in the table definition); absent or undefined means NULL. */
@@ -15,6 +16,8 @@ export interface AppendResult {
 
 export interface Warehouse {
   readonly kind: string;
+  /** How this warehouse spells what SQL dialects disagree on (retrain and report write their queries through it). */
+  readonly dialect: SqlDialect;
   /** Creates every table if absent. */
   ensureTables(): Promise<void>;
   /** Appends in one transaction; ids already present are skipped, so appending the same rows twice changes nothing. */

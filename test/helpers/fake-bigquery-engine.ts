@@ -12,9 +12,20 @@ const DUCK_TYPE: Record<string, string> = {
   FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', INT64: 'BIGINT', INTEGER: 'BIGINT', STRING: 'VARCHAR', TIMESTAMP: 'TIMESTAMPTZ', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', JSON: 'JSON',
 };
 
+/** Refuses what BigQuery's parser refuses and DuckDB accepts, so a DuckDB-only query fails here as it would there. */
+const NOT_BIGQUERY: Array<[RegExp, string]> = [
+  [/::/, 'Syntax error: "::" casts are not GoogleSQL (use CAST(x AS type))'],
+  [/\barg_max\s*\(/i, 'Function not found: arg_max'],
+  [/\bstrftime\s*\(/i, 'Function not found: strftime'],
+  [/\.\s*"[A-Za-z_]/, 'Syntax error: a double-quoted name is a string literal in GoogleSQL (quote names with backticks)'],
+];
+
 /** The only dialect differences the statements fraudflow sends rely on; anything else reaches DuckDB as written. */
 export function toDuckSql(sql: string): string {
+  for (const [pattern, message] of NOT_BIGQUERY) if (pattern.test(sql)) throw new Error(message);
   return sql
+    .replace(/ARRAY_AGG\(\s*([^()]+?)\s+ORDER BY\s+([^()]+?)\s+DESC\s+LIMIT\s+1\s*\)\s*\[OFFSET\(0\)\]/gi, 'arg_max($1, $2)')
+    .replace(/FORMAT_TIMESTAMP\(\s*('[^']*')\s*,\s*([^()]+?)\s*\)/gi, 'strftime($2, $1)')
     .replace(/`([^`]+)`/g, (_, name: string) => `"${name.split('.').pop()!}"`)
     .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (')
     .replace(/^\s*MERGE\s+(?!INTO\b)/i, 'MERGE INTO ')

@@ -1,0 +1,28 @@
+// The few SQL spellings that differ between the warehouses: the queries of retrain and report are written once,
+// through these, and run on DuckDB and on BigQuery (GoogleSQL).
+
+export interface SqlDialect {
+  readonly name: 'duckdb' | 'bigquery';
+  /** A column or table name, quoted (needed for mixed-case names such as "Time" and "Class"). */
+  ident(name: string): string;
+  /** Aggregate: `value` of the row with the greatest `by` in the group. */
+  latest(value: string, by: string): string;
+  /** A timestamp as text in a strftime-style format (%Y %m %d %H %M %S). */
+  formatTimestamp(ts: string, format: string): string;
+}
+
+const quoteFormat = (format: string) => `'${format.replace(/'/g, "''")}'`;
+
+export const DUCKDB_DIALECT: SqlDialect = {
+  name: 'duckdb',
+  ident: (name) => `"${name.replace(/"/g, '""')}"`,
+  latest: (value, by) => `arg_max(${value}, ${by})`,
+  formatTimestamp: (ts, format) => `strftime(${ts}, ${quoteFormat(format)})`,
+};
+
+export const BIGQUERY_DIALECT: SqlDialect = {
+  name: 'bigquery',
+  ident: (name) => `\`${name.replace(/`/g, '\\`')}\``,
+  latest: (value, by) => `ARRAY_AGG(${value} ORDER BY ${by} DESC LIMIT 1)[OFFSET(0)]`,
+  formatTimestamp: (ts, format) => `FORMAT_TIMESTAMP(${quoteFormat(format)}, ${ts})`,
+};

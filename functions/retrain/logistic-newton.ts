@@ -11,7 +11,7 @@ export interface NewtonOptions {
   /** Weight of a genuine row and of a fraud row in the loss. */
   readonly classWeight: readonly [number, number];
   readonly maxIterations?: number;
-  /** Stop when no parameter moves more than this. */
+  /** Stop when no parameter moves more than this (or the loss falls by less than 1e-12 of itself). */
   readonly tolerance?: number;
 }
 
@@ -121,8 +121,10 @@ export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: 
     let moved = 0;
     for (let i = 0; i < m; i++) moved = Math.max(moved, Math.abs(next[i]! - theta[i]!));
     theta.set(next);
+    const gain = current - value;
     current = value;
-    if (moved < tolerance) return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
+    // Converged when the parameters stop moving, or the loss stops falling (relative 1e-12: float64 noise).
+    if (moved < tolerance || gain <= 1e-12 * Math.abs(current)) return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
     next = new Float64Array(m);
   }
   return { weights: theta.slice(0, d), bias: theta[d]!, iterations: maxIterations, converged: false };

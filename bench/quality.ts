@@ -24,7 +24,11 @@ interface PythonOut { models: Array<{ model: string; seconds: number; auprc: num
 function ensureVenv(): void {
   if (existsSync(python) && execFileSync(python, ['-c', 'import sklearn, xgboost; print("ok")'], { encoding: 'utf8' }).trim() === 'ok') return;
   process.stderr.write('bench quality: creating bench/out/venv and installing numpy, scikit-learn, xgboost from PyPI (first run only)\n');
-  execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+  try {
+    execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+  } catch (e) {
+    throw new Error(`bench quality needs python3 with its venv module (Debian: apt-get install python3-venv); the other modules run without it: ${(e as Error).message}`);
+  }
   execFileSync(join(venv, 'bin/pip'), ['install', '-q', '-r', join(repo, 'bench/python/requirements.txt')], { stdio: 'inherit' });
 }
 

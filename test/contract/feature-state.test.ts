@@ -40,3 +40,23 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
     await state.close();
   });
 });
+
+describe('SQLite feature state over a long stream', () => {
+  it('prunes what no window reaches, and gives the very features of an unpruned state', async () => {
+    const pruned = new SqliteFeatureState(join(dir.path, 'pruned.sqlite'), { pruneEvery: 50 });
+    const reference = new SqliteFeatureState(join(dir.path, 'reference.sqlite'), { pruneEvery: Number.MAX_SAFE_INTEGER });
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 90 * 4; i++) {
+      const at = new Date(start + i * 6 * 3_600_000).toISOString().replace('.000', '');
+      const t: RawTx = { transaction_id: `p${i}`, tx_datetime: at, customer_id: 'c1', terminal_id: `t${i % 3}`, amount: 5 + (i % 11), ...(i % 13 === 0 ? { label: 1 as const } : { label: 0 as const }) };
+      expect(await computeAndRecord(t, pruned)).toEqual(await computeAndRecord(t, reference));
+    }
+    const kept = await pruned.customerEvents('c1', 0);
+    expect((await reference.customerEvents('c1', 0)).length).toBe(360);
+    // 38 days of 4 a day, plus what arrived since the last prune.
+    expect(kept.length).toBeLessThanOrEqual(38 * 4 + 50);
+    expect(kept[0]!.t).toBeGreaterThanOrEqual(kept[kept.length - 1]!.t - 38 * 86_400 - 50 * 6 * 3600);
+    await pruned.close();
+    await reference.close();
+  });
+});

@@ -3,6 +3,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FeatureState, TxEvent } from './state-port.ts';
+import { DELAY_DAYS, WINDOWS_DAYS } from './spec.ts';
+
+/** What any window can still reach: the longest window behind the label delay, and a day of slack for late arrivals. */
+export const KEEP_SECONDS = (DELAY_DAYS + WINDOWS_DAYS[WINDOWS_DAYS.length - 1]! + 1) * 86_400;
+
+export interface SqliteFeatureStateOptions {
+  /** Events older than this behind the newest one are deleted (no window reaches them). */
+  readonly keepSeconds?: number;
+  /** Prune after every this many appends. */
+  readonly pruneEvery?: number;
+}
 
 interface Row { tx_id: string; t: number; amount_cents: number; label: number | null }
 
@@ -10,7 +21,14 @@ export class SqliteFeatureState implements FeatureState {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(path: string) {
+  private latest: number;
+  private appends = 0;
+  private readonly keepSeconds: number;
+  private readonly pruneEvery: number;
+
+  constructor(path: string, options: SqliteFeatureStateOptions = {}) {
+    this.keepSeconds = options.keepSeconds ?? KEEP_SECONDS;
+    this.pruneEvery = options.pruneEvery ?? 10_000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -18,7 +36,8 @@ export class SqliteFeatureState implements FeatureState {
     this.db.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, tx_id TEXT NOT NULL,
       t REAL NOT NULL, amount_cents INTEGER NOT NULL, label INTEGER);
       CREATE INDEX IF NOT EXISTS events_entity ON events (kind, entity, t);
-      CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);`);
+      CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);
+      CREATE INDEX IF NOT EXISTS events_t ON events (t);`);
     this.stmts = {
       since: this.db.prepare<[string, string, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq'),
       between: this.db.prepare<[string, string, number, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq'),
@@ -27,7 +46,14 @@ export class SqliteFeatureState implements FeatureState {
         `INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) SELECT @kind, @entity, @tx, @t, @cents, @label
         WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`),
       label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
+      prune: this.db.prepare<[number]>('DELETE FROM events WHERE t < ?'),
     };
+    this.latest = (this.db.prepare('SELECT max(t) AS t FROM events').get() as { t: number | null }).t ?? 0;
+  }
+
+  /** Deletes what no window can reach any more; returns how many events (customer and terminal sides) went. */
+  prune(): number {
+    return Number(this.stmts.prune.run(this.latest - this.keepSeconds).changes);
   }
 
   async customerEvents(id: string, after: number): Promise<TxEvent[]> {
@@ -44,6 +70,9 @@ export class SqliteFeatureState implements FeatureState {
       this.stmts.insert.run({ kind: 'c', entity: customer, ...row });
       this.stmts.insert.run({ kind: 't', entity: terminal, ...row });
     })();
+    this.latest = Math.max(this.latest, e.t);
+    // The online state stays the size of its windows, however long the stream runs.
+    if (++this.appends % this.pruneEvery === 0) this.prune();
   }
 
   async setLabel(txId: string, label: 0 | 1): Promise<void> {

@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
-import { kaggleRows, KAGGLE_HEADER } from '../shared/synth/kaggle.ts';
+import { kaggleRecords } from '../shared/synth/kaggle.ts';
 
 type Rows = Array<Record<string, string | number>>;
 const bin = join(import.meta.dirname, '../bin/fraudflow.js');
 
 /** One Kaggle-format transaction as the score function takes it. */
 function transaction(i: number): Record<string, number | string> {
-  const line = [...kaggleRows(i + 1, 7)].pop()!;
-  const v = line.split(',').map(Number);
-  const tx: Record<string, number | string> = Object.fromEntries(KAGGLE_HEADER.slice(0, -1).map((c, j) => [c, v[j]!]));
-  tx.transaction_id = `bench-${i}`;
-  return tx;
+  const { Class: _label, ...row } = [...kaggleRecords(i + 1, 7)][i]!;
+  return { ...row, transaction_id: `bench-${i}` };
 }
 
 async function startServer(which: 'baseline' | 'score', env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {

@@ -1,6 +1,6 @@
 // Bench: training time per epoch of logistic regression and the MLP on 284,807 generated Kaggle rows; prediction latency and throughput.
-import { kaggleRows, KAGGLE_HEADER, KAGGLE_ROWS } from '../shared/synth/kaggle.ts';
-import { KAGGLE_FEATURES, kaggleFeatures, type KaggleFeatureInput } from '../shared/features/kaggle.ts';
+import { kaggleMatrix, KAGGLE_ROWS } from '../shared/synth/kaggle.ts';
+import { KAGGLE_FEATURES } from '../shared/features/kaggle.ts';
 import { fitScaler, applyScaler } from '../shared/model/scaler.ts';
 import { tfReady } from '../shared/model/tf-backend.ts';
 import { loadedModel } from '../shared/model/local.ts';
@@ -15,22 +15,6 @@ const BASELINE: Record<string, string> = {
   'logistic-regression': '~1.3 s per Adam epoch', mlp: '~2.9 s/epoch', single: 'p50 ~0.07 ms',
 };
 
-function history(n: number) {
-  const width = KAGGLE_FEATURES.names.length;
-  const features = new Float32Array(n * width);
-  const labels = new Uint8Array(n);
-  const time = new Float64Array(n);
-  let i = 0;
-  for (const line of kaggleRows(n, 42)) {
-    const v = line.split(',').map(Number);
-    const row = Object.fromEntries(KAGGLE_HEADER.map((c, j) => [c, v[j]!])) as unknown as KaggleFeatureInput & { Class: number };
-    kaggleFeatures(row, features, i * width);
-    labels[i] = row.Class;
-    time[i] = row.Time;
-    i++;
-  }
-  return { features, labels, time, width };
-}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -42,7 +26,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
   const rows: Rows = [];
   const row = (r: Record<string, string | number>) => rows.push({ case: '', rows: '', epochs: '', s_per_epoch: '', rows_per_s: '', p50_ms: '', p99_ms: '', val_auprc: '', rss_mb: '', baseline: '', ...r });
   const t0 = performance.now();
-  const d = history(n);
+  const d = kaggleMatrix(n, 42);
   row({ case: 'generate + features', rows: n, rows_per_s: Math.round(n / ((performance.now() - t0) / 1000)), rss_mb: mb() });
   const split = timeSplit(d.time, { validationFraction: 0.2, gapSeconds: 0 });
   const scaler = fitScaler(d.features, d.width, split.train);

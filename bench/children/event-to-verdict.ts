@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../shared/config.ts';
 import { createRuntime } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { kaggleRows, KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
+import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 import { KAGGLE_SCHEMA } from '../../shared/schema/kaggle.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { TOPICS } from '../../shared/topics.ts';
@@ -25,12 +25,11 @@ await reader.close();
 const verdicts = await log.consumer(`bench-e2v-${run}`, TOPICS.verdicts);
 
 const follower = spawn(process.execPath, [join(import.meta.dirname, '../../bin/fraudflow.js'), 'score-stream', '--follow', '--json'], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] });
-const lines = [...kaggleRows(events + 1, 5)];
+const records = [...kaggleRecords(events + 1, 5)];
 const sent = new Map<string, number>();
 const latencies: number[] = [];
 const produce = async (i: number) => {
-  const v = lines[i]!.split(',').map(Number);
-  const payload = Object.fromEntries(KAGGLE_HEADER.slice(0, -1).map((c, j) => [c, v[j]!]));
+  const { Class: _label, ...payload } = records[i]!;
   const id = contentId(`bench-e2v:${run}:${i}`);
   sent.set(id, performance.now());
   await log.produce(TOPICS.transactions, [{ key: id, value: JSON.stringify({ id, schema: KAGGLE_SCHEMA, source: { file: 'bench', line: i + 1 }, ingested_at: new Date().toISOString(), payload }) }]);

@@ -7,14 +7,14 @@ import { loadConfig } from '../../shared/config.ts';
 import { createRuntime } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { loadKaggleHistory, loadRawHistory, type Dataset } from '../../functions/retrain/dataset.ts';
-import { timeSplit } from '../../functions/retrain/split.ts';
+import { defaultGapSeconds, timeSplit } from '../../functions/retrain/split.ts';
 
 const [format, outDir] = process.argv.slice(2) as ['kaggle' | 'raw', string];
 const config = loadConfig();
 const rt = createRuntime(config, createLogger({ level: 'ERROR' }));
 const warehouse = await rt.warehouse();
 const data: Dataset = format === 'raw' ? await loadRawHistory(warehouse) : await loadKaggleHistory(warehouse);
-const gapSeconds = config.retrain.gapSeconds ?? (format === 'raw' ? 7 * 86_400 : 0);
+const gapSeconds = config.retrain.gapSeconds ?? defaultGapSeconds(format);
 const split = timeSplit(data.time, { validationFraction: config.retrain.validationFraction, gapSeconds });
 
 async function write(file: string, [from, to]: [number, number]): Promise<void> {

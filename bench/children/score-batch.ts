@@ -3,7 +3,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { createRuntime } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { kaggleRows, KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
+import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts';
 import { scoreTransactions } from '../../functions/score/score.ts';
 import { KaggleScoreRequest } from '../../functions/score/request.ts';
@@ -13,11 +13,9 @@ await tfReady();
 const rt = createRuntime(loadConfig(), createLogger({ level: 'ERROR' }));
 const txs: KaggleScoreRequest[] = [];
 let i = 0;
-for (const line of kaggleRows(n, 11)) {
-  const v = line.split(',').map(Number);
+for (const { Class: _label, ...row } of kaggleRecords(n, 11)) {
   // Objects as the scorers get them: parsed from JSON (the HTTP body, a message), not built key by key.
-  const json = `{"transaction_id":"batch-${i++}",${KAGGLE_HEADER.slice(0, -1).map((c, j) => `"${c}":${v[j]}`).join(',')}}`;
-  txs.push(KaggleScoreRequest.parse(JSON.parse(json)));
+  txs.push(KaggleScoreRequest.parse(JSON.parse(JSON.stringify({ transaction_id: `batch-${i++}`, ...row }))));
 }
 const model = rt.modelEndpoint();
 const width = KAGGLE_FEATURES.names.length;

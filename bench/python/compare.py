@@ -1,7 +1,7 @@
 """Trains scikit-learn's logistic regression and XGBoost on the split fraudflow's retrain used; prints one JSON line.
 
 Usage: compare.py <train.csv> <validation.csv>, each with the feature columns then `label`, rows in time order.
-Both models see the same rows and features as fraudflow's models; the validation window is never trained on.
+Every model sees the same rows and features as fraudflow's models; the validation window is never trained on.
 """
 import json
 import sys

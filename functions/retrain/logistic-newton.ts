@@ -1,7 +1,7 @@
 // Logistic regression fitted exactly: Newton's method (iteratively reweighted least squares) with an L2 penalty.
 //
 // A few epochs of mini-batch Adam leave a logistic regression far from its optimum on 200k+ rows (the bench measured
-// its AUPRC 0.10-0.23 below scikit-learn's on the same split). The problem is convex and small (31 weights), so
+// its AUPRC 0.03-0.23 below scikit-learn's on the same split). The problem is convex and small (31 weights), so
 // Newton's method reaches the optimum in about ten passes over the data, deterministically.
 import { FraudflowError } from '../../shared/errors.ts';
 

@@ -9,7 +9,7 @@ import type { ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { labelledCounts, loadKaggleHistory, loadRawHistory, type Dataset } from './dataset.ts';
-import { timeSplit, type Split } from './split.ts';
+import { defaultGapSeconds, timeSplit, type Split } from './split.ts';
 import { trainModel, type ModelKind, type Trained } from './train.ts';
 import { evaluate, finite } from './evaluate.ts';
 import { decidePromotion, sameFeatures, type Promotion, type PromotionInput } from './promotion.ts';
@@ -57,7 +57,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
   const counts = await labelledCounts(ports.warehouse);
   const format = options.format ?? (counts.raw > counts.kaggle ? 'raw' : 'kaggle');
   const data = format === 'raw' ? await loadRawHistory(ports.warehouse) : await loadKaggleHistory(ports.warehouse);
-  const gapSeconds = options.gapSeconds ?? (format === 'raw' ? 7 * 86_400 : 0);
+  const gapSeconds = options.gapSeconds ?? defaultGapSeconds(format);
   const split = timeSplit(data.time, { validationFraction: options.validationFraction, gapSeconds });
   const sets = prepare(data, split);
   ports.logger.info('retrain: data split by time', { format, train_rows: sets.yTrain.length, validation_rows: sets.yVal.length, train_frauds: sets.trainFrauds, validation_frauds: sets.valFrauds, gap_seconds: gapSeconds });

@@ -1,5 +1,11 @@
 // Time-ordered split: train on the older part, validate on the most recent window, with a gap for labels still to come.
 import { FraudflowError } from '../../shared/errors.ts';
+import { DELAY_DAYS } from '../../shared/features/raw/spec.ts';
+
+/** The gap retrain leaves unless configured: raw labels arrive up to the features' label delay late; Kaggle's are all known. */
+export function defaultGapSeconds(format: 'kaggle' | 'raw'): number {
+  return format === 'raw' ? DELAY_DAYS * 86_400 : 0;
+}
 
 export interface SplitOptions {
   /** Share of the time span (not of rows) held out at the end for validation. */

@@ -34,9 +34,10 @@ export interface Trained {
   readonly detail?: string;
 }
 
-// Chosen with bench quality on simulated raw history (2,000 customers, 45 days): balanced weights (x55 on a fraud)
-// made Adam's validation AUPRC swing by 0.05 from epoch to epoch; their square root, a higher rate and smaller batches
-// learned faster and steadier. Still seed-dependent: retrain keeps the MLP only when it beats the logistic regression.
+// Chosen by a one-off experiment on the raw history of `bench quality --quick` (2,000 customers, 45 days): with
+// balanced weights (x36 on a fraud there) Adam's validation AUPRC swung by 0.05 from epoch to epoch; their square root,
+// a higher rate and smaller batches learned faster. Still seed-dependent (0.49-0.61 over seeds 1-3 there): retrain
+// keeps the MLP only when it beats the logistic regression.
 const DEFAULTS = { patience: 3, learningRate: 0.01, classWeighting: 'sqrt' as const };
 
 /** 1024 rows a step on large histories (285k rows: ~220 steps an epoch); on small ones at least ~64 steps an epoch. */
@@ -68,27 +69,24 @@ function balancedWeights(y: Uint8Array): [number, number] {
  * C = 1), once with balanced class weights and once unweighted; the better on validation AUPRC is kept.
  */
 function trainLogistic(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal: Uint8Array, width: number, o: TrainOptions): Trained {
-  let best: { auprc: number; fit: ReturnType<typeof fitLogisticNewton>; scores: Float32Array; detail: string } | null = null;
+  let best: Omit<Trained, 'epochsRun'> | null = null;
   let iterations = 0;
-  for (const [detail, classWeight] of [['balanced class weights', balancedWeights(y)], ['unweighted', [1, 1]]] as const) {
+  for (const [weighting, classWeight] of [['balanced class weights', balancedWeights(y)], ['unweighted', [1, 1]]] as const) {
     const t0 = performance.now();
     const fit = fitLogisticNewton(x, y, width, { l2: 1, classWeight });
     iterations += fit.iterations;
-    const scores = new Float32Array(yVal.length);
-    for (let r = 0; r < yVal.length; r++) {
-      let z = fit.bias;
-      for (let j = 0; j < width; j++) z += fit.weights[j]! * xVal[r * width + j]!;
-      scores[r] = 1 / (1 + Math.exp(-z));
-    }
+    const model = build('logistic-regression', width, o.seed);
+    tf.tidy(() => model.setWeights([tf.tensor2d(Float32Array.from(fit.weights), [width, 1]), tf.tensor1d([fit.bias])]));
+    // Scored as stored (float32 weights), as scoring will compute it.
+    const scores = predictScaled(model, xVal, width);
     const auprc = averagePrecision(scores, yVal);
     o.onEpoch?.({ epoch: iterations, auprc, ms: performance.now() - t0 });
-    if (!best || auprc > best.auprc) best = { auprc, fit, scores, detail: `Newton, L2 C=1, ${detail}${fit.converged ? '' : ', not converged'}` };
+    if (!best || auprc > best.auprc) {
+      best?.model.dispose();
+      best = { kind: 'logistic-regression', model, auprc, epochs: fit.iterations, validationScores: scores, detail: `Newton, L2 C=1, ${weighting}${fit.converged ? '' : ', not converged'}` };
+    } else model.dispose();
   }
-  const model = build('logistic-regression', width, o.seed);
-  tf.tidy(() => model.setWeights([tf.tensor2d(Float32Array.from(best!.fit.weights), [width, 1]), tf.tensor1d([best!.fit.bias])]));
-  // The validation scores of the stored (float32) weights, as scoring will compute them.
-  const scores = predictScaled(model, xVal, width);
-  return { kind: 'logistic-regression', model, auprc: averagePrecision(scores, yVal), epochs: best!.fit.iterations, epochsRun: iterations, validationScores: scores, detail: best!.detail };
+  return { ...best!, epochsRun: iterations };
 }
 
 /** `x`, `xVal`: standardised rows, `width` floats each; `y`, `yVal`: 0/1 labels. */

@@ -96,9 +96,8 @@ export async function scoreRows(txs: readonly Scored[], rows: Float32Array, widt
       probability: 0, verdict: options.fallbackVerdict, threshold: 1, model_version: 'fallback', reasons: [], scored_at: now, fallback: true,
     }));
   }
-  const messages = verdictMessages(verdicts, options.source, now);
-  if (ports.verdicts) await ports.verdicts.publish(messages);
-  else if (messages.length) await ports.eventLog.produce(TOPICS.verdicts, messages);
+  if (ports.verdicts) await ports.verdicts.publish(verdictMessages(verdicts, options.source, now));
+  else await publishVerdicts(verdicts, ports.eventLog, options.source, now);
   return verdicts;
 }
 

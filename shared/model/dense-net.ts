@@ -8,7 +8,6 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Scaler } from './scaler.ts';
 
 type Activation = 'relu' | 'sigmoid' | 'linear';
-const ACTIVATIONS = new Set<string>(['relu', 'sigmoid', 'linear']);
 
 interface Layer {
   readonly inputs: number;
@@ -16,7 +15,6 @@ interface Layer {
   /** Weights by output unit: unit u's weights are [u * inputs, (u + 1) * inputs). */
   readonly weights: Float64Array;
   readonly bias: Float64Array;
-  readonly activation: Activation;
   /** The activation as a small integer, for the inner loop. */
   readonly kind: number;
 }
@@ -81,15 +79,15 @@ export class DenseNet {
     const layers: Layer[] = [];
     for (const layer of model.layers) {
       if (layer.getClassName() === 'InputLayer') continue;
-      const config = layer.getConfig() as { activation?: string; useBias?: boolean };
-      if (layer.getClassName() !== 'Dense' || !ACTIVATIONS.has(config.activation ?? 'linear')) return null;
+      const activation = (layer.getConfig() as { activation?: string }).activation ?? 'linear';
+      if (layer.getClassName() !== 'Dense' || !Object.hasOwn(KIND, activation)) return null;
       const [kernel, bias] = layer.getWeights();
       if (!kernel || kernel.shape.length !== 2) return null;
       const [inputs, units] = kernel.shape as [number, number];
       const k = kernel.dataSync();
       const weights = new Float64Array(inputs * units);
       for (let i = 0; i < inputs; i++) for (let u = 0; u < units; u++) weights[u * inputs + i] = k[i * units + u]!;
-      layers.push({ inputs, units, weights, bias: bias ? Float64Array.from(bias.dataSync()) : new Float64Array(units), activation: (config.activation ?? 'linear') as Activation, kind: KIND[(config.activation ?? 'linear') as Activation] });
+      layers.push({ inputs, units, weights, bias: bias ? Float64Array.from(bias.dataSync()) : new Float64Array(units), kind: KIND[activation as Activation] });
     }
     if (layers.length === 0 || layers.some((l, i) => i > 0 && l.inputs !== layers[i - 1]!.units)) return null;
     const first = layers[0]!;

@@ -13,10 +13,43 @@ function checkWidth(manifest: ModelManifest, width: number): void {
   }
 }
 
+/** How a stored model scores packed rows of raw features: one place decides between the plain-TypeScript network and tf.js. */
+interface Scorer {
+  predict(rows: Float32Array): Float32Array;
+  explain(rows: Float32Array, top: number): Reasons[];
+}
+
+/** Dense networks (all that retrain trains) run as plain TypeScript (dense-net.ts); any other architecture through tf.js. */
+function scorerOf(model: tf.LayersModel, manifest: ModelManifest): Scorer {
+  const names = manifest.feature_spec.names;
+  const net = DenseNet.fromModel(model, manifest.scaler);
+  if (net) return { predict: (rows) => net.predict(rows), explain: (rows, top) => net.explain(rows, names, top) };
+  const width = names.length;
+  return {
+    predict: (rows) => predictScaled(model, scaleRows(rows, width, manifest.scaler), width),
+    explain(rows, top) {
+      const scaled = scaleRows(rows, width, manifest.scaler);
+      const scores = predictScaled(model, scaled, width);
+      const n = scores.length;
+      // Occlusion: each feature set to its training mean (0 once scaled); the drop in score is its contribution.
+      const probe = new Float32Array(n * width * width);
+      for (let r = 0; r < n; r++) for (let f = 0; f < width; f++) {
+        probe.set(scaled.subarray(r * width, (r + 1) * width), (r * width + f) * width);
+        probe[(r * width + f) * width + f] = 0;
+      }
+      const occluded = predictScaled(model, probe, width);
+      return Array.from({ length: n }, (_, r) => names
+        .map((feature, f) => ({ feature, contribution: scores[r]! - occluded[r * width + f]! }))
+        .sort((a, b) => b.contribution - a.contribution)
+        .slice(0, top));
+    },
+  };
+}
+
 /** A tf.js model and its manifest as the port's LoadedModel. */
 export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
   const width = manifest.feature_spec.names.length;
-  const net = DenseNet.fromModel(model, manifest.scaler);
+  const scorer = scorerOf(model, manifest);
   return {
     manifest,
     predict(rows) {
@@ -25,7 +58,7 @@ export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): Loa
         checkWidth(manifest, r.length);
         packed.set(r, i * width);
       });
-      return net ? net.predict(packed) : predictScaled(model, scaleRows(packed, width, manifest.scaler), width);
+      return scorer.predict(packed);
     },
     dispose: () => model.dispose(),
   };
@@ -47,7 +80,7 @@ export class LocalModelSource implements ModelSource {
 
 export class LocalModelEndpoint implements ModelEndpoint {
   readonly kind = 'local';
-  private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest; net: DenseNet | null } | null = null;
+  private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest; scorer: Scorer } | null = null;
   private checkedAt = 0;
 
   constructor(private readonly registry: ModelRegistry, private readonly recheckMs = 5_000) {}
@@ -57,33 +90,19 @@ export class LocalModelEndpoint implements ModelEndpoint {
   }
 
   async predict(rows: Float32Array, width: number): Promise<Prediction> {
-    const { model, manifest, net } = await this.current();
+    const { manifest, scorer } = await this.current();
     checkWidth(manifest, width);
-    return { scores: net ? net.predict(rows) : predictScaled(model, scaleRows(rows, width, manifest.scaler), width), manifest };
+    return { scores: scorer.predict(rows), manifest };
   }
 
   async explain(rows: Float32Array, width: number, top: number): Promise<Reasons[]> {
-    const { model, manifest, net } = await this.current();
+    const { manifest, scorer } = await this.current();
     checkWidth(manifest, width);
-    if (net) return net.explain(rows, manifest.feature_spec.names, top);
-    const scaled = scaleRows(rows, width, manifest.scaler);
-    const scores = predictScaled(model, scaled, width);
-    const n = scores.length;
-    // Occlusion: each feature set to its training mean (0 once scaled); the drop in score is its contribution.
-    const probe = new Float32Array(n * width * width);
-    for (let r = 0; r < n; r++) for (let f = 0; f < width; f++) {
-      probe.set(scaled.subarray(r * width, (r + 1) * width), (r * width + f) * width);
-      probe[(r * width + f) * width + f] = 0;
-    }
-    const occluded = predictScaled(model, probe, width);
-    return Array.from({ length: n }, (_, r) => manifest.feature_spec.names
-      .map((feature, f) => ({ feature, contribution: scores[r]! - occluded[r * width + f]! }))
-      .sort((a, b) => b.contribution - a.contribution)
-      .slice(0, top));
+    return scorer.explain(rows, top);
   }
 
   /** The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started with. */
-  private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest; net: DenseNet | null }> {
+  private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest; scorer: Scorer }> {
     const now = Date.now();
     if (this.loaded && now - this.checkedAt < this.recheckMs) return this.loaded;
     this.checkedAt = now;
@@ -92,8 +111,7 @@ export class LocalModelEndpoint implements ModelEndpoint {
     if (this.loaded?.version !== pointer.version) {
       const { model, manifest } = await this.registry.load(pointer.version);
       const previous = this.loaded;
-      // Dense networks score in plain TypeScript (dense-net.ts); anything else through tf.js.
-      this.loaded = { version: pointer.version, model, manifest, net: DenseNet.fromModel(model, manifest.scaler) };
+      this.loaded = { version: pointer.version, model, manifest, scorer: scorerOf(model, manifest) };
       // Safe to free now: every caller scores synchronously right after current() resolves, so none still holds it.
       previous?.model.dispose();
     }

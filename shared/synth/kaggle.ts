@@ -1,7 +1,8 @@
 // Synthetic rows in the Kaggle/ULB card format: same columns, class balance and rough shape, for tests, bench and demo.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { PCA_COLUMNS } from '../schema/kaggle.ts';
+import { PCA_COLUMNS, type KaggleTransaction } from '../schema/kaggle.ts';
+import { KAGGLE_FEATURES, kaggleFeatures } from '../features/kaggle.ts';
 import { Random } from './random.ts';
 
 export const KAGGLE_HEADER = ['Time', ...PCA_COLUMNS, 'Amount', 'Class'];
@@ -22,6 +23,34 @@ export function* kaggleRows(rows: number, seed = 42): Generator<string> {
     const amount = Math.max(0, Math.exp(rnd.normal(fraud ? 3.5 : 3, 1.2)) - 1).toFixed(2);
     yield `${time},${v.join(',')},${amount},${fraud ? 1 : 0}`;
   }
+}
+
+export type KaggleRecord = KaggleTransaction & { Class: 0 | 1 };
+
+/** The same rows as objects by column name, with the values a parsed line holds. */
+export function* kaggleRecords(rows: number, seed = 42): Generator<KaggleRecord> {
+  for (const line of kaggleRows(rows, seed)) {
+    const v = line.split(',');
+    const record: Record<string, number> = {};
+    for (let j = 0; j < KAGGLE_HEADER.length; j++) record[KAGGLE_HEADER[j]!] = Number(v[j]);
+    yield record as KaggleRecord;
+  }
+}
+
+/** The same rows as a training matrix in time order: features (the feature module's), labels and times. */
+export function kaggleMatrix(rows: number, seed = 42): { features: Float32Array; labels: Uint8Array; time: Float64Array; width: number } {
+  const width = KAGGLE_FEATURES.names.length;
+  const features = new Float32Array(rows * width);
+  const labels = new Uint8Array(rows);
+  const time = new Float64Array(rows);
+  let i = 0;
+  for (const row of kaggleRecords(rows, seed)) {
+    kaggleFeatures(row, features, i * width);
+    labels[i] = row.Class;
+    time[i] = row.Time;
+    i++;
+  }
+  return { features, labels, time, width };
 }
 
 /** Writes a Kaggle-format CSV (header quoted as in the original file) without holding it in memory. */

@@ -1,8 +1,8 @@
 // The retrain and report queries, written once through the warehouse's SQL dialect, give the same answers on a
 // DuckDB file and on BigQuery (the official client against a local server whose parser refuses DuckDB-only SQL).
 import { join } from 'node:path';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { BigQueryWarehouse } from '../../shared/warehouse/bigquery.ts';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
@@ -12,7 +12,7 @@ import { gatherReport } from '../../cli/report/data.ts';
 import { ModelRegistry } from '../../shared/model/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local.ts';
 import type { Runtime } from '../../shared/runtime.ts';
-import { kaggleRows, KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
+import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 import { startFakeBigQuery, type FakeBigQuery } from '../helpers/fake-bigquery.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -24,10 +24,7 @@ const envelope = (key: string, schema: string, line: number, payload: Record<str
 /** 600 Kaggle rows, 300 raw transactions over 20 days (3 customers, 2 terminals), labels that override 2 of them. */
 async function fill(w: Warehouse): Promise<void> {
   await w.ensureTables();
-  const kaggle = [...kaggleRows(600, 4)].map((line, i) => {
-    const v = line.split(',').map(Number);
-    return envelope(`k${i}`, 'kaggle', i + 2, Object.fromEntries(KAGGLE_HEADER.map((c, j) => [c, v[j]])));
-  });
+  const kaggle = [...kaggleRecords(600, 4)].map((row, i) => envelope(`k${i}`, 'kaggle', i + 2, row));
   await w.appendEnvelopes('transactions', 'kaggle', kaggle);
   const raw = Array.from({ length: 300 }, (_, i) => envelope(`r${i}`, 'raw', i + 2, {
     transaction_id: `tx-${i}`, tx_datetime: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 5_760_000).toISOString().replace('.000', ''),
@@ -42,18 +39,12 @@ async function fill(w: Warehouse): Promise<void> {
   await w.appendEnvelopes('labels', 'label', labels);
 }
 
-function fakeAuth(): GoogleAuth {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  return new GoogleAuth({ authClient: client, projectId: 'proj' });
-}
-
 let fake: FakeBigQuery;
 const warehouses: Record<'duckdb' | 'bigquery', Warehouse> = {} as Record<'duckdb' | 'bigquery', Warehouse>;
 
 beforeAll(async () => {
   fake = await startFakeBigQuery('proj');
-  warehouses.bigquery = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth() });
+  warehouses.bigquery = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
   warehouses.duckdb = await DuckDbWarehouse.open(join(dir.path, 'w.duckdb'));
   for (const w of Object.values(warehouses)) await fill(w);
 }, 60_000);

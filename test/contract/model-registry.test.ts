@@ -1,7 +1,7 @@
 // The model registry on every object store (local folder; Cloud Storage through the official client and a local JSON-API server).
 import { join } from 'node:path';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { LocalObjectStore } from '../../shared/objectstore/local.ts';
 import { GcsObjectStore } from '../../shared/objectstore/gcs.ts';
 import type { ObjectStore } from '../../shared/objectstore/port.ts';
@@ -23,15 +23,9 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-function auth(): GoogleAuth {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  return new GoogleAuth({ authClient: client, projectId: 'p' });
-}
-
 const stores: Array<[string, () => ObjectStore]> = [
   ['local folder', () => new LocalObjectStore(join(dir.path, 'models'))],
-  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'models/', projectId: 'p', apiEndpoint: fake.url, authClient: auth() })],
+  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'models/', projectId: 'p', apiEndpoint: fake.url, authClient: fakeAuth('p') })],
 ];
 
 describe.each(stores)('model registry on %s', (_name, makeStore) => {

@@ -1,6 +1,6 @@
 // Publishing a version to Vertex AI through the official client (REST fallback) against a local server: upload, deploy, old ones off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { join } from 'node:path';
 import { VertexModelPublisher } from '../../shared/model/vertex-publish.ts';
 import { ModelRegistry } from '../../shared/model/registry.ts';
@@ -25,12 +25,10 @@ afterAll(async () => {
 });
 
 function publisher(): VertexModelPublisher {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
   return new VertexModelPublisher({
     project: 'proj', location: 'europe-west1', endpointId: '123', servingImage: 'europe-docker.pkg.dev/proj/fraudflow/model-server:1',
     machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 2,
-    apiEndpoint: '127.0.0.1', port: fake.port, authClient: new GoogleAuth({ authClient: client, projectId: 'proj' }),
+    apiEndpoint: '127.0.0.1', port: fake.port, authClient: fakeAuth('proj'),
   });
 }
 

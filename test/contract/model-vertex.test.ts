@@ -1,6 +1,6 @@
 // The Vertex AI model endpoint through the official client (REST fallback) against a local server: real requests, answers, timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { VertexModelEndpoint } from '../../shared/model/vertex.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { startFakeVertex, type FakeVertex } from '../helpers/fake-vertex.ts';
@@ -16,11 +16,9 @@ afterAll(async () => {
 const manifest = { version: 'v7', threshold: 0.5, feature_spec: { name: 'kaggle', version: 1, names: ['a', 'b', 'c'] } } as unknown as ModelManifest;
 
 function endpoint(timeoutMs = 2000): VertexModelEndpoint {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
   return new VertexModelEndpoint({
     project: 'proj', location: 'europe-west1', endpointId: '123', manifest: async () => manifest, timeoutMs,
-    apiEndpoint: '127.0.0.1', port: fake.port, authClient: new GoogleAuth({ authClient: client, projectId: 'proj' }),
+    apiEndpoint: '127.0.0.1', port: fake.port, authClient: fakeAuth('proj'),
   });
 }
 

@@ -1,7 +1,7 @@
 // The object-store contract, against a local folder and against Cloud Storage through the official client and a local JSON-API server.
 import { join } from 'node:path';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { LocalObjectStore } from '../../shared/objectstore/local.ts';
 import { GcsObjectStore } from '../../shared/objectstore/gcs.ts';
 import type { ObjectStore } from '../../shared/objectstore/port.ts';
@@ -18,15 +18,9 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-function auth(): GoogleAuth {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  return new GoogleAuth({ authClient: client, projectId: 'p' });
-}
-
 const targets: Array<[string, () => ObjectStore]> = [
   ['local folder', () => new LocalObjectStore(join(dir.path, 'store'))],
-  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'fraudflow/', projectId: 'p', apiEndpoint: fake.url, authClient: auth() })],
+  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'fraudflow/', projectId: 'p', apiEndpoint: fake.url, authClient: fakeAuth('p') })],
 ];
 
 describe.each(targets)('object store contract: %s', (_name, make) => {

@@ -1,23 +1,16 @@
 // The BigQuery adapter through the official client against a local server speaking BigQuery's REST API: the warehouse contract, and the real request bodies.
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { BigQueryWarehouse, bigQuerySchema } from '../../shared/warehouse/bigquery.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
 import { startFakeBigQuery, type FakeBigQuery, type RecordedRequest } from '../helpers/fake-bigquery.ts';
 import { txRow, warehouseContract } from './warehouse.contract.ts';
 
-/** A fixed token: the client never reaches Google's auth servers. */
-function fakeAuth(): GoogleAuth {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  return new GoogleAuth({ authClient: client, projectId: 'proj' });
-}
-
 const fakes = new Map<BigQueryWarehouse, FakeBigQuery>();
 warehouseContract('BigQuery (official client, local REST server)', async () => {
   const fake = await startFakeBigQuery('proj');
-  const w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth() });
+  const w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
   fakes.set(w, fake);
   return w;
 }, async (w) => {
@@ -30,7 +23,7 @@ describe('BigQuery warehouse: what goes over the wire', () => {
   let w: BigQueryWarehouse;
   beforeAll(async () => {
     fake = await startFakeBigQuery('proj');
-    w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth() });
+    w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
   });
   afterAll(async () => {
     await fake.close();

@@ -1,14 +1,13 @@
 // The ingest function as deployed: the finalized object is read from Cloud Storage (official client, local JSON-API server).
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.ts';
+import { serveFunction, type Served } from '../helpers/serve-function.ts';
 import { startFakeGcs, type FakeGcs } from '../helpers/fake-gcs.ts';
 import { kaggleHeader, kaggleRow } from '../helpers/rows.ts';
 
 const dir = tempDir('fraudflow-ce-gcs-');
 let fake: FakeGcs;
-let server: Server;
+let served: Served | undefined;
 let url: string;
 
 beforeAll(async () => {
@@ -16,16 +15,12 @@ beforeAll(async () => {
   fake.objects.set('in/day2.csv', Buffer.from([kaggleHeader, kaggleRow(1), kaggleRow(2), kaggleRow(3), '4,nope'].join('\n') + '\n'));
   Object.assign(process.env, { FRAUDFLOW_DATA_DIR: dir.path, FRAUDFLOW_INGEST_WORKERS: '0', UPLOADS_BUCKET: 'uploads-bucket', STORAGE_API_ENDPOINT: fake.url });
   await import('../../functions/ingest/index.ts');
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  server = getTestServer('ingest');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  served = await serveFunction('ingest');
+  url = served.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  const { processRuntime } = await import('../../shared/runtime.ts');
-  await processRuntime().close();
+  await served?.stop();
   await fake.close();
   dir.cleanup();
 });

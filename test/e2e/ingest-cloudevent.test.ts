@@ -1,14 +1,13 @@
 // The ingest function as Eventarc calls it: a Cloud Storage "object finalized" CloudEvent over real HTTP.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.ts';
+import { serveFunction, type Served } from '../helpers/serve-function.ts';
 import { kaggleHeader, kaggleRow } from '../helpers/rows.ts';
 
 const dir = tempDir('fraudflow-ce-');
-let server: Server;
+let served: Served | undefined;
 let url: string;
 
 beforeAll(async () => {
@@ -17,16 +16,12 @@ beforeAll(async () => {
   mkdirSync(join(dir.path, 'uploads', 'incoming'), { recursive: true });
   writeFileSync(join(dir.path, 'uploads', 'incoming', 'day1.csv'), [kaggleHeader, kaggleRow(1), kaggleRow(2), 'bad,row'].join('\n') + '\n');
   await import('../../functions/ingest/index.ts'); // registers the function with the framework
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  server = getTestServer('ingest');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  served = await serveFunction('ingest');
+  url = served.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  const { processRuntime } = await import('../../shared/runtime.ts');
-  await processRuntime().close();
+  await served?.stop();
   dir.cleanup();
 });
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { fakeAuth } from '../helpers/fake-auth.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { GcsObjectStore } from '../../shared/objectstore/gcs.ts';
 import { writeModelFiles } from '../../shared/model/artifacts.ts';
@@ -27,9 +27,7 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   await tfReady();
   fake = await startFakeGcs('models-bucket');
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  const store = new GcsObjectStore({ bucket: 'models-bucket', prefix: 'models/', projectId: 'p', apiEndpoint: fake.url, authClient: new GoogleAuth({ authClient: client, projectId: 'p' }) });
+  const store = new GcsObjectStore({ bucket: 'models-bucket', prefix: 'models/', projectId: 'p', apiEndpoint: fake.url, authClient: fakeAuth('p') });
   // score = sigmoid((f0 - 1)/2 * 2 + f2 * -1): the manifest's scaler must be applied by the server.
   const manifest = tinyManifest('v1', { scaler: { mean: [1, 0, 0], std: [2, 1, 1] } });
   await writeModelFiles(store, 'versions/v1/', manifest, tinyModel([2, 0, -1]));

@@ -1,14 +1,13 @@
 // The retrain function as Cloud Scheduler -> Pub/Sub -> Eventarc calls it: a messagePublished CloudEvent over real HTTP.
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { serveFunction, type Served } from '../helpers/serve-function.ts';
 import { kaggleWarehouseRows } from '../helpers/kaggle-history.ts';
 
 const dir = tempDir('fraudflow-retrain-ce-');
-let server: Server;
+let served: Served | undefined;
 let url: string;
 
 beforeAll(async () => {
@@ -18,16 +17,12 @@ beforeAll(async () => {
   await w.append('transactions', kaggleWarehouseRows(24_000, 3));
   await w.close();
   await import('../../functions/retrain/index.ts'); // registers the function with the framework
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  server = getTestServer('retrain');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  served = await serveFunction('retrain');
+  url = served.url;
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  const { processRuntime } = await import('../../shared/runtime.ts');
-  await processRuntime().close();
+  await served?.stop();
   dir.cleanup();
 });
 

@@ -1,7 +1,5 @@
 // The score function over real HTTP (functions-framework on 127.0.0.1) with a real champion in the registry.
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { tfReady } from '../../shared/model/tf-backend.ts';
@@ -12,11 +10,12 @@ import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { serveFunction, type Served } from '../helpers/serve-function.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const dir = tempDir('fraudflow-score-');
 const KEY = 'k'.repeat(24);
-let server: Server;
+let served: Served | undefined;
 let url: string;
 let registry: ModelRegistry;
 
@@ -47,16 +46,12 @@ beforeAll(async () => {
   registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
   await saveModel('m1', 4);
   await import('../../functions/score/index.ts');
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  server = getTestServer('score');
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  served = await serveFunction('score');
+  url = served.url;
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  const { processRuntime } = await import('../../shared/runtime.ts');
-  await processRuntime().close();
+  await served?.stop();
   dir.cleanup();
 });
 

@@ -1,10 +1,8 @@
 // Labelled Kaggle-format history as warehouse rows (what the sink writes), from the synthetic generator.
-import { kaggleRows, KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
+import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 
 export function kaggleWarehouseRows(n: number, seed: number): Array<Record<string, unknown>> {
-  return [...kaggleRows(n, seed)].map((line, i) => {
-    const v = line.split(',').map(Number);
-    const row: Record<string, unknown> = Object.fromEntries(KAGGLE_HEADER.map((c, j) => [c, v[j]]));
+  return [...kaggleRecords(n, seed)].map((row, i) => {
     return { ...row, id: i.toString(16).padStart(32, '0'), schema_name: 'kaggle', schema_version: 1, source_file: 'synth', source_line: i + 2, ingested_at: '2026-11-25T00:00:00Z' };
   });
 }

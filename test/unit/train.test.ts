@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { kaggleRows, KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
-import { KAGGLE_FEATURES, kaggleFeatures, type KaggleFeatureInput } from '../../shared/features/kaggle.ts';
+import { kaggleMatrix } from '../../shared/synth/kaggle.ts';
+import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
 import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
 import { timeSplit } from '../../functions/retrain/split.ts';
 import { trainModel, type ModelKind } from '../../functions/retrain/train.ts';
@@ -13,19 +13,7 @@ let xTrain: Float32Array, yTrain: Uint8Array, xVal: Float32Array, yVal: Uint8Arr
 
 beforeAll(async () => {
   await tfReady();
-  const n = 24_000;
-  const features = new Float32Array(n * width);
-  const labels = new Uint8Array(n);
-  const time = new Float64Array(n);
-  let i = 0;
-  for (const line of kaggleRows(n, 5)) {
-    const v = line.split(',').map(Number);
-    const row = Object.fromEntries(KAGGLE_HEADER.map((c, j) => [c, v[j]!])) as unknown as KaggleFeatureInput & { Class: number };
-    kaggleFeatures(row, features, i * width);
-    labels[i] = row.Class;
-    time[i] = row.Time;
-    i++;
-  }
+  const { features, labels, time } = kaggleMatrix(24_000, 5);
   const split = timeSplit(time, { validationFraction: 0.25, gapSeconds: 0 });
   const scaler = fitScaler(features, width, split.train);
   xTrain = applyScaler(features, width, split.train, scaler);

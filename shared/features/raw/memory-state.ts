@@ -1,8 +1,6 @@
 // Feature state in memory, pruned to the longest window: for offline feature building over a sorted history.
-import { DELAY_DAYS, WINDOWS_DAYS } from './spec.ts';
+import { STATE_KEEP_SECONDS as KEEP_SECONDS } from './spec.ts';
 import type { FeatureState, TxEvent } from './state-port.ts';
-
-const KEEP_SECONDS = (DELAY_DAYS + WINDOWS_DAYS[WINDOWS_DAYS.length - 1]!) * 86_400;
 
 export class MemoryFeatureState implements FeatureState {
   private readonly customers = new Map<string, TxEvent[]>();

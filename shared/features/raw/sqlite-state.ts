@@ -3,10 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FeatureState, TxEvent } from './state-port.ts';
-import { DELAY_DAYS, WINDOWS_DAYS } from './spec.ts';
-
-/** What any window can still reach: the longest window behind the label delay, and a day of slack for late arrivals. */
-export const KEEP_SECONDS = (DELAY_DAYS + WINDOWS_DAYS[WINDOWS_DAYS.length - 1]! + 1) * 86_400;
+import { STATE_KEEP_SECONDS } from './spec.ts';
 
 export interface SqliteFeatureStateOptions {
   /** Events older than this behind the newest one are deleted (no window reaches them). */
@@ -27,7 +24,7 @@ export class SqliteFeatureState implements FeatureState {
   private readonly pruneEvery: number;
 
   constructor(path: string, options: SqliteFeatureStateOptions = {}) {
-    this.keepSeconds = options.keepSeconds ?? KEEP_SECONDS;
+    this.keepSeconds = options.keepSeconds ?? STATE_KEEP_SECONDS;
     this.pruneEvery = options.pruneEvery ?? 10_000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);

@@ -20,6 +20,8 @@ import { readModelFiles } from './model/artifacts.ts';
 import { FraudflowError } from './errors.ts';
 import type { FeatureState } from './features/raw/state-port.ts';
 import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
+import { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
+import { TOPICS } from './topics.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -35,6 +37,8 @@ export interface Runtime {
   modelPublisher(): ModelPublisher | null;
   /** The online feature state of raw transactions (SQLite in the data directory). */
   featureState(): FeatureState;
+  /** Verdicts of concurrent requests of this instance, published together (group commit on the verdicts topic). */
+  verdictPublisher(): Promise<CoalescingPublisher>;
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
@@ -50,11 +54,13 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
   let endpoint: ModelEndpoint | undefined;
   let publisher: VertexModelPublisher | undefined;
   let features: FeatureState | undefined;
+  let verdicts: Promise<CoalescingPublisher> | undefined;
   const releases: Array<() => Promise<void>> = [];
+  const openLog = () => (eventLog ??= openEventLog(config, logger));
   return {
     config,
     logger,
-    eventLog: () => (eventLog ??= openEventLog(config, logger)),
+    eventLog: openLog,
     warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
     uploadsIn: (bucket) => (config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads),
@@ -79,6 +85,7 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
       return publisher;
     },
     featureState: () => (features ??= new SqliteFeatureState(resolve(config.dataDir, 'features.sqlite'))),
+    verdictPublisher: () => (verdicts ??= openLog().then((log) => new CoalescingPublisher(log, TOPICS.verdicts))),
     onClose: (release) => void releases.push(release),
     async close() {
       for (const release of releases.splice(0).reverse()) {

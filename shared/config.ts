@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FraudflowError } from './errors.ts';
+import { issueLines } from './schema/issues.ts';
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
@@ -111,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = issueLines(parsed.error, '');
     throw new FraudflowError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { problems });
   }
   const e = parsed.data;

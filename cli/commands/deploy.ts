@@ -9,6 +9,7 @@ import { ensureKafkaTopics, parseTopicArg } from '../../deploy/apply/kafka-topic
 import { loadConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { table } from '../output.ts';
+import { issueLines } from '../../shared/schema/issues.ts';
 
 export async function loadDeployConfig(path: string, overrides: { project?: string; region?: string } = {}): Promise<DeployConfig> {
   let raw: unknown;
@@ -25,7 +26,7 @@ export async function loadDeployConfig(path: string, overrides: { project?: stri
 export function parseDeployConfig(raw: unknown, source = 'deploy config'): DeployConfig {
   const parsed = DeployConfig.safeParse(raw, { error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined) });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  const problems = issueLines(parsed.error);
   throw new FraudflowError('CONFIG_INVALID', `deploy config ${source} is invalid: ${problems.join('; ')}`, { problems });
 }
 

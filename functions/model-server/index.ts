@@ -6,6 +6,7 @@ import { modelAt } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { servingHandler } from './serve.ts';
+import { issueLines } from '../../shared/schema/issues.ts';
 
 /** What Vertex AI sets in a custom container (https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements). */
 const ServingEnv = z.object({
@@ -19,7 +20,7 @@ const ServingEnv = z.object({
 async function main(): Promise<void> {
   const logger = createLogger({ base: { function: 'model-server' } });
   const parsed = ServingEnv.safeParse(process.env);
-  if (!parsed.success) throw new FraudflowError('CONFIG_INVALID', `model server: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new FraudflowError('CONFIG_INVALID', `model server: ${issueLines(parsed.error, '').join('; ')}`);
   const env = parsed.data;
   await tfReady();
   const model = await modelAt(env.AIP_STORAGE_URI);

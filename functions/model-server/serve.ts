@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { LoadedModel } from '../../shared/model/port.ts';
+import { issueLines } from '../../shared/schema/issues.ts';
 
 export interface ServeOptions {
   /** AIP_PREDICT_ROUTE and AIP_HEALTH_ROUTE, as Vertex AI sets them for a custom container. */
@@ -62,7 +63,7 @@ export function servingHandler(model: LoadedModel, o: ServeOptions): (req: Incom
           throw new FraudflowError('INPUT_INVALID', 'the body is not JSON');
         }
         const parsed = PredictRequest.safeParse(json);
-        if (!parsed.success) throw new FraudflowError('INPUT_INVALID', `expected {"instances": [...]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!parsed.success) throw new FraudflowError('INPUT_INVALID', `expected {"instances": [...]}: ${issueLines(parsed.error, '').join('; ')}`);
         if (parsed.data.instances.length > o.maxInstances) throw new FraudflowError('PAYLOAD_TOO_LARGE', `${parsed.data.instances.length} instances, at most ${o.maxInstances}`);
         const scores = model.predict(rowsOf(parsed.data.instances, names));
         send(res, 200, { predictions: Array.from(scores), model_version: model.manifest.version });

@@ -1,6 +1,7 @@
 // What a scheduled retrain is asked to do: the Pub/Sub CloudEvent's message, parsed at the edge (an empty `{}` means defaults).
 import { z } from 'zod';
 import { FraudflowError } from '../../shared/errors.ts';
+import { issueLines } from '../../shared/schema/issues.ts';
 
 /** Eventarc's google.cloud.pubsub.topic.v1.messagePublished data: the message, its body base64-encoded. */
 export const PubSubPushData = z.object({
@@ -21,7 +22,7 @@ export const RetrainRequest = z.object({
 }).strict();
 export type RetrainRequest = z.infer<typeof RetrainRequest>;
 
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+const issues = (e: z.ZodError) => issueLines(e, '(message)').join('; ');
 
 export function retrainRequestOf(eventData: unknown): RetrainRequest {
   const push = PubSubPushData.safeParse(eventData);

@@ -8,6 +8,7 @@ import { envelopeMatcher, type EnvelopeMatcher } from '../../shared/schema/fast-
 import { DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { flatten } from '../../shared/warehouse/flatten.ts';
 import { deadLetterRow, poisonRow } from './rows.ts';
+import { issueLines } from '../../shared/schema/issues.ts';
 
 export interface SinkRoute {
   readonly topic: string;
@@ -133,7 +134,7 @@ function toRows(route: SinkRoute, records: readonly LogRecord[], at: string): Ba
       }
       const letter = DeadLetter.safeParse(parsed);
       if (letter.success) rows.push(deadLetterRow(route.topic, letter.data));
-      else poison.push(poisonRow(record, letter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), at));
+      else poison.push(poisonRow(record, issueLines(letter.error, ''), at));
     }
   }
   return { rows, fast, poison };

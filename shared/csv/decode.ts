@@ -2,6 +2,7 @@
 import type { DetectedFormat } from '../schema/formats.ts';
 import type { Column } from '../schema/columns.ts';
 import { checkBounds, isUnbounded } from '../schema/bounds.ts';
+import { issueLines } from '../schema/issues.ts';
 
 /** The grammar of a number in an upload: no NaN, no Infinity, no hex, no blanks around. */
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -94,7 +95,7 @@ export function decodeFields<T>(detected: DetectedFormat, fields: readonly strin
   if (exact) return { ok: true, row: out as T | null, json: `{${parts.join(',')}}` };
   const parsed = detected.format.schema.safeParse(out);
   if (parsed.success) return { ok: true, row: parsed.data as T, json: JSON.stringify(parsed.data) };
-  return { ok: false, reasons: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`) };
+  return { ok: false, reasons: issueLines(parsed.error, 'row') };
 }
 
 function preview(text: string): string {

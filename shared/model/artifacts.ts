@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FraudflowError, wrapError } from '../errors.ts';
 import type { ObjectStore } from '../objectstore/port.ts';
 import { ModelManifest } from '../schema/model-manifest.ts';
+import { issueLines } from '../schema/issues.ts';
 
 export interface StoredModel {
   readonly manifest: ModelManifest;
@@ -27,7 +28,7 @@ export async function writeModelFiles(store: ObjectStore, dir: string, manifest:
 export async function readManifest(store: ObjectStore, dir: string): Promise<ModelManifest> {
   const text = (await store.readAll(`${dir}manifest.json`)).toString('utf8');
   const parsed = ModelManifest.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new FraudflowError('INPUT_INVALID', `${store.uri(`${dir}manifest.json`)} is not a valid model manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new FraudflowError('INPUT_INVALID', `${store.uri(`${dir}manifest.json`)} is not a valid model manifest: ${issueLines(parsed.error, '').join('; ')}`);
   return parsed.data;
 }
 

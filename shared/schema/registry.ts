@@ -6,6 +6,7 @@ import { Verdict, VERDICT_SCHEMA } from './verdict.ts';
 import { Label, LABEL_SCHEMA } from './label.ts';
 import { SchemaRef, SourceRef, MESSAGE_ID } from './envelope.ts';
 import { exactObjectCheck, type ObjectCheck } from './bounds.ts';
+import { issueLines } from './issues.ts';
 
 export const PAYLOAD_SCHEMAS: Record<string, { version: number; schema: z.ZodType; exact?: ObjectCheck }> = {
   [KAGGLE_SCHEMA.name]: { version: KAGGLE_SCHEMA.version, schema: KaggleTransaction, exact: exactObjectCheck(KaggleTransaction)! },
@@ -36,7 +37,7 @@ export function checkEnvelope(value: Buffer): EnvelopeCheck {
     return { ok: false, reasons: [`not JSON: ${(e as Error).message}`] };
   }
   const env = AnyEnvelope.safeParse(json);
-  if (!env.success) return { ok: false, reasons: env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  if (!env.success) return { ok: false, reasons: issueLines(env.error, '') };
   const known = PAYLOAD_SCHEMAS[env.data.schema.name];
   if (!known) return { ok: false, reasons: [`schema.name: unknown schema "${env.data.schema.name}"`] };
   if (known.version !== env.data.schema.version) return { ok: false, reasons: [`schema.version: ${env.data.schema.name} v${env.data.schema.version} is not supported (v${known.version} is)`] };
@@ -46,6 +47,6 @@ export function checkEnvelope(value: Buffer): EnvelopeCheck {
     return reasons ? { ok: false, reasons: reasons.map((r) => `payload.${r}`) } : { ok: true, envelope: env.data };
   }
   const payload = known.schema.safeParse(env.data.payload);
-  if (!payload.success) return { ok: false, reasons: payload.error.issues.map((i) => `payload.${i.path.join('.')}: ${i.message}`) };
+  if (!payload.success) return { ok: false, reasons: issueLines(payload.error, '', 'payload.') };
   return { ok: true, envelope: { ...env.data, payload: payload.data as Record<string, unknown> } };
 }

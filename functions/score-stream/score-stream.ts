@@ -7,7 +7,7 @@ import type { ModelEndpoint } from '../../shared/model/port.ts';
 import type { KaggleScoreRequest } from '../score/request.ts';
 import { scoreRows, scoreTransactions, type ScoreOptions, type Scored } from '../score/score.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';
-import { computeAndRecord, RAW_FEATURE_WIDTH, type RawTx } from '../../shared/features/raw/compute.ts';
+import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
 
 export interface ScoreStreamPorts {
   readonly eventLog: EventLog;
@@ -66,7 +66,7 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
         if (name === 'raw') {
           // Features from what was known before this transaction, then the transaction joins the state.
           const tx = checked.envelope.payload as unknown as RawTx;
-          const features = await computeAndRecord({ ...tx, label: undefined }, ports.features);
+          const features = await scoringFeatures(tx, ports.features);
           if (spec === 'raw') {
             raw.push({ transaction_id: checked.envelope.id, customer_id: tx.customer_id });
             rawRows.push(features);

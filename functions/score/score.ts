@@ -9,7 +9,7 @@ import { VERDICT_SCHEMA, type Verdict } from '../../shared/schema/verdict.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';
-import { computeAndRecord, RAW_FEATURE_WIDTH } from '../../shared/features/raw/compute.ts';
+import { RAW_FEATURE_WIDTH, scoringFeatures } from '../../shared/features/raw/compute.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
 
 export interface ScorePorts {
@@ -47,10 +47,7 @@ export async function scoreTransactions(txs: readonly KaggleScoreRequest[], port
 /** Raw transactions: features from the online state (what was known before each), each then recorded in it, then scored. */
 export async function scoreRawTransactions(txs: readonly RawScoreRequest[], ports: ScorePorts & { readonly features: FeatureState }, options: ScoreOptions): Promise<Verdict[]> {
   const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
-  for (let i = 0; i < txs.length; i++) {
-    const { label: _label, fraud_scenario: _scenario, ...tx } = txs[i]!; // what scoring must not see
-    rows.set(await computeAndRecord(tx, ports.features), i * RAW_FEATURE_WIDTH);
-  }
+  for (let i = 0; i < txs.length; i++) rows.set(await scoringFeatures(txs[i]!, ports.features), i * RAW_FEATURE_WIDTH);
   return scoreRows(txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })), rows, RAW_FEATURE_WIDTH, ports, options);
 }
 

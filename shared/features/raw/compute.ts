@@ -54,3 +54,9 @@ export async function computeAndRecord(tx: RawTx, state: FeatureState): Promise<
 }
 
 export const RAW_FEATURE_WIDTH = RAW_FEATURES.names.length;
+
+/** Scoring's side of computeAndRecord: the label a transaction may carry is not seen, and not recorded with it. */
+export function scoringFeatures(tx: RawTx, state: FeatureState): Promise<number[]> {
+  const { label: _label, ...unlabelled } = tx;
+  return computeAndRecord(unlabelled, state);
+}

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import { championStack } from '../../shared/model/registry.ts';
-import { switchChampion } from '../../functions/retrain/champion.ts';
+import { switchChampion, type ChampionSwitched } from '../../functions/retrain/champion.ts';
+
+function printSwitched(r: ChampionSwitched, json = false): void {
+  process.stdout.write(json ? JSON.stringify(r, null, 2) + '\n' : `champion: ${r.pointer.version}${r.published ? ` (serving on ${r.published.endpoint})` : ''}\n`);
+}
 
 const r4 = (v: number | null | undefined) => (v === null || v === undefined ? '' : Number(v.toFixed(4)));
 
@@ -34,7 +38,7 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
     .action(async (version: string, opts: { reason: string; json?: boolean }) => {
       const rt = runtime();
       const r = await switchChampion({ registry: rt.models(), publisher: rt.modelPublisher(), logger: rt.logger }, { action: 'promote', version, reason: opts.reason });
-      process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : `champion: ${r.pointer.version}${r.published ? ` (serving on ${r.published.endpoint})` : ''}\n`);
+      printSwitched(r, opts.json);
     });
 
   program.command('rollback')
@@ -44,6 +48,6 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
     .action(async (opts: { reason: string; json?: boolean }) => {
       const rt = runtime();
       const r = await switchChampion({ registry: rt.models(), publisher: rt.modelPublisher(), logger: rt.logger }, { action: 'rollback', reason: opts.reason });
-      process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : `champion: ${r.pointer.version}${r.published ? ` (serving on ${r.published.endpoint})` : ''}\n`);
+      printSwitched(r, opts.json);
     });
 }

@@ -1,10 +1,9 @@
 // Changing the champion: publish the version where scorers read it (Vertex AI, when configured) first, then move the registry pointer.
 import type { Logger } from '../../shared/logger.ts';
 import type { ModelRegistry } from '../../shared/model/registry.ts';
-import { championStack } from '../../shared/model/registry.ts';
+import { previousChampion } from '../../shared/model/registry.ts';
 import type { ModelPublisher, PublishedModel } from '../../shared/model/port.ts';
 import type { ChampionPointer } from '../../shared/schema/model-manifest.ts';
-import { FraudflowError } from '../../shared/errors.ts';
 
 export interface ChampionPorts {
   readonly registry: ModelRegistry;
@@ -25,13 +24,7 @@ export interface ChampionSwitched { readonly pointer: ChampionPointer; readonly 
  */
 export async function switchChampion(ports: ChampionPorts, change: ChampionChange): Promise<ChampionSwitched> {
   const current = await ports.registry.champion();
-  let target: string;
-  if (change.action === 'promote') target = change.version;
-  else {
-    const previous = championStack(current?.history ?? []).at(-2);
-    if (previous === undefined) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
-    target = previous;
-  }
+  const target = change.action === 'promote' ? change.version : previousChampion(current);
   const manifest = await ports.registry.manifest(target);
   let published: PublishedModel | null = null;
   if (ports.publisher && current?.version !== target) {

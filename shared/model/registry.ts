@@ -20,6 +20,13 @@ export function championStack(history: ChampionPointer['history']): string[] {
   return stack;
 }
 
+/** The champion a rollback goes back to: the one below the current on the stack (NOT_FOUND when there is none). */
+export function previousChampion(pointer: ChampionPointer | null): string {
+  const previous = championStack(pointer?.history ?? []).at(-2);
+  if (!pointer || previous === undefined) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
+  return previous;
+}
+
 export class ModelRegistry {
   constructor(private readonly store: ObjectStore) {}
 
@@ -99,12 +106,10 @@ export class ModelRegistry {
   /** Back to the champion before the current one (repeatable: each rollback goes one further back). */
   async rollback(reason = 'rollback by an operator', at: Date = new Date()): Promise<ChampionPointer> {
     const current = await this.champion();
-    const stack = championStack(current?.history ?? []);
-    const previous = stack.at(-2);
-    if (!current || previous === undefined) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
+    const previous = previousChampion(current);
     const pointer: ChampionPointer = {
       version: previous,
-      history: [...current.history, { version: previous, at: at.toISOString(), reason: `${reason} (from ${current.version})`, action: 'rollback' }],
+      history: [...(current?.history ?? []), { version: previous, at: at.toISOString(), reason: `${reason} (from ${current?.version})`, action: 'rollback' }],
     };
     await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
     return pointer;

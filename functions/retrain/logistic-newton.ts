@@ -11,6 +11,8 @@ export interface NewtonOptions {
   /** Weight of a genuine row and of a fraud row in the loss. */
   readonly classWeight: readonly [number, number];
   readonly maxIterations?: number;
+  /** Where to start (e.g. the optimum of a nearby problem); zero otherwise. */
+  readonly start?: { readonly weights: Float64Array; readonly bias: number };
   /** Stop when no parameter moves more than this (or the loss falls by less than 1e-12 of itself). */
   readonly tolerance?: number;
 }
@@ -74,6 +76,10 @@ export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: 
   const n = y.length;
   const m = d + 1; // weights and the bias
   const theta = new Float64Array(m);
+  if (o.start) {
+    theta.set(o.start.weights);
+    theta[d] = o.start.bias;
+  }
   const maxIterations = o.maxIterations ?? 50;
   const tolerance = o.tolerance ?? 1e-7;
   let current = objective(x, y, d, theta, o);

@@ -14,19 +14,59 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
   try {
     // ~9,700 transactions a day per 5,000 customers (handbook scale).
     // Same population, 10x the days: memory must not grow with the length of the run.
-    const sizes: Array<[string, number, number]> = options.quick ? [['1M', 5000, 103]] : [['1M', 5000, 103], ['10M', 5000, 1030]];
+    const sizes: Array<[string, number, number]> = options.quick
+      ? [['1M', 5000, 103]]
+      : [
+          ['1M', 5000, 103],
+          ['10M', 5000, 1030],
+        ];
     for (const [label, customers, days] of sizes) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'children/simulate.ts'), join(dir, `${label}.csv`), String(customers), String(days)], { encoding: 'utf8' });
-      const s = JSON.parse(out.trim()) as { rows: number; elapsed_ms: number; rows_per_s: number; peak_rss_mb: number; fraud_rate: number };
-      rows.push({ case: `simulate ${label} (${customers} customers, ${days} days)`, rows: s.rows, seconds: s.elapsed_ms / 1000, rows_per_s: s.rows_per_s, p50_ms: '', p99_ms: '', peak_rss_mb: s.peak_rss_mb });
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'children/simulate.ts'),
+          join(dir, `${label}.csv`),
+          String(customers),
+          String(days),
+        ],
+        { encoding: 'utf8' },
+      );
+      const s = JSON.parse(out.trim()) as {
+        rows: number;
+        elapsed_ms: number;
+        rows_per_s: number;
+        peak_rss_mb: number;
+        fraud_rate: number;
+      };
+      rows.push({
+        case: `simulate ${label} (${customers} customers, ${days} days)`,
+        rows: s.rows,
+        seconds: s.elapsed_ms / 1000,
+        rows_per_s: s.rows_per_s,
+        p50_ms: '',
+        p99_ms: '',
+        peak_rss_mb: s.peak_rss_mb,
+      });
       rmSync(join(dir, `${label}.csv`), { force: true });
     }
-    const month = [...simulateDays({ customers: 5000, terminals: 10_000, days: 30, seed: 2, startDate: '2026-04-01' })].flat();
+    const month = [
+      ...simulateDays({ customers: 5000, terminals: 10_000, days: 30, seed: 2, startDate: '2026-04-01' }),
+    ].flat();
     let t = performance.now();
     let n = 0;
     for await (const _ of offlineFeatures(month)) n++;
     let s = (performance.now() - t) / 1000;
-    rows.push({ case: 'offline features (in-memory state)', rows: n, seconds: Number(s.toFixed(2)), rows_per_s: Math.round(n / s), p50_ms: '', p99_ms: '', peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+    rows.push({
+      case: 'offline features (in-memory state)',
+      rows: n,
+      seconds: Number(s.toFixed(2)),
+      rows_per_s: Math.round(n / s),
+      p50_ms: '',
+      p99_ms: '',
+      peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    });
     const state = new SqliteFeatureState(join(dir, 'state.sqlite'));
     const lat: number[] = [];
     t = performance.now();
@@ -38,8 +78,15 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
     s = (performance.now() - t) / 1000;
     await state.close();
     lat.sort((a, b) => a - b);
-    rows.push({ case: 'online features, one at a time (SQLite state)', rows: lat.length, seconds: Number(s.toFixed(2)), rows_per_s: Math.round(lat.length / s),
-      p50_ms: Number(lat[Math.floor(lat.length * 0.5)]!.toFixed(3)), p99_ms: Number(lat[Math.floor(lat.length * 0.99)]!.toFixed(3)), peak_rss_mb: '' });
+    rows.push({
+      case: 'online features, one at a time (SQLite state)',
+      rows: lat.length,
+      seconds: Number(s.toFixed(2)),
+      rows_per_s: Math.round(lat.length / s),
+      p50_ms: Number(lat[Math.floor(lat.length * 0.5)]!.toFixed(3)),
+      p99_ms: Number(lat[Math.floor(lat.length * 0.99)]!.toFixed(3)),
+      peak_rss_mb: '',
+    });
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

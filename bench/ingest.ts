@@ -5,10 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeKaggleCsv, KAGGLE_ROWS } from '../shared/synth/kaggle.ts';
 
-interface ChildResult { rows: number; seconds: number; peakRssMb: number }
+interface ChildResult {
+  rows: number;
+  seconds: number;
+  peakRssMb: number;
+}
 
 function child(mode: string, file: string, dir: string, workers = 0): ChildResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'children/ingest.ts'), mode, file, dir, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'children/ingest.ts'), mode, file, dir, String(workers)],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
 }
 
@@ -22,10 +30,16 @@ export async function run(options: { scale10x?: boolean } = {}): Promise<Array<R
       await writeKaggleCsv(file, KAGGLE_ROWS * scale, 42);
       const mb = Math.round(statSync(file).size / 1e6);
       const base = child('baseline', file, dir);
-      const add = (name: string, r: ChildResult) => rows.push({
-        case: name, size: `${scale}x (${mb} MB)`, rows: r.rows, seconds: Number(r.seconds.toFixed(2)),
-        rows_per_s: Math.round(r.rows / r.seconds), vs_baseline: `${Math.round((100 * base.seconds) / r.seconds)}%`, peak_rss_mb: r.peakRssMb,
-      });
+      const add = (name: string, r: ChildResult) =>
+        rows.push({
+          case: name,
+          size: `${scale}x (${mb} MB)`,
+          rows: r.rows,
+          seconds: Number(r.seconds.toFixed(2)),
+          rows_per_s: Math.round(r.rows / r.seconds),
+          vs_baseline: `${Math.round((100 * base.seconds) / r.seconds)}%`,
+          peak_rss_mb: r.peakRssMb,
+        });
       add('baseline: read + split lines', base);
       if (scale === 1) {
         add('parse only: csv-parse', child('csv-parse', file, dir));

@@ -10,12 +10,16 @@ const MODULES = ['ingest', 'kafka', 'sink', 'features', 'train', 'quality', 'sco
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const quick = process.argv.includes('--quick');
-process.stdout.write(`fraudflow bench  ${new Date().toISOString()}  node ${process.version}  ${availableParallelism()} cpus (${cpus()[0]?.model ?? '?'})  ${Math.round(totalmem() / 2 ** 30)} GiB\n`);
+process.stdout.write(
+  `fraudflow bench  ${new Date().toISOString()}  node ${process.version}  ${availableParallelism()} cpus (${cpus()[0]?.model ?? '?'})  ${Math.round(totalmem() / 2 ** 30)} GiB\n`,
+);
 for (const name of MODULES) {
   if (wanted.length && !wanted.includes(name)) continue;
   const file = join(import.meta.dirname, `${name}.ts`);
   if (!existsSync(file)) continue;
-  const mod = (await import(pathToFileURL(file).href)) as { run(options?: { scale10x?: boolean; quick?: boolean }): Promise<Rows> };
+  const mod = (await import(pathToFileURL(file).href)) as {
+    run(options?: { scale10x?: boolean; quick?: boolean }): Promise<Rows>;
+  };
   const started = performance.now();
   process.stdout.write(`\n## ${name}\n`);
   try {

@@ -19,11 +19,19 @@ function transaction(i: number): Record<string, number | string> {
   return { ...row, transaction_id: `bench-${i}` };
 }
 
-async function startServer(which: 'baseline' | 'score', env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'children/score-server.ts'), which], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(
+  which: 'baseline' | 'score',
+  env: Record<string, string>,
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'children/score-server.ts'), which],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: proc.stdout! });
   for await (const line of lines) {
-    if (line.startsWith('{"port"')) return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/`, proc };
+    if (line.startsWith('{"port"'))
+      return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/`, proc };
   }
   throw new Error(`bench: the ${which} server exited before listening`);
 }
@@ -35,24 +43,54 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-interface Load { rps: number; p50: number; p99: number; non2xx: number; errors: number; requests: number }
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+}
 
 async function load(url: string, body: string, connections: number, seconds: number): Promise<Load> {
-  const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, requests: r.requests.total };
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    requests: r.requests.total,
+  };
 }
 
 /** One request at a time over one kept-alive connection, timed to the microsecond (autocannon rounds to whole ms). */
 async function closedLoop(url: string, body: string, seconds: number): Promise<Load> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () => new Promise<number>((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const lat: number[] = [];
   let non2xx = 0;
   const end = performance.now() + seconds * 1000;
@@ -72,10 +110,25 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
   const env = { FRAUDFLOW_DATA_DIR: join(dir, 'data'), FRAUDFLOW_LOG_LEVEL: 'ERROR' };
   const seconds = options.quick ? 3 : 10;
   const rows: Rows = [];
-  const row = (r: Record<string, string | number>) => rows.push({ case: '', load: '', requests: '', rps: '', p50_ms: '', p99_ms: '', rows_per_s: '', errors: '', target: '', ...r });
+  const row = (r: Record<string, string | number>) =>
+    rows.push({
+      case: '',
+      load: '',
+      requests: '',
+      rps: '',
+      p50_ms: '',
+      p99_ms: '',
+      rows_per_s: '',
+      errors: '',
+      target: '',
+      ...r,
+    });
   try {
     // A real champion: the demo's pipeline trains and promotes it.
-    execFileSync(process.execPath, [bin, 'demo', '--rows', options.quick ? '30000' : '100000', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [bin, 'demo', '--rows', options.quick ? '30000' : '100000', '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const body = JSON.stringify(transaction(3));
 
     for (const which of ['baseline', 'score'] as const) {
@@ -84,19 +137,70 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
         await load(url, body, 4, 2); // warm-up: JIT, the model loaded, the log's files open
         const single = await closedLoop(url, body, seconds);
         const busy = await load(url, body, 10, seconds);
-        const name = which === 'baseline' ? 'baseline: bare functions-framework handler, constant answer' : 'score: validate, features, champion + 3 reasons, verdict published';
-        row({ case: name, load: '1 connection (µs timer)', requests: single.requests, rps: single.rps, p50_ms: single.p50, p99_ms: single.p99, errors: single.errors + single.non2xx, target: which === 'score' ? 'p50 < 2, p99 < 10' : '' });
-        row({ case: name, load: '10 connections', requests: busy.requests, rps: busy.rps, p50_ms: busy.p50, p99_ms: busy.p99, errors: busy.errors + busy.non2xx, target: which === 'score' ? '>= 3000 rps' : '' });
+        const name =
+          which === 'baseline'
+            ? 'baseline: bare functions-framework handler, constant answer'
+            : 'score: validate, features, champion + 3 reasons, verdict published';
+        row({
+          case: name,
+          load: '1 connection (µs timer)',
+          requests: single.requests,
+          rps: single.rps,
+          p50_ms: single.p50,
+          p99_ms: single.p99,
+          errors: single.errors + single.non2xx,
+          target: which === 'score' ? 'p50 < 2, p99 < 10' : '',
+        });
+        row({
+          case: name,
+          load: '10 connections',
+          requests: busy.requests,
+          rps: busy.rps,
+          p50_ms: busy.p50,
+          p99_ms: busy.p99,
+          errors: busy.errors + busy.non2xx,
+          target: which === 'score' ? '>= 3000 rps' : '',
+        });
       } finally {
         await stop(proc);
       }
     }
 
-    const batch = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'children/score-batch.ts'), options.quick ? '50000' : '200000'], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim().split('\n').pop()!) as Array<{ case: string; rows: number; seconds: number }>;
-    for (const b of batch) row({ case: b.case, load: `${b.rows} rows`, rows_per_s: Math.round(b.rows / b.seconds), target: b.case === 'batch features + predict' ? '>= 500,000 rows/s' : '' });
+    const batch = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'children/score-batch.ts'), options.quick ? '50000' : '200000'],
+        { env: { ...process.env, ...env }, encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as Array<{ case: string; rows: number; seconds: number }>;
+    for (const b of batch)
+      row({
+        case: b.case,
+        load: `${b.rows} rows`,
+        rows_per_s: Math.round(b.rows / b.seconds),
+        target: b.case === 'batch features + predict' ? '>= 500,000 rows/s' : '',
+      });
 
-    const e2v = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'children/event-to-verdict.ts'), options.quick ? '500' : '3000'], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim().split('\n').pop()!) as { events: number; rate: number; p50: number; p99: number; max: number };
-    row({ case: 'event to verdict: produce to `transactions` -> score-stream --follow -> read from `verdicts`', load: `${e2v.events} events at ${e2v.rate}/s`, p50_ms: e2v.p50, p99_ms: e2v.p99, target: 'p99 < 100' });
+    const e2v = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'children/event-to-verdict.ts'), options.quick ? '500' : '3000'],
+        { env: { ...process.env, ...env }, encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as { events: number; rate: number; p50: number; p99: number; max: number };
+    row({
+      case: 'event to verdict: produce to `transactions` -> score-stream --follow -> read from `verdicts`',
+      load: `${e2v.events} events at ${e2v.rate}/s`,
+      p50_ms: e2v.p50,
+      p99_ms: e2v.p99,
+      target: 'p99 < 100',
+    });
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,9 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerGenerate(program);
   registerDeploy(program);
   registerDemo(program, runtime);
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Examples:
   fraudflow ingest data/transactions.csv            ingest a CSV (or .csv.gz) into the transactions topic
   fraudflow topics --json                           topics, partitions and high-water marks as JSON
@@ -48,7 +50,8 @@ Examples:
   fraudflow generate --days 30 --out tx.csv          simulated raw transactions (Fraud Detection Handbook method)
   fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
 
-Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`);
+Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`,
+  );
   return program;
 }
 

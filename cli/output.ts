@@ -5,10 +5,21 @@ export function table(items: readonly object[], columns?: readonly string[]): st
   const rows = items as ReadonlyArray<Record<string, unknown>>;
   if (rows.length === 0) return '(no rows)';
   const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? fmtNumber(v) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown): string =>
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'number'
+        ? fmtNumber(v)
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => (isNumeric(v) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => (isNumeric(v) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line([...cols]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

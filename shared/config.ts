@@ -5,71 +5,104 @@ import { z } from 'zod';
 import { FraudflowError } from './errors.ts';
 import { issueLines } from './schema/issues.ts';
 
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-export const EnvSchema = z.object({
-  FRAUDFLOW_DATA_DIR: z.string().min(1).default('.data'),
-  FRAUDFLOW_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
-  FRAUDFLOW_PARTITIONS: int(1, 256).default(4),
-  FRAUDFLOW_INGEST_BATCH: int(1, 100_000).default(5000),
-  /** Worker threads that decode and encode rows during ingest; 0 = in the calling thread. */
-  FRAUDFLOW_INGEST_WORKERS: int(0, 64).default(availableParallelism() >= 2 ? 2 : 0),
-  FRAUDFLOW_MAX_RECORD_BYTES: int(1024, 64 << 20).default(1 << 20),
-  FRAUDFLOW_EVENTLOG_SYNC: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
-  /** Messages per warehouse transaction; unset: 250,000 on DuckDB (fewer, larger transactions are cheaper), 50,000 on BigQuery (memory of a function). */
-  FRAUDFLOW_SINK_BATCH: int(1, 1_000_000).optional(),
-  FRAUDFLOW_SINK_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
-  FRAUDFLOW_SINK_MAX_SECONDS: int(1, 3600).default(50),
+export const EnvSchema = z
+  .object({
+    FRAUDFLOW_DATA_DIR: z.string().min(1).default('.data'),
+    FRAUDFLOW_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+    FRAUDFLOW_PARTITIONS: int(1, 256).default(4),
+    FRAUDFLOW_INGEST_BATCH: int(1, 100_000).default(5000),
+    /** Worker threads that decode and encode rows during ingest; 0 = in the calling thread. */
+    FRAUDFLOW_INGEST_WORKERS: int(0, 64).default(availableParallelism() >= 2 ? 2 : 0),
+    FRAUDFLOW_MAX_RECORD_BYTES: int(1024, 64 << 20).default(1 << 20),
+    FRAUDFLOW_EVENTLOG_SYNC: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
+    /** Messages per warehouse transaction; unset: 250,000 on DuckDB (fewer, larger transactions are cheaper), 50,000 on BigQuery (memory of a function). */
+    FRAUDFLOW_SINK_BATCH: int(1, 1_000_000).optional(),
+    FRAUDFLOW_SINK_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
+    FRAUDFLOW_SINK_MAX_SECONDS: int(1, 3600).default(50),
 
-  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)).optional(),
-  KAFKA_CLIENT_ID: z.string().min(1).default('fraudflow'),
-  KAFKA_SSL: bool.default(false),
-  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
-  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
-  KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
-  /** How long one produce keeps retrying through a broker outage (with backoff) before it fails. */
-  KAFKA_PRODUCE_RETRY_MS: int(0, 3_600_000).default(120_000),
+    KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)).optional(),
+    KAFKA_CLIENT_ID: z.string().min(1).default('fraudflow'),
+    KAFKA_SSL: bool.default(false),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
+    /** How long one produce keeps retrying through a broker outage (with backoff) before it fails. */
+    KAFKA_PRODUCE_RETRY_MS: int(0, 3_600_000).default(120_000),
 
-  FRAUDFLOW_THRESHOLD_RULE: z.string().regex(/^(precision:0?\.\d+|cost:\d+(\.\d+)?:\d+(\.\d+)?)$/, 'expected precision:<0..1> or cost:<missed fraud>:<false alarm>').default('precision:0.8'),
-  FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
-  FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
-  FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
-  FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
-  FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
-  FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
-  FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
-  FRAUDFLOW_FALLBACK_VERDICT: z.enum(['fraud', 'review', 'legit']).default('review'),
-  FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
-  FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
-  FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
+    FRAUDFLOW_THRESHOLD_RULE: z
+      .string()
+      .regex(
+        /^(precision:0?\.\d+|cost:\d+(\.\d+)?:\d+(\.\d+)?)$/,
+        'expected precision:<0..1> or cost:<missed fraud>:<false alarm>',
+      )
+      .default('precision:0.8'),
+    FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
+    FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
+    FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
+    FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
+    FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
+    FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
+    FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+    FRAUDFLOW_FALLBACK_VERDICT: z.enum(['fraud', 'review', 'legit']).default('review'),
+    FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+    FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
+    FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
 
-  VERTEX_PROJECT: z.string().min(1).optional(),
-  VERTEX_LOCATION: z.string().min(1).default('us-central1'),
-  VERTEX_ENDPOINT_ID: z.string().regex(/^\d+$/, 'the numeric id of the Vertex AI endpoint').optional(),
-  FRAUDFLOW_MODEL_TIMEOUT_MS: int(10, 60_000).default(2000),
-  /** The serving container (functions/model-server) Vertex AI runs for a published champion; publishing is on when set. */
-  VERTEX_SERVING_IMAGE: z.string().regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/, 'an image URI such as europe-docker.pkg.dev/proj/repo/model-server:1').optional(),
-  VERTEX_MACHINE_TYPE: z.string().regex(/^[a-z0-9-]+$/).default('n1-standard-2'),
-  VERTEX_MAX_REPLICAS: int(1, 100).default(1),
-  UPLOADS_BUCKET: z.string().min(3).optional(),
-  MODEL_BUCKET: z.string().min(3).optional(),
-  STORAGE_API_ENDPOINT: z.url().optional(),
+    VERTEX_PROJECT: z.string().min(1).optional(),
+    VERTEX_LOCATION: z.string().min(1).default('us-central1'),
+    VERTEX_ENDPOINT_ID: z.string().regex(/^\d+$/, 'the numeric id of the Vertex AI endpoint').optional(),
+    FRAUDFLOW_MODEL_TIMEOUT_MS: int(10, 60_000).default(2000),
+    /** The serving container (functions/model-server) Vertex AI runs for a published champion; publishing is on when set. */
+    VERTEX_SERVING_IMAGE: z
+      .string()
+      .regex(
+        /^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[0-9a-f]{64})?$/,
+        'an image URI such as europe-docker.pkg.dev/proj/repo/model-server:1',
+      )
+      .optional(),
+    VERTEX_MACHINE_TYPE: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default('n1-standard-2'),
+    VERTEX_MAX_REPLICAS: int(1, 100).default(1),
+    UPLOADS_BUCKET: z.string().min(3).optional(),
+    MODEL_BUCKET: z.string().min(3).optional(),
+    STORAGE_API_ENDPOINT: z.url().optional(),
 
-  BIGQUERY_PROJECT: z.string().min(1).optional(),
-  BIGQUERY_DATASET: z.string().regex(/^\w{1,1024}$/, 'letters, digits and _ only').optional(),
-  BIGQUERY_LOCATION: z.string().min(1).default('US'),
-  BIGQUERY_API_ENDPOINT: z.url().optional(),
-}).superRefine((env, ctx) => {
-  if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
-    ctx.addIssue({ code: 'custom', path: [env.BIGQUERY_PROJECT ? 'BIGQUERY_DATASET' : 'BIGQUERY_PROJECT'], message: 'BIGQUERY_PROJECT and BIGQUERY_DATASET go together' });
-  }
-  if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
-    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required' });
-  }
-});
+    BIGQUERY_PROJECT: z.string().min(1).optional(),
+    BIGQUERY_DATASET: z
+      .string()
+      .regex(/^\w{1,1024}$/, 'letters, digits and _ only')
+      .optional(),
+    BIGQUERY_LOCATION: z.string().min(1).default('US'),
+    BIGQUERY_API_ENDPOINT: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.BIGQUERY_PROJECT ? 'BIGQUERY_DATASET' : 'BIGQUERY_PROJECT'],
+        message: 'BIGQUERY_PROJECT and BIGQUERY_DATASET go together',
+      });
+    }
+    if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_SASL_USERNAME'],
+        message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+      });
+    }
+  });
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface KafkaConfig {
@@ -89,21 +122,45 @@ export interface Config {
   readonly ingestBatch: number;
   readonly ingestWorkers: number;
   readonly maxRecordBytes: number;
-  readonly eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
+  readonly eventLog:
+    { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; kafka: KafkaConfig };
   readonly uploadsDir: string;
   /** Cloud Storage instead of local folders, when set. */
   readonly buckets: { uploads?: string; models?: string; apiEndpoint?: string };
-  readonly warehouse: { kind: 'duckdb'; path: string } | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
+  readonly warehouse:
+    | { kind: 'duckdb'; path: string }
+    | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
   readonly sink: { batch: number; maxRows: number; maxSeconds: number };
   readonly modelsDir: string;
   /** Score through a Vertex AI endpoint instead of the in-process champion, when set. */
   readonly vertex?: { project: string; location: string; endpointId: string; timeoutMs: number };
   /** Publish each new champion to that Vertex AI endpoint (upload + deploy), when the serving image is set too. */
-  readonly vertexPublish?: { project: string; location: string; endpointId: string; servingImage: string; machineType: string; minReplicas: number; maxReplicas: number };
-  readonly score: { reviewRatio: number; fallbackVerdict: 'fraud' | 'review' | 'legit'; apiKey?: string; maxBodyBytes: number; maxBatch: number };
+  readonly vertexPublish?: {
+    project: string;
+    location: string;
+    endpointId: string;
+    servingImage: string;
+    machineType: string;
+    minReplicas: number;
+    maxReplicas: number;
+  };
+  readonly score: {
+    reviewRatio: number;
+    fallbackVerdict: 'fraud' | 'review' | 'legit';
+    apiKey?: string;
+    maxBodyBytes: number;
+    maxBatch: number;
+  };
   readonly retrain: {
-    thresholdRule: { kind: 'target-precision'; precision: number } | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
-    promotionMargin: number; validationFraction: number; gapSeconds: number | undefined; maxEpochs: number; seed: number; format: 'kaggle' | 'raw' | undefined;
+    thresholdRule:
+      | { kind: 'target-precision'; precision: number }
+      | { kind: 'min-cost'; missedFraudCost: number; falseAlarmCost: number };
+    promotionMargin: number;
+    validationFraction: number;
+    gapSeconds: number | undefined;
+    maxEpochs: number;
+    seed: number;
+    format: 'kaggle' | 'raw' | undefined;
   };
 }
 
@@ -121,37 +178,90 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? {
         kind: 'kafka',
         kafka: {
-          brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, ssl: e.KAFKA_SSL, replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+          brokers: e.KAFKA_BROKERS,
+          clientId: e.KAFKA_CLIENT_ID,
+          ssl: e.KAFKA_SSL,
+          replicationFactor: e.KAFKA_REPLICATION_FACTOR,
           produceRetryMs: e.KAFKA_PRODUCE_RETRY_MS,
-          ...(e.KAFKA_SASL_MECHANISM ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! } } : {}),
+          ...(e.KAFKA_SASL_MECHANISM
+            ? {
+                sasl: {
+                  mechanism: e.KAFKA_SASL_MECHANISM,
+                  username: e.KAFKA_SASL_USERNAME!,
+                  password: e.KAFKA_SASL_PASSWORD!,
+                },
+              }
+            : {}),
         },
       }
     : { kind: 'embedded', path: resolve(dataDir, 'eventlog.sqlite'), synchronous: e.FRAUDFLOW_EVENTLOG_SYNC };
   return {
-    dataDir, logLevel: e.FRAUDFLOW_LOG_LEVEL, partitions: e.FRAUDFLOW_PARTITIONS, ingestBatch: e.FRAUDFLOW_INGEST_BATCH, ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
-    maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES, eventLog, uploadsDir: resolve(dataDir, 'uploads'),
+    dataDir,
+    logLevel: e.FRAUDFLOW_LOG_LEVEL,
+    partitions: e.FRAUDFLOW_PARTITIONS,
+    ingestBatch: e.FRAUDFLOW_INGEST_BATCH,
+    ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
+    maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES,
+    eventLog,
+    uploadsDir: resolve(dataDir, 'uploads'),
     buckets: {
-      ...(e.UPLOADS_BUCKET ? { uploads: e.UPLOADS_BUCKET } : {}), ...(e.MODEL_BUCKET ? { models: e.MODEL_BUCKET } : {}),
+      ...(e.UPLOADS_BUCKET ? { uploads: e.UPLOADS_BUCKET } : {}),
+      ...(e.MODEL_BUCKET ? { models: e.MODEL_BUCKET } : {}),
       ...(e.STORAGE_API_ENDPOINT ? { apiEndpoint: e.STORAGE_API_ENDPOINT } : {}),
     },
-    warehouse: e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
-      ? { kind: 'bigquery', projectId: e.BIGQUERY_PROJECT, dataset: e.BIGQUERY_DATASET, location: e.BIGQUERY_LOCATION, ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}) }
-      : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
-    sink: { batch: e.FRAUDFLOW_SINK_BATCH ?? (e.BIGQUERY_PROJECT ? 50_000 : 250_000), maxRows: e.FRAUDFLOW_SINK_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS },
+    warehouse:
+      e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
+        ? {
+            kind: 'bigquery',
+            projectId: e.BIGQUERY_PROJECT,
+            dataset: e.BIGQUERY_DATASET,
+            location: e.BIGQUERY_LOCATION,
+            ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}),
+          }
+        : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
+    sink: {
+      batch: e.FRAUDFLOW_SINK_BATCH ?? (e.BIGQUERY_PROJECT ? 50_000 : 250_000),
+      maxRows: e.FRAUDFLOW_SINK_MAX_ROWS,
+      maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS,
+    },
     modelsDir: resolve(dataDir, 'models'),
     ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID
-      ? { vertex: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS } }
+      ? {
+          vertex: {
+            project: e.VERTEX_PROJECT,
+            location: e.VERTEX_LOCATION,
+            endpointId: e.VERTEX_ENDPOINT_ID,
+            timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS,
+          },
+        }
       : {}),
     ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID && e.VERTEX_SERVING_IMAGE
-      ? { vertexPublish: { project: e.VERTEX_PROJECT, location: e.VERTEX_LOCATION, endpointId: e.VERTEX_ENDPOINT_ID, servingImage: e.VERTEX_SERVING_IMAGE, machineType: e.VERTEX_MACHINE_TYPE, minReplicas: 1, maxReplicas: e.VERTEX_MAX_REPLICAS } }
+      ? {
+          vertexPublish: {
+            project: e.VERTEX_PROJECT,
+            location: e.VERTEX_LOCATION,
+            endpointId: e.VERTEX_ENDPOINT_ID,
+            servingImage: e.VERTEX_SERVING_IMAGE,
+            machineType: e.VERTEX_MACHINE_TYPE,
+            minReplicas: 1,
+            maxReplicas: e.VERTEX_MAX_REPLICAS,
+          },
+        }
       : {}),
     score: {
-      reviewRatio: e.FRAUDFLOW_REVIEW_RATIO, fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT, maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
-      maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH, ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
+      reviewRatio: e.FRAUDFLOW_REVIEW_RATIO,
+      fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT,
+      maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
+      maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH,
+      ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
     },
     retrain: {
-      thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE), promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
-      validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION, gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS, maxEpochs: e.FRAUDFLOW_MAX_EPOCHS, seed: e.FRAUDFLOW_SEED,
+      thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE),
+      promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
+      validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION,
+      gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS,
+      maxEpochs: e.FRAUDFLOW_MAX_EPOCHS,
+      seed: e.FRAUDFLOW_SEED,
       format: e.FRAUDFLOW_TRAIN_FORMAT,
     },
   };
@@ -159,5 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 function thresholdRule(text: string): Config['retrain']['thresholdRule'] {
   const [kind, a, b] = text.split(':');
-  return kind === 'precision' ? { kind: 'target-precision', precision: Number(a) } : { kind: 'min-cost', missedFraudCost: Number(a), falseAlarmCost: Number(b) };
+  return kind === 'precision'
+    ? { kind: 'target-precision', precision: Number(a) }
+    : { kind: 'min-cost', missedFraudCost: Number(a), falseAlarmCost: Number(b) };
 }

@@ -27,7 +27,12 @@ export class FraudflowError extends Error {
   readonly details: ErrorDetails;
   readonly retriable: boolean;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FraudflowError';
     this.code = code;
@@ -45,10 +50,21 @@ export class FraudflowError extends Error {
 }
 
 /** Wraps anything thrown by a library into a FraudflowError with context, keeping the cause. */
-export function wrapError(cause: unknown, code: ErrorCode, message: string, details: ErrorDetails = {}, retriable?: boolean): FraudflowError {
+export function wrapError(
+  cause: unknown,
+  code: ErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+  retriable?: boolean,
+): FraudflowError {
   if (cause instanceof FraudflowError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new FraudflowError(code, `${message}: ${reason}`, details, retriable === undefined ? { cause } : { cause, retriable });
+  return new FraudflowError(
+    code,
+    `${message}: ${reason}`,
+    details,
+    retriable === undefined ? { cause } : { cause, retriable },
+  );
 }
 
 export function isFraudflowError(e: unknown): e is FraudflowError {

@@ -44,13 +44,24 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createRuntime(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Runtime {
+export function createRuntime(
+  config: Config = loadConfig(),
+  logger: Logger = createLogger({ level: config.logLevel }),
+): Runtime {
   let eventLog: Promise<EventLog> | undefined;
   let warehouse: Promise<Warehouse> | undefined;
   const gcs = (bucket: string, prefix = '') =>
-    new GcsObjectStore({ bucket, prefix, ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}) });
-  const uploads: ObjectStore = config.buckets.uploads ? gcs(config.buckets.uploads) : new LocalObjectStore(config.uploadsDir);
-  const models = new ModelRegistry(config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir));
+    new GcsObjectStore({
+      bucket,
+      prefix,
+      ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}),
+    });
+  const uploads: ObjectStore = config.buckets.uploads
+    ? gcs(config.buckets.uploads)
+    : new LocalObjectStore(config.uploadsDir);
+  const models = new ModelRegistry(
+    config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir),
+  );
   let endpoint: ModelEndpoint | undefined;
   let publisher: VertexModelPublisher | undefined;
   let features: FeatureState | undefined;
@@ -63,19 +74,22 @@ export function createRuntime(config: Config = loadConfig(), logger: Logger = cr
     eventLog: openLog,
     warehouse: () => (warehouse ??= openWarehouse(config)),
     uploads: () => uploads,
-    uploadsIn: (bucket) => (config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads),
+    uploadsIn: (bucket) =>
+      config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads,
     models: () => models,
-    modelEndpoint: () => (endpoint ??= config.vertex
-      ? new VertexModelEndpoint({
-          ...config.vertex,
-          // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
-          manifest: async () => {
-            const pointer = await models.champion();
-            if (!pointer) throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
-            return models.manifest(pointer.version);
-          },
-        })
-      : new LocalModelEndpoint(models)),
+    modelEndpoint: () =>
+      (endpoint ??= config.vertex
+        ? new VertexModelEndpoint({
+            ...config.vertex,
+            // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
+            manifest: async () => {
+              const pointer = await models.champion();
+              if (!pointer)
+                throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
+              return models.manifest(pointer.version);
+            },
+          })
+        : new LocalModelEndpoint(models)),
     modelPublisher: () => {
       if (!config.vertexPublish) return null;
       if (!publisher) {
@@ -117,9 +131,10 @@ async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
 async function openWarehouse(config: Config): Promise<Warehouse> {
   const c = config.warehouse;
   // Loaded on first use: functions that never touch the warehouse (ingest) skip DuckDB's native module and the BigQuery client.
-  const w = c.kind === 'duckdb'
-    ? await (await import('./warehouse/duckdb.ts')).DuckDbWarehouse.open(c.path)
-    : new (await import('./warehouse/bigquery.ts')).BigQueryWarehouse(c);
+  const w =
+    c.kind === 'duckdb'
+      ? await (await import('./warehouse/duckdb.ts')).DuckDbWarehouse.open(c.path)
+      : new (await import('./warehouse/bigquery.ts')).BigQueryWarehouse(c);
   await w.ensureTables();
   return w;
 }
@@ -128,7 +143,11 @@ async function openWarehouse(config: Config): Promise<Warehouse> {
 export async function modelAt(uri: string, config: Config = loadConfig()): Promise<LoadedModel> {
   const gs = /^gs:\/\/([^/]+)\/?(.*)$/.exec(uri);
   const store: ObjectStore = gs
-    ? new GcsObjectStore({ bucket: gs[1]!, prefix: gs[2] ? gs[2].replace(/\/?$/, '/') : '', ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}) })
+    ? new GcsObjectStore({
+        bucket: gs[1]!,
+        prefix: gs[2] ? gs[2].replace(/\/?$/, '/') : '',
+        ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}),
+      })
     : new LocalObjectStore(resolve(uri));
   const { model, manifest } = await readModelFiles(store, '');
   return loadedModel(model, manifest);

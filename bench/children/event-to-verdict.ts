@@ -20,11 +20,20 @@ const run = randomUUID().slice(0, 8);
 // The reader of verdicts starts at the end of the topic: only this run's verdicts count.
 const reader = await log.consumer(`bench-e2v-${run}`, TOPICS.verdicts);
 await reader.poll({ maxRecords: 1, maxWaitMs: 200 });
-await reader.commit((await log.describeTopic(TOPICS.verdicts)).partitions.map((p) => ({ partition: p.partition, offset: p.highWatermark })));
+await reader.commit(
+  (await log.describeTopic(TOPICS.verdicts)).partitions.map((p) => ({
+    partition: p.partition,
+    offset: p.highWatermark,
+  })),
+);
 await reader.close();
 const verdicts = await log.consumer(`bench-e2v-${run}`, TOPICS.verdicts);
 
-const follower = spawn(process.execPath, [join(import.meta.dirname, '../../bin/fraudflow.js'), 'score-stream', '--follow', '--json'], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] });
+const follower = spawn(
+  process.execPath,
+  [join(import.meta.dirname, '../../bin/fraudflow.js'), 'score-stream', '--follow', '--json'],
+  { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 const records = [...kaggleRecords(events + 1, 5)];
 const sent = new Map<string, number>();
 const latencies: number[] = [];
@@ -32,7 +41,18 @@ const produce = async (i: number) => {
   const { Class: _label, ...payload } = records[i]!;
   const id = contentId(`bench-e2v:${run}:${i}`);
   sent.set(id, performance.now());
-  await log.produce(TOPICS.transactions, [{ key: id, value: JSON.stringify({ id, schema: KAGGLE_SCHEMA, source: { file: 'bench', line: i + 1 }, ingested_at: new Date().toISOString(), payload }) }]);
+  await log.produce(TOPICS.transactions, [
+    {
+      key: id,
+      value: JSON.stringify({
+        id,
+        schema: KAGGLE_SCHEMA,
+        source: { file: 'bench', line: i + 1 },
+        ingested_at: new Date().toISOString(),
+        payload,
+      }),
+    },
+  ]);
   return id;
 };
 const receive = async (until: () => boolean, timeoutMs: number) => {
@@ -74,7 +94,9 @@ follower.kill('SIGTERM');
 await exited;
 await verdicts.close();
 await rt.close();
-if (latencies.length !== events) throw new Error(`bench: ${events - latencies.length} of ${events} events got no verdict`);
+if (latencies.length !== events)
+  throw new Error(`bench: ${events - latencies.length} of ${events} events got no verdict`);
 latencies.sort((a, b) => a - b);
-const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1));
+const q = (p: number) =>
+  Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1));
 process.stdout.write(JSON.stringify({ events, rate: RATE, p50: q(0.5), p99: q(0.99), max: q(1) }) + '\n');

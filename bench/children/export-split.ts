@@ -22,7 +22,8 @@ async function write(file: string, [from, to]: [number, number]): Promise<void> 
   out.write([...data.spec.names, 'label'].join(',') + '\n');
   const w = data.width;
   for (let i = from; i < to; i++) {
-    const line = Array.from(data.features.subarray(i * w, (i + 1) * w), (v) => String(v)).join(',') + `,${data.labels[i]}\n`;
+    const line =
+      Array.from(data.features.subarray(i * w, (i + 1) * w), (v) => String(v)).join(',') + `,${data.labels[i]}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -31,4 +32,7 @@ async function write(file: string, [from, to]: [number, number]): Promise<void> 
 await write(join(outDir, 'train.csv'), split.train);
 await write(join(outDir, 'validation.csv'), split.validation);
 await rt.close();
-process.stdout.write(JSON.stringify({ train: split.train[1] - split.train[0], validation: split.validation[1] - split.validation[0] }) + '\n');
+process.stdout.write(
+  JSON.stringify({ train: split.train[1] - split.train[0], validation: split.validation[1] - split.validation[0] }) +
+    '\n',
+);

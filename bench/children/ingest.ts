@@ -22,19 +22,29 @@ if (mode === 'baseline') {
   }
   rows -= 1; // header
 } else if (mode === 'splitter') {
-  for await (const records of readCsvRecords(createReadStream(file!, { highWaterMark: 1 << 20 }), new CsvRecordSplitter())) rows += records.length;
+  for await (const records of readCsvRecords(
+    createReadStream(file!, { highWaterMark: 1 << 20 }),
+    new CsvRecordSplitter(),
+  ))
+    rows += records.length;
   rows -= 1;
 } else if (mode === 'papaparse') {
   const Papa = (await import('papaparse')).default;
   await new Promise<void>((resolve, reject) => {
-    Papa.parse(createReadStream(file!, { encoding: 'utf8', highWaterMark: 1 << 20 }) as unknown as File, {
-      chunk: (r: { data: unknown[] }) => void (rows += r.data.length), complete: () => resolve(), error: reject,
-    } as never);
+    Papa.parse(
+      createReadStream(file!, { encoding: 'utf8', highWaterMark: 1 << 20 }) as unknown as File,
+      {
+        chunk: (r: { data: unknown[] }) => void (rows += r.data.length),
+        complete: () => resolve(),
+        error: reject,
+      } as never,
+    );
   });
   rows -= 1;
 } else if (mode === 'csv-parse') {
   const { parse } = await import('csv-parse');
-  for await (const _ of createReadStream(file!, { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: true }))) rows++;
+  for await (const _ of createReadStream(file!, { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: true })))
+    rows++;
   rows -= 1;
 } else {
   const path = join(dir!, 'log.sqlite');
@@ -44,11 +54,17 @@ if (mode === 'baseline') {
   for (const spec of topicSpecs(4)) await log.ensureTopic(spec);
   const workers = Number(workersArg ?? 0);
   const encoder = workers > 0 ? workerEncoder(workers) : inlineEncoder;
-  const s = await ingest(fileSource(file!), { eventLog: log, logger: silentLogger, encoder }, { topic: TOPICS.transactions, batchSize: 5000 });
+  const s = await ingest(
+    fileSource(file!),
+    { eventLog: log, logger: silentLogger, encoder },
+    { topic: TOPICS.transactions, batchSize: 5000 },
+  );
   if (s.read !== s.accepted + s.rejected + s.duplicates) throw new Error('ingest counts do not balance');
   rows = s.accepted;
   await encoder.close();
   await log.close();
 }
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ rows, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+process.stdout.write(
+  JSON.stringify({ rows, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n',
+);

@@ -11,9 +11,13 @@ import { workerEncoder } from '../../functions/ingest/encoder-pool.ts';
 
 const [kind, file, target] = process.argv.slice(2);
 const topic = `bench-${randomUUID().slice(0, 8)}`;
-const log: EventLog = kind === 'kafka'
-  ? new KafkaEventLog({ brokers: target!.split(','), clientId: 'bench', ssl: false, replicationFactor: 1 }, silentLogger)
-  : new EmbeddedEventLog({ path: join(target!, `${topic}.sqlite`) });
+const log: EventLog =
+  kind === 'kafka'
+    ? new KafkaEventLog(
+        { brokers: target!.split(','), clientId: 'bench', ssl: false, replicationFactor: 1 },
+        silentLogger,
+      )
+    : new EmbeddedEventLog({ path: join(target!, `${topic}.sqlite`) });
 await log.ensureTopic({ name: topic, partitions: 4 });
 await log.ensureTopic({ name: `${topic}.dlq`, partitions: 1 });
 const encoder = workerEncoder(2);
@@ -31,4 +35,12 @@ while (consumed < s.accepted) {
 const consumeSeconds = (performance.now() - started) / 1000;
 await consumer.close();
 await log.close();
-process.stdout.write(JSON.stringify({ rows: s.accepted, produceSeconds: s.elapsed_ms / 1000, consumed, consumeSeconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    rows: s.accepted,
+    produceSeconds: s.elapsed_ms / 1000,
+    consumed,
+    consumeSeconds,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }) + '\n',
+);

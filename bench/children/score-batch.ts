@@ -24,11 +24,14 @@ await model.predict(new Float32Array(width * 1000), width); // warm-up and model
 const results: Array<{ case: string; rows: number; seconds: number }> = [];
 // Features and forward pass timed apart, each the best of 3 passes (the first includes V8's compile of the network).
 const rows = new Float32Array(n * width);
-const best = (f: () => void) => Math.min(...[0, 1, 2].map(() => {
-  const t0 = performance.now();
-  f();
-  return (performance.now() - t0) / 1000;
-}));
+const best = (f: () => void) =>
+  Math.min(
+    ...[0, 1, 2].map(() => {
+      const t0 = performance.now();
+      f();
+      return (performance.now() - t0) / 1000;
+    }),
+  );
 const features = best(() => txs.forEach((tx, k) => kaggleFeatures(tx, rows, k * width)));
 const predictTimes: number[] = [];
 for (let k = 0; k < 3; k++) {
@@ -39,12 +42,24 @@ for (let k = 0; k < 3; k++) {
 }
 const predictSeconds = Math.min(...predictTimes);
 results.push({ case: 'batch features: Kaggle rows to feature rows', rows: n, seconds: features });
-results.push({ case: `batch predict: champion (${(await model.manifest()).model}) forward pass, in-process`, rows: n, seconds: predictSeconds });
+results.push({
+  case: `batch predict: champion (${(await model.manifest()).model}) forward pass, in-process`,
+  rows: n,
+  seconds: predictSeconds,
+});
 results.push({ case: 'batch features + predict', rows: n, seconds: features + predictSeconds });
 
 const t = performance.now();
-const verdicts = await scoreTransactions(txs, { model, eventLog: await rt.eventLog(), logger: rt.logger }, { reviewRatio: 0.5, fallbackVerdict: 'review', reasons: 3, source: 'bench' });
+const verdicts = await scoreTransactions(
+  txs,
+  { model, eventLog: await rt.eventLog(), logger: rt.logger },
+  { reviewRatio: 0.5, fallbackVerdict: 'review', reasons: 3, source: 'bench' },
+);
 if (verdicts.length !== n) throw new Error(`expected ${n} verdicts, got ${verdicts.length}`);
-results.push({ case: 'batch score: + verdicts (reasons for flagged) published to the embedded log', rows: n, seconds: (performance.now() - t) / 1000 });
+results.push({
+  case: 'batch score: + verdicts (reasons for flagged) published to the embedded log',
+  rows: n,
+  seconds: (performance.now() - t) / 1000,
+});
 await rt.close();
 process.stdout.write(JSON.stringify(results) + '\n');

@@ -17,7 +17,10 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 const report = (rows: number, started: number, cpuStarted: number) => ({
-  rows, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds() - cpuStarted, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  rows,
+  seconds: (performance.now() - started) / 1000,
+  cpuSeconds: cpuSeconds() - cpuStarted,
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
 });
 
 if (mode === 'read_csv') {
@@ -39,7 +42,11 @@ if (mode === 'read_csv') {
   const log = new EmbeddedEventLog({ path: join(dir!, 'log.sqlite') });
   for (const spec of topicSpecs(4)) await log.ensureTopic(spec);
   const encoder = workerEncoder(2);
-  await ingest(fileSource(file!), { eventLog: log, logger: silentLogger, encoder }, { topic: TOPICS.transactions, batchSize: 5000 });
+  await ingest(
+    fileSource(file!),
+    { eventLog: log, logger: silentLogger, encoder },
+    { topic: TOPICS.transactions, batchSize: 5000 },
+  );
   await encoder.close();
   const out = [];
   // The second run reads the same messages under a new group: every id is already there.
@@ -48,9 +55,16 @@ if (mode === 'read_csv') {
     const cpu = cpuSeconds();
     const warehouse = await DuckDbWarehouse.open(join(dir!, 'w.duckdb'));
     await warehouse.ensureTables();
-    const [s] = await sink({ eventLog: log, warehouse, logger: silentLogger }, {
-      routes: [{ topic: TOPICS.transactions, table: 'transactions', kind: 'envelope' }], group, maxRows: 10_000_000, maxSeconds: 600, batchSize: loadConfig({}).sink.batch,
-    });
+    const [s] = await sink(
+      { eventLog: log, warehouse, logger: silentLogger },
+      {
+        routes: [{ topic: TOPICS.transactions, table: 'transactions', kind: 'envelope' }],
+        group,
+        maxRows: 10_000_000,
+        maxSeconds: 600,
+        batchSize: loadConfig({}).sink.batch,
+      },
+    );
     await warehouse.close(); // includes the checkpoint into the file
     out.push({ ...report(s!.rows, started, cpu), inserted: s!.inserted });
   }

@@ -40,8 +40,11 @@ async function ingestWithBar(rt: Runtime, file: string, label: string) {
 }
 
 export function registerDemo(program: Command, runtime: RuntimeFactory): void {
-  program.command('demo')
-    .description('the pipeline end to end on the embedded default: ingest history, sink, retrain, then score live transactions')
+  program
+    .command('demo')
+    .description(
+      'the pipeline end to end on the embedded default: ingest history, sink, retrain, then score live transactions',
+    )
     .argument('[csv]', 'a Kaggle-format CSV to use instead of generated data (e.g. creditcard.csv); scored in-sample')
     .option('--rows <n>', 'rows of generated Kaggle-format data', String(KAGGLE_ROWS))
     .option('--json', 'print the summary as JSON')
@@ -63,15 +66,21 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
       }
       say(`[1/6] ingest the history: ${history}`);
       const ingest = await ingestWithBar(rt, history, 'ingest history');
-      say(`      ${ingest.read} rows read, ${ingest.accepted} accepted, ${ingest.rejected} rejected, ${ingest.rows_per_s} rows/s`);
+      say(
+        `      ${ingest.read} rows read, ${ingest.accepted} accepted, ${ingest.rejected} rejected, ${ingest.rows_per_s} rows/s`,
+      );
       say('[2/6] sink the topics into the warehouse');
       const sink = (await sinkWith(rt)).find((t) => t.topic === TOPICS.transactions)!;
-      say(`      ${sink.inserted} rows inserted (${sink.duplicates} already there), ${Math.round(sink.rows / Math.max(sink.elapsed_ms / 1000, 1e-3))} rows/s`);
+      say(
+        `      ${sink.inserted} rows inserted (${sink.duplicates} already there), ${Math.round(sink.rows / Math.max(sink.elapsed_ms / 1000, 1e-3))} rows/s`,
+      );
       say('[3/6] retrain on the labelled history (time-ordered split)');
       const model = await retrainWith(rt);
       const m = model.manifest.metrics;
-      say(`      ${model.version} (${model.manifest.model}): validation AUPRC ${m.auprc?.toFixed(4)}, ROC AUC ${m.roc_auc?.toFixed(4)}, ` +
-        `precision ${m.precision.toFixed(3)} recall ${m.recall.toFixed(3)} at threshold ${model.manifest.threshold.toFixed(4)}; ${model.promoted ? 'champion' : 'challenger'}`);
+      say(
+        `      ${model.version} (${model.manifest.model}): validation AUPRC ${m.auprc?.toFixed(4)}, ROC AUC ${m.roc_auc?.toFixed(4)}, ` +
+          `precision ${m.precision.toFixed(3)} recall ${m.recall.toFixed(3)} at threshold ${model.manifest.threshold.toFixed(4)}; ${model.promoted ? 'champion' : 'challenger'}`,
+      );
       if (live) {
         await skipHistory(rt);
         say(`[4/6] live transactions arrive: ${live}`);
@@ -80,36 +89,72 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
       } else say('[4/6] no live file: the history itself is scored (in-sample)');
       say('[5/6] score the stream and publish verdicts');
       const scored = await scoreStreamWith(rt);
-      say(`      ${scored.scored} scored: ${scored.fraud} fraud, ${scored.review} review, ${scored.legit} legit; ${Math.round(scored.scored / Math.max(scored.elapsed_ms / 1000, 1e-3))} rows/s`);
+      say(
+        `      ${scored.scored} scored: ${scored.fraud} fraud, ${scored.review} review, ${scored.legit} legit; ${Math.round(scored.scored / Math.max(scored.elapsed_ms / 1000, 1e-3))} rows/s`,
+      );
       say('[6/6] sink the verdicts and compare them with the labels');
       await sinkWith(rt);
       const w = await rt.warehouse();
       const klass = `t.${w.dialect.ident('Class')}`;
-      const quality = await queryAll(w, `
+      const quality = await queryAll(
+        w,
+        `
         select CAST(count(*) AS INTEGER) as verdicts,
                CAST(sum(case when v.verdict = 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as tp,
                CAST(sum(case when v.verdict = 'fraud' and ${klass} = 0 then 1 else 0 end) AS INTEGER) as fp,
                CAST(sum(case when v.verdict <> 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as fn,
                CAST(sum(case when v.verdict = 'review' then 1 else 0 end) AS INTEGER) as review
         from verdicts v join transactions t on t.id = v.transaction_id
-        where v.model_version = '${model.promoted ? model.version : (await rt.models().champion())!.version}'`);
+        where v.model_version = '${model.promoted ? model.version : (await rt.models().champion())!.version}'`,
+      );
       const q = quality[0] as { verdicts: number; tp: number; fp: number; fn: number; review: number };
       const summary = {
-        ingest, sink, model: { version: model.version, promoted: model.promoted, metrics: m, threshold: model.manifest.threshold },
-        scored, verdicts: { ...q, precision: q.tp / Math.max(1, q.tp + q.fp), recall: q.tp / Math.max(1, q.tp + q.fn) },
+        ingest,
+        sink,
+        model: { version: model.version, promoted: model.promoted, metrics: m, threshold: model.manifest.threshold },
+        scored,
+        verdicts: { ...q, precision: q.tp / Math.max(1, q.tp + q.fp), recall: q.tp / Math.max(1, q.tp + q.fn) },
         elapsed_s: Math.round((performance.now() - started) / 100) / 10,
       };
       const perS = (rows: number, ms: number) => Math.round(rows / Math.max(ms / 1000, 1e-3));
-      await writeFile(lastRunFile(rt), JSON.stringify({ at: new Date().toISOString(), stages: [
-        { stage: 'ingest', rows: ingest.accepted, rows_per_s: ingest.rows_per_s },
-        { stage: 'sink', rows: sink.rows, rows_per_s: perS(sink.rows, sink.elapsed_ms) },
-        { stage: 'retrain (rows trained)', rows: model.manifest.data.train_rows, rows_per_s: perS(model.manifest.data.train_rows, model.elapsed_ms) },
-        { stage: 'score-stream', rows: scored.scored, rows_per_s: perS(scored.scored, scored.elapsed_ms) },
-      ] }, null, 2));
+      await writeFile(
+        lastRunFile(rt),
+        JSON.stringify(
+          {
+            at: new Date().toISOString(),
+            stages: [
+              { stage: 'ingest', rows: ingest.accepted, rows_per_s: ingest.rows_per_s },
+              { stage: 'sink', rows: sink.rows, rows_per_s: perS(sink.rows, sink.elapsed_ms) },
+              {
+                stage: 'retrain (rows trained)',
+                rows: model.manifest.data.train_rows,
+                rows_per_s: perS(model.manifest.data.train_rows, model.elapsed_ms),
+              },
+              { stage: 'score-stream', rows: scored.scored, rows_per_s: perS(scored.scored, scored.elapsed_ms) },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
       const report = await writeReport(rt, join(rt.config.dataDir, 'report.html'));
       if (opts.json) return void process.stdout.write(JSON.stringify({ ...summary, report }, null, 2) + '\n');
       process.stdout.write('\nverdicts against labels' + (live ? ' (live, out of sample)' : ' (in-sample)') + '\n');
-      process.stdout.write(table([{ verdicts: q.verdicts, fraud_tp: q.tp, fraud_fp: q.fp, missed: q.fn, review: q.review, precision: summary.verdicts.precision, recall: summary.verdicts.recall }]) + '\n');
-      process.stdout.write(`\nreport: ${report}\ndone in ${summary.elapsed_s} s; query it: fraudflow sql "select verdict, count(*) from verdicts group by 1"\n`);
+      process.stdout.write(
+        table([
+          {
+            verdicts: q.verdicts,
+            fraud_tp: q.tp,
+            fraud_fp: q.fp,
+            missed: q.fn,
+            review: q.review,
+            precision: summary.verdicts.precision,
+            recall: summary.verdicts.recall,
+          },
+        ]) + '\n',
+      );
+      process.stdout.write(
+        `\nreport: ${report}\ndone in ${summary.elapsed_s} s; query it: fraudflow sql "select verdict, count(*) from verdicts group by 1"\n`,
+      );
     });
 }

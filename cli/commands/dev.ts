@@ -5,8 +5,11 @@ import { processRuntime } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 
 export function registerDev(program: Command): void {
-  program.command('dev')
-    .description('serve every function on 127.0.0.1 (functions-framework), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly')
+  program
+    .command('dev')
+    .description(
+      'serve every function on 127.0.0.1 (functions-framework), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly',
+    )
     .option('--port <n>', 'first port (ingest, sink, retrain, score, score-stream follow)', '8081')
     .option('--sink <cron>', 'sink schedule', '* * * * *')
     .option('--score-stream <cron>', 'score-stream schedule (croner: six fields for seconds)', '*/10 * * * * *')
@@ -14,8 +17,17 @@ export function registerDev(program: Command): void {
     .action(async (opts: { port: string; sink: string; scoreStream: string; retrain: string }) => {
       const rt = processRuntime(); // the functions use the process runtime: the runner shares it
       const logger = createLogger({ level: 'INFO' });
-      const dev = await startDev({ uploadsDir: rt.config.uploadsDir, basePort: Number(opts.port), schedules: { sink: opts.sink, 'score-stream': opts.scoreStream, retrain: opts.retrain }, logger });
-      process.stdout.write(`fraudflow dev: drop CSVs into ${rt.config.uploadsDir}\n${Object.entries(dev.urls).map(([f, u]) => `  ${f.padEnd(13)} ${u}`).join('\n')}\nCtrl-C to stop\n`);
+      const dev = await startDev({
+        uploadsDir: rt.config.uploadsDir,
+        basePort: Number(opts.port),
+        schedules: { sink: opts.sink, 'score-stream': opts.scoreStream, retrain: opts.retrain },
+        logger,
+      });
+      process.stdout.write(
+        `fraudflow dev: drop CSVs into ${rt.config.uploadsDir}\n${Object.entries(dev.urls)
+          .map(([f, u]) => `  ${f.padEnd(13)} ${u}`)
+          .join('\n')}\nCtrl-C to stop\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

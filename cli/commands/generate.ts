@@ -6,12 +6,14 @@ import { table } from '../output.ts';
 
 const int = (v: string, flag: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
   return n;
 };
 
 export function registerGenerate(program: Command): void {
-  program.command('generate')
+  program
+    .command('generate')
     .description('simulate raw transactions (customers, terminals, three fraud scenarios) as a raw-format CSV')
     .option('--customers <n>', 'customers', '5000')
     .option('--terminals <n>', 'terminals', '10000')
@@ -20,13 +22,38 @@ export function registerGenerate(program: Command): void {
     .option('--start-date <date>', 'first day (UTC)', '2026-04-01')
     .requiredOption('--out <file>', 'CSV to write')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { customers: string; terminals: string; days: string; seed: string; startDate: string; out: string; json?: boolean }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(o.startDate)) throw new FraudflowError('INPUT_INVALID', `--start-date must be YYYY-MM-DD, got ${o.startDate}`);
-      const s = await writeSimulation(o.out, {
-        customers: int(o.customers, '--customers'), terminals: int(o.terminals, '--terminals'), days: int(o.days, '--days'), seed: Number(o.seed), startDate: o.startDate,
-      });
-      if (o.json) return void process.stdout.write(JSON.stringify(s, null, 2) + '\n');
-      process.stdout.write(`${s.rows} transactions to ${s.file} in ${s.elapsed_ms} ms (${s.rows_per_s} rows/s, peak RSS ${s.peak_rss_mb} MB); fraud rate ${(100 * s.fraud_rate).toFixed(3)}%\n`);
-      process.stdout.write(table(Object.entries(s.by_scenario).map(([scenario, v]) => ({ scenario, rows: v.rows, rate_pct: Number((100 * v.rate).toFixed(3)) }))) + '\n');
-    });
+    .action(
+      async (o: {
+        customers: string;
+        terminals: string;
+        days: string;
+        seed: string;
+        startDate: string;
+        out: string;
+        json?: boolean;
+      }) => {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(o.startDate))
+          throw new FraudflowError('INPUT_INVALID', `--start-date must be YYYY-MM-DD, got ${o.startDate}`);
+        const s = await writeSimulation(o.out, {
+          customers: int(o.customers, '--customers'),
+          terminals: int(o.terminals, '--terminals'),
+          days: int(o.days, '--days'),
+          seed: Number(o.seed),
+          startDate: o.startDate,
+        });
+        if (o.json) return void process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+        process.stdout.write(
+          `${s.rows} transactions to ${s.file} in ${s.elapsed_ms} ms (${s.rows_per_s} rows/s, peak RSS ${s.peak_rss_mb} MB); fraud rate ${(100 * s.fraud_rate).toFixed(3)}%\n`,
+        );
+        process.stdout.write(
+          table(
+            Object.entries(s.by_scenario).map(([scenario, v]) => ({
+              scenario,
+              rows: v.rows,
+              rate_pct: Number((100 * v.rate).toFixed(3)),
+            })),
+          ) + '\n',
+        );
+      },
+    );
 }

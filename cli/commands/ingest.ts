@@ -6,8 +6,11 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
 export function registerIngest(program: Command, runtime: RuntimeFactory): void {
-  program.command('ingest')
-    .description('parse CSV files (Kaggle or raw format, .csv.gz too), produce valid rows to `transactions`, bad rows to `transactions.dlq`')
+  program
+    .command('ingest')
+    .description(
+      'parse CSV files (Kaggle or raw format, .csv.gz too), produce valid rows to `transactions`, bad rows to `transactions.dlq`',
+    )
     .argument('<files...>', 'CSV files to ingest')
     .option('--json', 'print the summaries as JSON')
     .action(async (files: string[], opts: { json?: boolean }) => {
@@ -15,7 +18,20 @@ export function registerIngest(program: Command, runtime: RuntimeFactory): void 
       const summaries: IngestSummary[] = [];
       for (const file of files) summaries.push(await ingestWith(rt, fileSource(file)));
       if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
-      else process.stdout.write(table(summaries.map(({ file, format, read, accepted, rejected, duplicates, elapsed_ms, rows_per_s }) =>
-        ({ file, format, read, accepted, rejected, duplicates, elapsed_ms, rows_per_s }))) + '\n');
+      else
+        process.stdout.write(
+          table(
+            summaries.map(({ file, format, read, accepted, rejected, duplicates, elapsed_ms, rows_per_s }) => ({
+              file,
+              format,
+              read,
+              accepted,
+              rejected,
+              duplicates,
+              elapsed_ms,
+              rows_per_s,
+            })),
+          ) + '\n',
+        );
     });
 }

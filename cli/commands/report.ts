@@ -15,8 +15,11 @@ export async function writeReport(rt: Runtime, out: string): Promise<string> {
 }
 
 export function registerReport(program: Command, runtime: RuntimeFactory): void {
-  program.command('report')
-    .description('write a self-contained HTML report (opens offline); --json prints its data, including verdict precision/recall per day')
+  program
+    .command('report')
+    .description(
+      'write a self-contained HTML report (opens offline); --json prints its data, including verdict precision/recall per day',
+    )
     .option('--out <file>', 'where to write it', 'report.html')
     .option('--json', 'print the report data as JSON instead')
     .action(async (opts: { out: string; json?: boolean }) => {

@@ -5,7 +5,8 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
 export function registerScoreStream(program: Command, runtime: RuntimeFactory): void {
-  program.command('score-stream')
+  program
+    .command('score-stream')
     .description('score new messages of `transactions` with the champion, publish verdicts to `verdicts`, commit, exit')
     .option('--max-rows <n>', 'stop after this many messages')
     .option('--follow', 'keep scoring as transactions arrive, until Ctrl-C or SIGTERM (commits after every batch)')

@@ -7,8 +7,9 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
 export function registerSink(program: Command, runtime: RuntimeFactory): void {
-  program.command('sink')
-    .description('drain topics from the sink group\'s committed offsets into the warehouse (idempotent), then exit')
+  program
+    .command('sink')
+    .description("drain topics from the sink group's committed offsets into the warehouse (idempotent), then exit")
     .option('--topics <list>', `comma-separated topics (default: ${SINK_ROUTES.map((r) => r.topic).join(',')})`)
     .option('--max-rows <n>', 'stop each topic after this many messages')
     .option('--max-seconds <s>', 'stop the run after this long')
@@ -17,7 +18,11 @@ export function registerSink(program: Command, runtime: RuntimeFactory): void {
       const wanted = opts.topics?.split(',').map((t) => t.trim());
       const routes = wanted ? SINK_ROUTES.filter((r) => wanted.includes(r.topic)) : SINK_ROUTES;
       const unknown = wanted?.filter((t) => !SINK_ROUTES.some((r) => r.topic === t)) ?? [];
-      if (unknown.length) throw new FraudflowError('INPUT_INVALID', `sink: unknown topics ${unknown.join(',')}; known: ${SINK_ROUTES.map((r) => r.topic).join(',')}`);
+      if (unknown.length)
+        throw new FraudflowError(
+          'INPUT_INVALID',
+          `sink: unknown topics ${unknown.join(',')}; known: ${SINK_ROUTES.map((r) => r.topic).join(',')}`,
+        );
       const summaries = await sinkWith(runtime(), {
         routes,
         ...(opts.maxRows ? { maxRows: positive(opts.maxRows, '--max-rows') } : {}),
@@ -29,6 +34,7 @@ export function registerSink(program: Command, runtime: RuntimeFactory): void {
 
 function positive(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
   return n;
 }

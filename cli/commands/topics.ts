@@ -4,7 +4,8 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
 export function registerTopics(program: Command, runtime: RuntimeFactory): void {
-  program.command('topics')
+  program
+    .command('topics')
     .description('list topics, partitions and high-water marks of the event log')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
@@ -14,10 +15,15 @@ export function registerTopics(program: Command, runtime: RuntimeFactory): void 
         process.stdout.write(JSON.stringify(topics, null, 2) + '\n');
         return;
       }
-      process.stdout.write(table(topics.map((t) => ({
-        topic: t.name, partitions: t.partitions.length,
-        messages: t.partitions.reduce((n, p) => n + p.highWatermark - p.lowWatermark, 0),
-        high_watermarks: t.partitions.map((p) => p.highWatermark).join(','),
-      }))) + '\n');
+      process.stdout.write(
+        table(
+          topics.map((t) => ({
+            topic: t.name,
+            partitions: t.partitions.length,
+            messages: t.partitions.reduce((n, p) => n + p.highWatermark - p.lowWatermark, 0),
+            high_watermarks: t.partitions.map((p) => p.highWatermark).join(','),
+          })),
+        ) + '\n',
+      );
     });
 }

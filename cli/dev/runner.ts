@@ -29,7 +29,9 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
   const urls: Record<string, string> = {};
   for (const [i, name] of FUNCTIONS.entries()) {
     const server = getTestServer(name);
-    await new Promise<void>((resolve) => server.listen(options.basePort === 0 ? 0 : options.basePort + i, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      server.listen(options.basePort === 0 ? 0 : options.basePort + i, '127.0.0.1', resolve),
+    );
     servers.push(server);
     urls[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   }
@@ -37,7 +39,12 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
   const deliver = (fn: string, event: HttpEvent): Promise<void> => {
     const p = fetch(urls[fn]!, { method: 'POST', headers: event.headers, body: event.body })
       .then(async (res) => {
-        if (res.status >= 300) options.logger.error(`dev: ${fn} answered ${res.status}`, { function: fn, status: res.status, body: (await res.text()).slice(0, 500) });
+        if (res.status >= 300)
+          options.logger.error(`dev: ${fn} answered ${res.status}`, {
+            function: fn,
+            status: res.status,
+            body: (await res.text()).slice(0, 500),
+          });
         else options.logger.info(`dev: ${fn} done`, { function: fn });
       })
       .catch((e: unknown) => options.logger.error(`dev: ${fn} failed`, { function: fn, error: e }))
@@ -47,10 +54,16 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
   };
 
   // Cloud Scheduler: one job per schedule, never overlapping itself.
-  const jobs = (Object.entries(options.schedules) as Array<[string, string]>).map(([fn, pattern]) =>
-    new Cron(pattern, { protect: true, catch: (e) => options.logger.error('dev: schedule failed', { function: fn, error: e }) }, async () => {
-      await deliver(fn, pubsubTick(`${fn}-tick`));
-    }));
+  const jobs = (Object.entries(options.schedules) as Array<[string, string]>).map(
+    ([fn, pattern]) =>
+      new Cron(
+        pattern,
+        { protect: true, catch: (e) => options.logger.error('dev: schedule failed', { function: fn, error: e }) },
+        async () => {
+          await deliver(fn, pubsubTick(`${fn}-tick`));
+        },
+      ),
+  );
 
   // The bucket: a CSV dropped into the uploads folder is an object finalized once its size stops changing.
   mkdirSync(options.uploadsDir, { recursive: true });
@@ -59,24 +72,27 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
   const consider = (name: string): void => {
     if (!/\.csv(\.gz)?$/.test(name) || pending.has(name)) return;
     const check = (lastSize: number) => {
-      pending.set(name, setTimeout(() => {
-        let size: number;
-        let mtime: number;
-        try {
-          const s = statSync(join(options.uploadsDir, name));
-          size = s.size;
-          mtime = s.mtimeMs;
-        } catch {
+      pending.set(
+        name,
+        setTimeout(() => {
+          let size: number;
+          let mtime: number;
+          try {
+            const s = statSync(join(options.uploadsDir, name));
+            size = s.size;
+            mtime = s.mtimeMs;
+          } catch {
+            pending.delete(name);
+            return;
+          }
+          if (size !== lastSize) return check(size);
           pending.delete(name);
-          return;
-        }
-        if (size !== lastSize) return check(size);
-        pending.delete(name);
-        if (seen.get(name) === mtime) return;
-        seen.set(name, mtime);
-        options.logger.info('dev: upload finalized', { object: name, size });
-        void deliver('ingest', storageFinalized('local-uploads', name, size));
-      }, 300));
+          if (seen.get(name) === mtime) return;
+          seen.set(name, mtime);
+          options.logger.info('dev: upload finalized', { object: name, size });
+          void deliver('ingest', storageFinalized('local-uploads', name, size));
+        }, 300),
+      );
     };
     check(-1);
   };

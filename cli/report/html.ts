@@ -11,7 +11,8 @@ function chartJs(): string {
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+const fmt = (v: number | null | undefined, d = 4) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d);
 
 function confusion(r: ReportData): string {
   const m = r.champion?.metrics;
@@ -24,7 +25,8 @@ function confusion(r: ReportData): string {
 function rows(items: object[]): string {
   if (items.length === 0) return '<p>(none yet)</p>';
   const cols = Object.keys(items[0]!);
-  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? '–' : esc(String(v)));
+  const cell = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v === null ? '–' : esc(String(v));
   return `<table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${items.map((i) => `<tr>${cols.map((c) => `<td>${cell((i as Record<string, unknown>)[c])}</td>`).join('')}</tr>`).join('')}</table>`;
 }
 

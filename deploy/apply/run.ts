@@ -12,7 +12,11 @@ export const REPO_ROOT = join(import.meta.dirname, '../..');
 export function filesDirOf(out: string, cwd = process.cwd()): string {
   const rel = relative(REPO_ROOT, resolve(cwd, out));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new FraudflowError('CONFIG_INVALID', `deploy: --out ${out} must be a folder inside the repository (${REPO_ROOT}): the image builds upload it`, { out });
+    throw new FraudflowError(
+      'CONFIG_INVALID',
+      `deploy: --out ${out} must be a folder inside the repository (${REPO_ROOT}): the image builds upload it`,
+      { out },
+    );
   }
   return rel.split(sep).join('/');
 }
@@ -54,7 +58,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ ra
   let start = 0;
   if (options.from) {
     start = plan.steps.findIndex((s) => s.id === options.from);
-    if (start < 0) throw new FraudflowError('CONFIG_INVALID', `deploy apply: no step ${options.from} in the plan (fraudflow deploy plan --json lists the ids)`, { from: options.from });
+    if (start < 0)
+      throw new FraudflowError(
+        'CONFIG_INVALID',
+        `deploy apply: no step ${options.from} in the plan (fraudflow deploy plan --json lists the ids)`,
+        { from: options.from },
+      );
   }
   await writePlanFiles(plan);
   for (let i = start; i < plan.steps.length; i++) {
@@ -62,7 +71,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ ra
     options.write(header(s, i, plan.steps.length));
     const code = await bash(s.command);
     if (code !== 0) {
-      throw new FraudflowError('DEPLOY_STEP_FAILED', `deploy: step ${s.id} exited ${code}; fix it and resume with --from=${s.id}`, { step: s.id, exitCode: code });
+      throw new FraudflowError(
+        'DEPLOY_STEP_FAILED',
+        `deploy: step ${s.id} exited ${code}; fix it and resume with --from=${s.id}`,
+        { step: s.id, exitCode: code },
+      );
     }
   }
   return { ran: plan.steps.length - start };

@@ -22,23 +22,38 @@ export function functionEnv(c: DeployConfig, fn: FunctionDescriptor): FunctionEn
   const secrets: Record<string, string> = {};
   if (fn.uses.kafka) {
     Object.assign(vars, {
-      KAFKA_BROKERS: c.kafka.bootstrapServers, KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: c.kafka.saslMechanism,
-      KAFKA_REPLICATION_FACTOR: String(c.kafka.replicationFactor), KAFKA_CLIENT_ID: `${c.prefix}-${fn.folder}`,
+      KAFKA_BROKERS: c.kafka.bootstrapServers,
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: c.kafka.saslMechanism,
+      KAFKA_REPLICATION_FACTOR: String(c.kafka.replicationFactor),
+      KAFKA_CLIENT_ID: `${c.prefix}-${fn.folder}`,
       // Topics are created by the deploy; this only matters if one is missing when the function starts.
       FRAUDFLOW_PARTITIONS: String(topicSettingsFor(c, TOPICS.transactions).partitions),
     });
-    Object.assign(secrets, { KAFKA_SASL_USERNAME: c.kafka.usernameSecret, KAFKA_SASL_PASSWORD: c.kafka.passwordSecret });
+    Object.assign(secrets, {
+      KAFKA_SASL_USERNAME: c.kafka.usernameSecret,
+      KAFKA_SASL_PASSWORD: c.kafka.passwordSecret,
+    });
   }
   if (fn.uses.apiKey) secrets.FRAUDFLOW_API_KEY = c.apiKeySecret;
   if (fn.uses.uploads) vars.UPLOADS_BUCKET = c.buckets.uploads;
   if (fn.uses.models) vars.MODEL_BUCKET = c.buckets.models;
-  if (fn.uses.warehouse) Object.assign(vars, { BIGQUERY_PROJECT: c.project, BIGQUERY_DATASET: c.bigquery.dataset, BIGQUERY_LOCATION: c.bigquery.location });
+  if (fn.uses.warehouse)
+    Object.assign(vars, {
+      BIGQUERY_PROJECT: c.project,
+      BIGQUERY_DATASET: c.bigquery.dataset,
+      BIGQUERY_LOCATION: c.bigquery.location,
+    });
   const v = c.vertex;
   if (v.endpointId && ((fn.uses.vertex === 'serve' && v.serve) || fn.uses.vertex === 'publish')) {
     Object.assign(vars, { VERTEX_PROJECT: c.project, VERTEX_LOCATION: c.region, VERTEX_ENDPOINT_ID: v.endpointId });
   }
   if (v.endpointId && fn.uses.vertex === 'publish') {
-    Object.assign(vars, { VERTEX_SERVING_IMAGE: servingImage(c, 'model-server'), VERTEX_MACHINE_TYPE: v.machineType, VERTEX_MAX_REPLICAS: String(v.maxReplicas) });
+    Object.assign(vars, {
+      VERTEX_SERVING_IMAGE: servingImage(c, 'model-server'),
+      VERTEX_MACHINE_TYPE: v.machineType,
+      VERTEX_MAX_REPLICAS: String(v.maxReplicas),
+    });
   }
   if (fn.drains) vars.FRAUDFLOW_SINK_MAX_SECONDS = String(s.timeoutSeconds - DRAIN_MARGIN_SECONDS);
   // Ingest encodes in worker threads: one per vCPU beyond the first, none on one vCPU.
@@ -57,8 +72,14 @@ export function configSeenBy(c: DeployConfig, fn: FunctionDescriptor): Config {
   try {
     return loadConfig({ ...vars, ...placeholders });
   } catch (e) {
-    const problems = e instanceof FraudflowError ? (e.details.problems as string[] | undefined) ?? [e.message] : [String(e)];
-    throw new FraudflowError('CONFIG_INVALID', `deploy config: functions.${fn.folder} would not start: ${problems.join('; ')}`, { function: fn.folder, problems }, { cause: e });
+    const problems =
+      e instanceof FraudflowError ? ((e.details.problems as string[] | undefined) ?? [e.message]) : [String(e)];
+    throw new FraudflowError(
+      'CONFIG_INVALID',
+      `deploy config: functions.${fn.folder} would not start: ${problems.join('; ')}`,
+      { function: fn.folder, problems },
+      { cause: e },
+    );
   }
 }
 

@@ -33,11 +33,38 @@ export interface FunctionDescriptor {
 }
 
 export const FUNCTIONS: readonly FunctionDescriptor[] = [
-  { folder: 'ingest', entryPoint: 'ingest', trigger: { kind: 'storage-finalized', bucket: 'uploads' }, uses: { kafka: true, uploads: 'read' } },
-  { folder: 'sink', entryPoint: 'sink', trigger: { kind: 'schedule' }, uses: { kafka: true, warehouse: 'write' }, drains: true },
-  { folder: 'retrain', entryPoint: 'retrain', trigger: { kind: 'schedule' }, uses: { warehouse: 'read', models: 'write', vertex: 'publish' } },
-  { folder: 'score', entryPoint: 'score', trigger: { kind: 'http' }, uses: { kafka: true, models: 'read', vertex: 'serve', apiKey: true } },
-  { folder: 'score-stream', entryPoint: 'score-stream', trigger: { kind: 'schedule' }, uses: { kafka: true, models: 'read', vertex: 'serve' }, drains: true },
+  {
+    folder: 'ingest',
+    entryPoint: 'ingest',
+    trigger: { kind: 'storage-finalized', bucket: 'uploads' },
+    uses: { kafka: true, uploads: 'read' },
+  },
+  {
+    folder: 'sink',
+    entryPoint: 'sink',
+    trigger: { kind: 'schedule' },
+    uses: { kafka: true, warehouse: 'write' },
+    drains: true,
+  },
+  {
+    folder: 'retrain',
+    entryPoint: 'retrain',
+    trigger: { kind: 'schedule' },
+    uses: { warehouse: 'read', models: 'write', vertex: 'publish' },
+  },
+  {
+    folder: 'score',
+    entryPoint: 'score',
+    trigger: { kind: 'http' },
+    uses: { kafka: true, models: 'read', vertex: 'serve', apiKey: true },
+  },
+  {
+    folder: 'score-stream',
+    entryPoint: 'score-stream',
+    trigger: { kind: 'schedule' },
+    uses: { kafka: true, models: 'read', vertex: 'serve' },
+    drains: true,
+  },
 ];
 
 /** A folder built into a container image instead: Vertex AI runs it for each published champion. */
@@ -53,10 +80,12 @@ export const CONTAINERS: readonly ContainerDescriptor[] = [
   { folder: 'model-server', image: 'model-server', main: 'dist/functions/model-server/index.js' },
 ];
 
-export const signatureOf = (fn: FunctionDescriptor): 'http' | 'cloudevent' => (fn.trigger.kind === 'http' ? 'http' : 'cloudevent');
+export const signatureOf = (fn: FunctionDescriptor): 'http' | 'cloudevent' =>
+  fn.trigger.kind === 'http' ? 'http' : 'cloudevent';
 
 export function descriptor(folder: string): FunctionDescriptor {
   const fn = FUNCTIONS.find((f) => f.folder === folder);
-  if (!fn) throw new Error(`no Cloud Run function descriptor for functions/${folder}: add one to deploy/plan/functions.ts`);
+  if (!fn)
+    throw new Error(`no Cloud Run function descriptor for functions/${folder}: add one to deploy/plan/functions.ts`);
   return fn;
 }

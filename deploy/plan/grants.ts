@@ -23,18 +23,55 @@ export function grantsOf(fn: FunctionDescriptor, c: DeployConfig): Grant[] {
   const u = fn.uses;
   const out: Grant[] = [];
   if (u.kafka) {
-    out.push({ role: 'roles/secretmanager.secretAccessor', on: 'secret:kafka-username', why: 'Kafka SASL user, mounted as KAFKA_SASL_USERNAME' });
-    out.push({ role: 'roles/secretmanager.secretAccessor', on: 'secret:kafka-password', why: 'Kafka SASL password, mounted as KAFKA_SASL_PASSWORD' });
+    out.push({
+      role: 'roles/secretmanager.secretAccessor',
+      on: 'secret:kafka-username',
+      why: 'Kafka SASL user, mounted as KAFKA_SASL_USERNAME',
+    });
+    out.push({
+      role: 'roles/secretmanager.secretAccessor',
+      on: 'secret:kafka-password',
+      why: 'Kafka SASL password, mounted as KAFKA_SASL_PASSWORD',
+    });
   }
-  if (u.apiKey) out.push({ role: 'roles/secretmanager.secretAccessor', on: 'secret:api-key', why: 'callers\' API key, mounted as FRAUDFLOW_API_KEY' });
-  if (u.uploads === 'read') out.push({ role: 'roles/storage.objectViewer', on: 'bucket:uploads', why: 'read the uploaded files' });
-  if (u.models === 'read') out.push({ role: 'roles/storage.objectViewer', on: 'bucket:models', why: 'read the champion pointer and model artifacts' });
-  if (u.models === 'write') out.push({ role: 'roles/storage.objectAdmin', on: 'bucket:models', why: 'write model versions and overwrite the champion pointer' });
-  if (u.warehouse === 'read') out.push({ role: 'roles/bigquery.dataViewer', on: 'dataset', why: 'read the tables and _unique views' });
-  if (u.warehouse === 'write') out.push({ role: 'roles/bigquery.dataEditor', on: 'dataset', why: 'insert rows into the tables' });
-  if (u.warehouse) out.push({ role: 'roles/bigquery.jobUser', on: 'project', why: 'run query jobs (BigQuery has no narrower scope for jobs)' });
-  if (u.vertex === 'serve' && c.vertex.serve) out.push({ role: 'roles/aiplatform.user', on: 'project', why: 'call the Vertex AI endpoint' });
-  if (u.vertex === 'publish' && c.vertex.endpointId) out.push({ role: 'roles/aiplatform.user', on: 'project', why: 'upload each new champion as a Vertex AI model and deploy it to the endpoint' });
+  if (u.apiKey)
+    out.push({
+      role: 'roles/secretmanager.secretAccessor',
+      on: 'secret:api-key',
+      why: "callers' API key, mounted as FRAUDFLOW_API_KEY",
+    });
+  if (u.uploads === 'read')
+    out.push({ role: 'roles/storage.objectViewer', on: 'bucket:uploads', why: 'read the uploaded files' });
+  if (u.models === 'read')
+    out.push({
+      role: 'roles/storage.objectViewer',
+      on: 'bucket:models',
+      why: 'read the champion pointer and model artifacts',
+    });
+  if (u.models === 'write')
+    out.push({
+      role: 'roles/storage.objectAdmin',
+      on: 'bucket:models',
+      why: 'write model versions and overwrite the champion pointer',
+    });
+  if (u.warehouse === 'read')
+    out.push({ role: 'roles/bigquery.dataViewer', on: 'dataset', why: 'read the tables and _unique views' });
+  if (u.warehouse === 'write')
+    out.push({ role: 'roles/bigquery.dataEditor', on: 'dataset', why: 'insert rows into the tables' });
+  if (u.warehouse)
+    out.push({
+      role: 'roles/bigquery.jobUser',
+      on: 'project',
+      why: 'run query jobs (BigQuery has no narrower scope for jobs)',
+    });
+  if (u.vertex === 'serve' && c.vertex.serve)
+    out.push({ role: 'roles/aiplatform.user', on: 'project', why: 'call the Vertex AI endpoint' });
+  if (u.vertex === 'publish' && c.vertex.endpointId)
+    out.push({
+      role: 'roles/aiplatform.user',
+      on: 'project',
+      why: 'upload each new champion as a Vertex AI model and deploy it to the endpoint',
+    });
   return out;
 }
 
@@ -45,5 +82,9 @@ export const INVOKER_PROJECT_GRANTS: readonly Grant[] = [
 
 /** The account Cloud Build runs the functions' builds as (new projects no longer give the default one these rights). */
 export const BUILD_PROJECT_GRANTS: readonly Grant[] = [
-  { role: 'roles/cloudbuild.builds.builder', on: 'project', why: 'build the function images (logs, Artifact Registry, source bucket)' },
+  {
+    role: 'roles/cloudbuild.builds.builder',
+    on: 'project',
+    why: 'build the function images (logs, Artifact Registry, source bucket)',
+  },
 ];

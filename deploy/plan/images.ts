@@ -26,10 +26,16 @@ export function dockerfile(container: ContainerDescriptor): string {
 
 /** A Cloud Build config (JSON is valid): one docker build of the uploaded repository, the image pushed. */
 export function cloudBuildConfig(imageUri: string, dockerfilePath: string): string {
-  return JSON.stringify({
-    steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-f', dockerfilePath, '-t', imageUri, '.'] }],
-    images: [imageUri],
-    // A user-chosen build account must log to Cloud Logging only (it has no logs bucket of its own).
-    options: { logging: 'CLOUD_LOGGING_ONLY' },
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-f', dockerfilePath, '-t', imageUri, '.'] }],
+        images: [imageUri],
+        // A user-chosen build account must log to Cloud Logging only (it has no logs bucket of its own).
+        options: { logging: 'CLOUD_LOGGING_ONLY' },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

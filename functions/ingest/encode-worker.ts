@@ -20,7 +20,10 @@ parentPort?.on('message', (task: EncodeTask) => {
     const key = `${task.file}\u0000${task.header.join(',')}`;
     if (cached?.key !== key) cached = { key, detected: detectFormat(task.header, task.file) };
     const block = encodeRecords(cached.detected, task.records, task.file, task.ingestedAt, task.limits);
-    parentPort!.postMessage({ seq: task.seq, block }, [block.values.buffer as ArrayBuffer, block.ends.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ seq: task.seq, block }, [
+      block.values.buffer as ArrayBuffer,
+      block.ends.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
     parentPort!.postMessage({ seq: task.seq, error: e instanceof Error ? e.message : String(e) });
   }

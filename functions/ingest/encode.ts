@@ -35,7 +35,13 @@ export interface EncodedBlock {
 
 type AnyIdentity = { by: 'line' } | { by: 'row'; idOf(row: unknown): string; keyOf(row: unknown): string };
 
-export function encodeRecords(detected: DetectedFormat, input: readonly RecordIn[], file: string, ingestedAt: string, limits: Limits): EncodedBlock {
+export function encodeRecords(
+  detected: DetectedFormat,
+  input: readonly RecordIn[],
+  file: string,
+  ingestedAt: string,
+  limits: Limits,
+): EncodedBlock {
   const identity = detected.format.identity as AnyIdentity;
   const prefix = `","schema":${JSON.stringify(detected.format.ref)},"source":{"file":${JSON.stringify(file)},"line":`;
   const suffix = `},"ingested_at":"${ingestedAt}","payload":`;

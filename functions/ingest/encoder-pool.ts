@@ -6,7 +6,14 @@ import { encodeRecords, type EncodedBlock, type Limits, type RecordIn } from './
 import type { EncodeTask } from './encode-worker.ts';
 
 export interface Encoder {
-  encode(detected: DetectedFormat, header: string[], records: RecordIn[], file: string, ingestedAt: string, limits: Limits): Promise<EncodedBlock>;
+  encode(
+    detected: DetectedFormat,
+    header: string[],
+    records: RecordIn[],
+    file: string,
+    ingestedAt: string,
+    limits: Limits,
+  ): Promise<EncodedBlock>;
   /** How many blocks may be in flight at once before the caller should wait for the oldest. */
   readonly depth: number;
   /** True when records may be handed over as whole unsplit blocks (they are cut on the other side). */
@@ -17,7 +24,8 @@ export interface Encoder {
 export const inlineEncoder: Encoder = {
   depth: 1,
   takesBlocks: false,
-  encode: async (detected, _header, records, file, ingestedAt, limits) => encodeRecords(detected, records, file, ingestedAt, limits),
+  encode: async (detected, _header, records, file, ingestedAt, limits) =>
+    encodeRecords(detected, records, file, ingestedAt, limits),
   close: async () => undefined,
 };
 
@@ -35,11 +43,16 @@ export function workerEncoder(size: number): Encoder {
       const p = waiting.get(reply.seq);
       if (!p) return;
       waiting.delete(reply.seq);
-      if (reply.block) p.resolve({ ...reply.block, values: Buffer.from(reply.block.values.buffer, reply.block.values.byteOffset, reply.block.values.byteLength) });
+      if (reply.block)
+        p.resolve({
+          ...reply.block,
+          values: Buffer.from(reply.block.values.buffer, reply.block.values.byteOffset, reply.block.values.byteLength),
+        });
       else p.reject(new FraudflowError('INTERNAL', `ingest encoder worker failed: ${reply.error}`));
     });
     w.on('error', (e) => {
-      for (const p of waiting.values()) p.reject(new FraudflowError('INTERNAL', `ingest encoder worker crashed: ${e.message}`, {}, { cause: e }));
+      for (const p of waiting.values())
+        p.reject(new FraudflowError('INTERNAL', `ingest encoder worker crashed: ${e.message}`, {}, { cause: e }));
       waiting.clear();
     });
     return w;
@@ -49,7 +62,14 @@ export function workerEncoder(size: number): Encoder {
     depth: size * 4,
     takesBlocks: true,
     encode(_detected, header, records, file, ingestedAt, limits) {
-      const task: EncodeTask = { seq: seq++, header, file, ingestedAt, limits, records: records.map(({ line, raw, bytes, lines, error }) => ({ line, raw, bytes, lines, error })) };
+      const task: EncodeTask = {
+        seq: seq++,
+        header,
+        file,
+        ingestedAt,
+        limits,
+        records: records.map(({ line, raw, bytes, lines, error }) => ({ line, raw, bytes, lines, error })),
+      };
       return new Promise<EncodedBlock>((resolve, reject) => {
         waiting.set(task.seq, { resolve, reject });
         workers[task.seq % size]!.postMessage(task);

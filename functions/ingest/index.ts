@@ -14,7 +14,12 @@ export function fileSource(path: string): IngestSource {
     name: path,
     open: async () => {
       const s = await stat(path).catch((e: unknown) => {
-        throw new FraudflowError('FILE_UNREADABLE', `${path}: cannot read the file (${(e as Error).message})`, { file: path }, { cause: e });
+        throw new FraudflowError(
+          'FILE_UNREADABLE',
+          `${path}: cannot read the file (${(e as Error).message})`,
+          { file: path },
+          { cause: e },
+        );
       });
       if (!s.isFile()) throw new FraudflowError('FILE_UNREADABLE', `${path}: not a regular file`, { file: path });
       return createReadStream(path, { highWaterMark: 1 << 20 });
@@ -34,11 +39,22 @@ function encoderOf(rt: Runtime): Encoder {
   return encoder;
 }
 
-export async function ingestWith(rt: Runtime, source: IngestSource, extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
-  const ports = { eventLog: await rt.eventLog(), logger: rt.logger.child({ function: 'ingest' }), encoder: encoderOf(rt) };
+export async function ingestWith(
+  rt: Runtime,
+  source: IngestSource,
+  extra: Partial<IngestOptions> = {},
+): Promise<IngestSummary> {
+  const ports = {
+    eventLog: await rt.eventLog(),
+    logger: rt.logger.child({ function: 'ingest' }),
+    encoder: encoderOf(rt),
+  };
   return ingest(source, ports, {
-    topic: TOPICS.transactions, topicFor: (format) => (format === 'label' ? TOPICS.labels : undefined),
-    batchSize: rt.config.ingestBatch, maxRecordBytes: rt.config.maxRecordBytes, ...extra,
+    topic: TOPICS.transactions,
+    topicFor: (format) => (format === 'label' ? TOPICS.labels : undefined),
+    batchSize: rt.config.ingestBatch,
+    maxRecordBytes: rt.config.maxRecordBytes,
+    ...extra,
   });
 }
 
@@ -46,7 +62,10 @@ export async function ingestWith(rt: Runtime, source: IngestSource, extra: Parti
 export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<IngestSummary> {
   const parsed = StorageObjectData.safeParse(data);
   if (!parsed.success) {
-    throw new FraudflowError('INPUT_INVALID', `ingest: not a Cloud Storage object event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `ingest: not a Cloud Storage object event: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    );
   }
   const { bucket, name } = parsed.data;
   const store = rt.uploadsIn(bucket);

@@ -90,7 +90,12 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       counts.accepted += good.length;
       if (bad.length) await produce(ports.eventLog, dlqTopic, bad, source.name);
       counts.rejected += bad.length;
-      options.onProgress?.({ read: counts.read, accepted: counts.accepted, rejected: counts.rejected, bytes: splitter.bytes });
+      options.onProgress?.({
+        read: counts.read,
+        accepted: counts.accepted,
+        rejected: counts.rejected,
+        bytes: splitter.bytes,
+      });
     })();
     producing.catch(() => undefined); // awaited by the next flush or at the end
   };
@@ -114,9 +119,15 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const summary = (): IngestSummary => {
     const elapsed = performance.now() - started;
     return {
-      file: source.name, format: detected?.format.ref.name ?? 'unknown', topic, dlq_topic: dlqTopic,
-      ...counts, blank_lines: splitter.blankLines + blankInBlocks, bytes: splitter.bytes,
-      elapsed_ms: Math.round(elapsed), rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
+      file: source.name,
+      format: detected?.format.ref.name ?? 'unknown',
+      topic,
+      dlq_topic: dlqTopic,
+      ...counts,
+      blank_lines: splitter.blankLines + blankInBlocks,
+      bytes: splitter.bytes,
+      elapsed_ms: Math.round(elapsed),
+      rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
     };
   };
 
@@ -151,14 +162,21 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       : wrapError(e, 'INTERNAL', `${source.name}: ingest failed`, { partial });
   }
   if (detected === null) {
-    throw new FraudflowError('INPUT_INVALID', `${source.name}: the file is empty; expected a header line`, { file: source.name });
+    throw new FraudflowError('INPUT_INVALID', `${source.name}: the file is empty; expected a header line`, {
+      file: source.name,
+    });
   }
   const result = summary();
   ports.logger.info('ingest done', { ...result });
   return result;
 }
 
-async function drainAfterFailure(inflight: InFlight[], settle: (i: InFlight) => Promise<void>, flush: () => Promise<void>, logger: Logger): Promise<void> {
+async function drainAfterFailure(
+  inflight: InFlight[],
+  settle: (i: InFlight) => Promise<void>,
+  flush: () => Promise<void>,
+  logger: Logger,
+): Promise<void> {
   try {
     while (inflight.length) await settle(inflight.shift()!);
     await flush();
@@ -169,19 +187,31 @@ async function drainAfterFailure(inflight: InFlight[], settle: (i: InFlight) => 
 
 function detectHeader(record: CsvRecord, file: string): DetectedFormat {
   if (!record.fields) {
-    throw new FraudflowError('FORMAT_UNKNOWN', `${file}: the header line cannot be read: ${record.error}`, { file, line: record.line });
+    throw new FraudflowError('FORMAT_UNKNOWN', `${file}: the header line cannot be read: ${record.error}`, {
+      file,
+      line: record.line,
+    });
   }
   return detectFormat(record.fields, file);
 }
 
-function deadLetterMessage(file: string, record: DeadRecord, reasons: string[], schema: string, at: string): OutgoingMessage {
+function deadLetterMessage(
+  file: string,
+  record: DeadRecord,
+  reasons: string[],
+  schema: string,
+  at: string,
+): OutgoingMessage {
   const letter: DeadLetter = {
     id: contentId(`dlq:${file}:${record.line}:${record.raw}`),
-    file, line: record.line,
+    file,
+    line: record.line,
     raw: record.raw.slice(0, MAX_DLQ_RAW_CHARS),
     raw_truncated: record.raw.length > MAX_DLQ_RAW_CHARS || record.bytes > record.raw.length,
     raw_bytes: record.bytes,
-    reasons, schema, rejected_at: at,
+    reasons,
+    schema,
+    rejected_at: at,
   };
   return { key: file, value: JSON.stringify(letter) };
 }
@@ -190,6 +220,9 @@ async function produce(log: EventLog, topic: string, messages: OutgoingMessage[]
   try {
     await log.produce(topic, messages);
   } catch (e) {
-    throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `${file}: producing ${messages.length} messages to ${topic} failed`, { topic, file });
+    throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `${file}: producing ${messages.length} messages to ${topic} failed`, {
+      topic,
+      file,
+    });
   }
 }

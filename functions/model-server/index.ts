@@ -20,13 +20,26 @@ const ServingEnv = z.object({
 async function main(): Promise<void> {
   const logger = createLogger({ base: { function: 'model-server' } });
   const parsed = ServingEnv.safeParse(process.env);
-  if (!parsed.success) throw new FraudflowError('CONFIG_INVALID', `model server: ${issueLines(parsed.error, '').join('; ')}`);
+  if (!parsed.success)
+    throw new FraudflowError('CONFIG_INVALID', `model server: ${issueLines(parsed.error, '').join('; ')}`);
   const env = parsed.data;
   await tfReady();
   const model = await modelAt(env.AIP_STORAGE_URI);
-  const server = createServer(servingHandler(model, { predictRoute: env.AIP_PREDICT_ROUTE, healthRoute: env.AIP_HEALTH_ROUTE, maxBodyBytes: 8 << 20, maxInstances: 10_000 }));
+  const server = createServer(
+    servingHandler(model, {
+      predictRoute: env.AIP_PREDICT_ROUTE,
+      healthRoute: env.AIP_HEALTH_ROUTE,
+      maxBodyBytes: 8 << 20,
+      maxInstances: 10_000,
+    }),
+  );
   server.listen(env.AIP_HTTP_PORT, env.FRAUDFLOW_SERVE_HOST, () => {
-    logger.info('model server ready', { version: model.manifest.version, port: env.AIP_HTTP_PORT, predict: env.AIP_PREDICT_ROUTE, health: env.AIP_HEALTH_ROUTE });
+    logger.info('model server ready', {
+      version: model.manifest.version,
+      port: env.AIP_HTTP_PORT,
+      predict: env.AIP_PREDICT_ROUTE,
+      health: env.AIP_HEALTH_ROUTE,
+    });
   });
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -16,7 +16,10 @@ export type ChampionChange =
   | { readonly action: 'promote'; readonly version: string; readonly reason: string; readonly at?: Date }
   | { readonly action: 'rollback'; readonly reason: string; readonly at?: Date };
 
-export interface ChampionSwitched { readonly pointer: ChampionPointer; readonly published: PublishedModel | null }
+export interface ChampionSwitched {
+  readonly pointer: ChampionPointer;
+  readonly published: PublishedModel | null;
+}
 
 /**
  * The pointer moves only once the remote endpoint serves the new champion: if publishing fails, the registry still
@@ -29,11 +32,22 @@ export async function switchChampion(ports: ChampionPorts, change: ChampionChang
   let published: PublishedModel | null = null;
   if (ports.publisher && current?.version !== target) {
     published = await ports.publisher.publish(manifest, ports.registry.uri(target));
-    ports.logger.info('champion published', { version: target, publisher: ports.publisher.kind, model: published.model, endpoint: published.endpoint, deployed_model_id: published.deployedModelId, undeployed: published.undeployed });
+    ports.logger.info('champion published', {
+      version: target,
+      publisher: ports.publisher.kind,
+      model: published.model,
+      endpoint: published.endpoint,
+      deployed_model_id: published.deployedModelId,
+      undeployed: published.undeployed,
+    });
   }
-  const pointer = change.action === 'promote'
-    ? await ports.registry.promote(target, change.reason, change.at)
-    : await ports.registry.rollback(change.reason, change.at);
-  ports.logger.info(`champion ${change.action === 'promote' ? 'promoted' : 'rolled back'}`, { version: pointer.version, reason: change.reason });
+  const pointer =
+    change.action === 'promote'
+      ? await ports.registry.promote(target, change.reason, change.at)
+      : await ports.registry.rollback(change.reason, change.at);
+  ports.logger.info(`champion ${change.action === 'promote' ? 'promoted' : 'rolled back'}`, {
+    version: pointer.version,
+    reason: change.reason,
+  });
   return { pointer, published };
 }

@@ -11,7 +11,12 @@ export function codeVersion(): string {
 
 function fromGit(): string | undefined {
   try {
-    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: import.meta.dirname,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
     return /^[0-9a-f]{7,40}$/.test(sha) ? `git:${sha}` : undefined;
   } catch {
     return undefined; // not a checkout (a deployed function): the package version says it
@@ -22,7 +27,10 @@ function fromGit(): string | undefined {
 function fromPackage(): string {
   for (const up of ['../..', '../../..']) {
     try {
-      const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, up, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'fraudflow') return `${pkg.name}@${pkg.version ?? 'unknown'}`;
     } catch {
       // not there: try one level further up

@@ -19,13 +19,19 @@ export interface Dataset {
  * Labels that arrived later (the `labels` table, fed by the labels topic) override or complete the label a row
  * came with; the latest per transaction wins. A Kaggle row's transaction id is its message id.
  */
-export const latestLabels = (d: SqlDialect) => `(SELECT transaction_id, ${d.latest('label', 'labelled_at')} AS label FROM labels GROUP BY 1)`;
+export const latestLabels = (d: SqlDialect) =>
+  `(SELECT transaction_id, ${d.latest('label', 'labelled_at')} AS label FROM labels GROUP BY 1)`;
 
 /** Kaggle-format history: Time, V1..V28, Amount, with its Class label. */
 export async function loadKaggleHistory(warehouse: Warehouse): Promise<Dataset> {
   const d = warehouse.dialect;
   const q = (c: string) => `t.${d.ident(c)}`;
-  const cols = [q('Time'), ...PCA_COLUMNS.map(q), q('Amount'), `CAST(coalesce(l.label, ${q('Class')}) AS INTEGER) AS ${d.ident('Class')}`];
+  const cols = [
+    q('Time'),
+    ...PCA_COLUMNS.map(q),
+    q('Amount'),
+    `CAST(coalesce(l.label, ${q('Class')}) AS INTEGER) AS ${d.ident('Class')}`,
+  ];
   const width = KAGGLE_FEATURES.names.length;
   let cap = 1 << 16;
   let features: Float32Array = new Float32Array(cap * width);
@@ -48,8 +54,19 @@ export async function loadKaggleHistory(warehouse: Warehouse): Promise<Dataset> 
       n++;
     }
   }
-  if (n === 0) throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled Kaggle-format transactions; run ingest and sink first');
-  return { features: features.subarray(0, n * width), width, labels: labels.subarray(0, n), time: time.subarray(0, n), rows: n, spec: KAGGLE_FEATURES };
+  if (n === 0)
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      'retrain: the warehouse holds no labelled Kaggle-format transactions; run ingest and sink first',
+    );
+  return {
+    features: features.subarray(0, n * width),
+    width,
+    labels: labels.subarray(0, n),
+    time: time.subarray(0, n),
+    rows: n,
+    spec: KAGGLE_FEATURES,
+  };
 }
 
 function grow<T extends Float32Array | Float64Array | Uint8Array>(a: T, size: number): T {
@@ -78,7 +95,15 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
       FROM transactions t LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = t.transaction_id
       WHERE t.schema_name = 'raw' AND coalesce(l.label, t.label) IS NOT NULL ORDER BY t.tx_datetime, t.source_line, t.id`;
     for await (const page of warehouse.query(sql)) {
-      for (const r of page) yield { transaction_id: String(r.transaction_id), tx_datetime: String(r.tx_datetime), customer_id: String(r.customer_id), terminal_id: String(r.terminal_id), amount: Number(r.amount), label: Number(r.label) as 0 | 1 };
+      for (const r of page)
+        yield {
+          transaction_id: String(r.transaction_id),
+          tx_datetime: String(r.tx_datetime),
+          customer_id: String(r.customer_id),
+          terminal_id: String(r.terminal_id),
+          amount: Number(r.amount),
+          label: Number(r.label) as 0 | 1,
+        };
     }
   }
   for await (const { tx, features: f } of offlineFeatures(history())) {
@@ -94,8 +119,17 @@ export async function loadRawHistory(warehouse: Warehouse): Promise<Dataset & { 
     customers.push(tx.customer_id);
     n++;
   }
-  if (n === 0) throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
-  return { features: features.subarray(0, n * width), width, labels: labels.subarray(0, n), time: time.subarray(0, n), rows: n, spec: RAW_FEATURES, customers };
+  if (n === 0)
+    throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
+  return {
+    features: features.subarray(0, n * width),
+    width,
+    labels: labels.subarray(0, n),
+    time: time.subarray(0, n),
+    rows: n,
+    spec: RAW_FEATURES,
+    customers,
+  };
 }
 
 /** Which format has the more labelled history: that is what a run trains on unless told otherwise. */

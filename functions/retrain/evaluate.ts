@@ -13,18 +13,38 @@ export interface Evaluation {
 }
 
 /** `cards`, when the format has customer ids: the day and card of each validation row, for card precision@100. */
-export function evaluate(scores: Float32Array, labels: Uint8Array, rule: ThresholdRule, cards?: ReadonlyArray<{ day: string; card: string }>): Evaluation {
+export function evaluate(
+  scores: Float32Array,
+  labels: Uint8Array,
+  rule: ThresholdRule,
+  cards?: ReadonlyArray<{ day: string; card: string }>,
+): Evaluation {
   const choice = chooseThreshold(scores, labels, rule);
   const at = atThreshold(scores, labels, choice.threshold);
   const cp = cards
-    ? { card_precision_at_100: finite(cardPrecisionAtK(Array.from(labels, (label, i) => ({ ...cards[i]!, score: scores[i]!, label })), 100).mean) }
+    ? {
+        card_precision_at_100: finite(
+          cardPrecisionAtK(
+            Array.from(labels, (label, i) => ({ ...cards[i]!, score: scores[i]!, label })),
+            100,
+          ).mean,
+        ),
+      }
     : {};
   return {
     threshold: choice.threshold,
     thresholdReached: choice.reached,
     metrics: {
-      auprc: finite(averagePrecision(scores, labels)), roc_auc: finite(rocAuc(scores, labels)),
-      precision: at.precision, recall: at.recall, f1: at.f1, tp: at.tp, fp: at.fp, tn: at.tn, fn: at.fn, ...cp,
+      auprc: finite(averagePrecision(scores, labels)),
+      roc_auc: finite(rocAuc(scores, labels)),
+      precision: at.precision,
+      recall: at.recall,
+      f1: at.f1,
+      tp: at.tp,
+      fp: at.fp,
+      tn: at.tn,
+      fn: at.fn,
+      ...cp,
     },
     curves: reportCurves(scores, labels),
   };
@@ -32,11 +52,21 @@ export function evaluate(scores: Float32Array, labels: Uint8Array, rule: Thresho
 
 function reportCurves(scores: Float32Array, labels: Uint8Array): Evaluation['curves'] {
   const c = curves(scores, labels, 150);
-  const hf = histogram(scores.filter((_, i) => labels[i] === 1), 20);
+  const hf = histogram(
+    scores.filter((_, i) => labels[i] === 1),
+    20,
+  );
   return {
     pr: c.pr.map((p) => ({ recall: p.recall, precision: p.precision })),
     roc: c.roc.map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
-    histogram: { edges: hf.edges, fraud: hf.counts, genuine: histogram(scores.filter((_, i) => labels[i] !== 1), 20).counts },
+    histogram: {
+      edges: hf.edges,
+      fraud: hf.counts,
+      genuine: histogram(
+        scores.filter((_, i) => labels[i] !== 1),
+        20,
+      ).counts,
+    },
   };
 }
 

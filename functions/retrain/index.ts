@@ -8,18 +8,35 @@ import { retrainRequestOf } from './request.ts';
 export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions> = {}): Promise<RetrainResult> {
   await tfReady();
   const c = rt.config.retrain;
-  return retrain({ warehouse: await rt.warehouse(), registry: rt.models(), publisher: rt.modelPublisher(), logger: rt.logger.child({ function: 'retrain' }) }, {
-    validationFraction: c.validationFraction, gapSeconds: c.gapSeconds, thresholdRule: c.thresholdRule, promotionMargin: c.promotionMargin,
-    models: ['logistic-regression', 'mlp'], maxEpochs: c.maxEpochs, seed: c.seed, ...(c.format ? { format: c.format } : {}), ...overrides,
-  });
+  return retrain(
+    {
+      warehouse: await rt.warehouse(),
+      registry: rt.models(),
+      publisher: rt.modelPublisher(),
+      logger: rt.logger.child({ function: 'retrain' }),
+    },
+    {
+      validationFraction: c.validationFraction,
+      gapSeconds: c.gapSeconds,
+      thresholdRule: c.thresholdRule,
+      promotionMargin: c.promotionMargin,
+      models: ['logistic-regression', 'mlp'],
+      maxEpochs: c.maxEpochs,
+      seed: c.seed,
+      ...(c.format ? { format: c.format } : {}),
+      ...overrides,
+    },
+  );
 }
 
 /** Cloud Scheduler publishes to the retrain topic; Eventarc delivers it as google.cloud.pubsub.topic.v1.messagePublished. */
 export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promise<RetrainResult> {
   const r = retrainRequestOf(eventData);
   return retrainWith(rt, {
-    ...(r.models ? { models: r.models } : {}), ...(r.format ? { format: r.format } : {}),
-    ...(r.max_epochs ? { maxEpochs: r.max_epochs } : {}), ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...(r.models ? { models: r.models } : {}),
+    ...(r.format ? { format: r.format } : {}),
+    ...(r.max_epochs ? { maxEpochs: r.max_epochs } : {}),
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
   });
 }
 

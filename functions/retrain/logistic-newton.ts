@@ -51,7 +51,11 @@ function choleskySolve(a: Float64Array, b: Float64Array, m: number): Float64Arra
       let sum = a[i * m + j]!;
       for (let k = 0; k < j; k++) sum -= l[i * m + k]! * l[j * m + k]!;
       if (i === j) {
-        if (!(sum > 0)) throw new FraudflowError('INTERNAL', 'logistic regression: the Hessian is not positive definite (constant or duplicated features with no penalty?)');
+        if (!(sum > 0))
+          throw new FraudflowError(
+            'INTERNAL',
+            'logistic regression: the Hessian is not positive definite (constant or duplicated features with no penalty?)',
+          );
         l[i * m + i] = Math.sqrt(sum);
       } else l[i * m + j] = sum / l[j * m + j]!;
     }
@@ -123,14 +127,16 @@ export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: 
       if (value <= current) break;
       scale /= 2;
     }
-    if (!(value <= current)) return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
+    if (!(value <= current))
+      return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
     let moved = 0;
     for (let i = 0; i < m; i++) moved = Math.max(moved, Math.abs(next[i]! - theta[i]!));
     theta.set(next);
     const gain = current - value;
     current = value;
     // Converged when the parameters stop moving, or the loss stops falling (relative 1e-12: float64 noise).
-    if (moved < tolerance || gain <= 1e-12 * Math.abs(current)) return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
+    if (moved < tolerance || gain <= 1e-12 * Math.abs(current))
+      return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
     next = new Float64Array(m);
   }
   return { weights: theta.slice(0, d), bias: theta[d]!, iterations: maxIterations, converged: false };

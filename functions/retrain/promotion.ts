@@ -9,13 +9,22 @@ export interface PromotionInput {
   readonly spec: FeatureSpec;
   readonly margin: number;
   /** The current champion and its AUPRC re-scored on the new model's validation window (null when its features differ). */
-  readonly champion: { readonly version: string; readonly spec: FeatureSpec; readonly auprcOnWindow: number | null } | null;
+  readonly champion: {
+    readonly version: string;
+    readonly spec: FeatureSpec;
+    readonly auprcOnWindow: number | null;
+  } | null;
 }
 
 export type Promotion = NonNullable<ModelManifest['promotion']>;
 
 export function sameFeatures(a: FeatureSpec, b: FeatureSpec): boolean {
-  return a.name === b.name && a.version === b.version && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
+  return (
+    a.name === b.name &&
+    a.version === b.version &&
+    a.names.length === b.names.length &&
+    a.names.every((n, i) => n === b.names[i])
+  );
 }
 
 /**
@@ -29,8 +38,10 @@ export function decidePromotion(input: PromotionInput): Promotion {
   const base = { margin, champion: { version: champion.version, auprc_on_window: champion.auprcOnWindow } };
   if (!sameFeatures(input.spec, champion.spec) || champion.auprcOnWindow === null) {
     return {
-      ...base, promoted: false,
-      reason: `champion ${champion.version} uses features ${champion.spec.name} v${champion.spec.version}, this model ${input.spec.name} v${input.spec.version}: ` +
+      ...base,
+      promoted: false,
+      reason:
+        `champion ${champion.version} uses features ${champion.spec.name} v${champion.spec.version}, this model ${input.spec.name} v${input.spec.version}: ` +
         'not comparable on one window; kept as challenger (fraudflow promote to switch)',
     };
   }

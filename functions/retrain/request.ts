@@ -6,7 +6,10 @@ import { issueLines } from '../../shared/schema/issues.ts';
 /** Eventarc's google.cloud.pubsub.topic.v1.messagePublished data: the message, its body base64-encoded. */
 export const PubSubPushData = z.object({
   message: z.object({
-    data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').optional(),
+    data: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+      .optional(),
     messageId: z.string().optional(),
     publishTime: z.string().optional(),
     attributes: z.record(z.string(), z.string()).optional(),
@@ -14,29 +17,50 @@ export const PubSubPushData = z.object({
   subscription: z.string().optional(),
 });
 
-export const RetrainRequest = z.object({
-  models: z.array(z.enum(['logistic-regression', 'mlp'])).min(1).optional(),
-  format: z.enum(['kaggle', 'raw']).optional(),
-  max_epochs: z.number().int().min(1).max(200).optional(),
-  seed: z.number().int().min(0).max(2 ** 31).optional(),
-}).strict();
+export const RetrainRequest = z
+  .object({
+    models: z
+      .array(z.enum(['logistic-regression', 'mlp']))
+      .min(1)
+      .optional(),
+    format: z.enum(['kaggle', 'raw']).optional(),
+    max_epochs: z.number().int().min(1).max(200).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
+  })
+  .strict();
 export type RetrainRequest = z.infer<typeof RetrainRequest>;
 
 const issues = (e: z.ZodError) => issueLines(e, '(message)').join('; ');
 
 export function retrainRequestOf(eventData: unknown): RetrainRequest {
   const push = PubSubPushData.safeParse(eventData);
-  if (!push.success) throw new FraudflowError('INPUT_INVALID', `retrain: not a Pub/Sub message event: ${issues(push.error)}`);
-  const text = Buffer.from(push.data.message.data ?? '', 'base64').toString('utf8').trim();
+  if (!push.success)
+    throw new FraudflowError('INPUT_INVALID', `retrain: not a Pub/Sub message event: ${issues(push.error)}`);
+  const text = Buffer.from(push.data.message.data ?? '', 'base64')
+    .toString('utf8')
+    .trim();
   let body: unknown = {};
   if (text !== '') {
     try {
       body = JSON.parse(text);
     } catch (e) {
-      throw new FraudflowError('INPUT_INVALID', 'retrain: the message body is not JSON (expected {} or {"models": [...], "format": ..., "max_epochs": ...})', { messageId: push.data.message.messageId }, { cause: e });
+      throw new FraudflowError(
+        'INPUT_INVALID',
+        'retrain: the message body is not JSON (expected {} or {"models": [...], "format": ..., "max_epochs": ...})',
+        { messageId: push.data.message.messageId },
+        { cause: e },
+      );
     }
   }
   const request = RetrainRequest.safeParse(body);
-  if (!request.success) throw new FraudflowError('INPUT_INVALID', `retrain: invalid request in the message: ${issues(request.error)}`, { messageId: push.data.message.messageId });
+  if (!request.success)
+    throw new FraudflowError('INPUT_INVALID', `retrain: invalid request in the message: ${issues(request.error)}`, {
+      messageId: push.data.message.messageId,
+    });
   return request.data;
 }

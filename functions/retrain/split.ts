@@ -14,7 +14,10 @@ export interface SplitOptions {
   readonly gapSeconds: number;
 }
 
-export interface Split { readonly train: [number, number]; readonly validation: [number, number] }
+export interface Split {
+  readonly train: [number, number];
+  readonly validation: [number, number];
+}
 
 /** Row index ranges [start, end) over rows sorted by time. */
 export function timeSplit(time: Float64Array, options: SplitOptions): Split {
@@ -27,6 +30,10 @@ export function timeSplit(time: Float64Array, options: SplitOptions): Split {
   while (a < n && time[a]! < trainEnd) a++;
   let b = a;
   while (b < n && time[b]! < validationStart) b++;
-  if (a === 0 || b === n) throw new FraudflowError('INPUT_INVALID', `retrain: the history (${n} rows over ${t1 - t0} s) is too short to split with a gap of ${options.gapSeconds} s`);
+  if (a === 0 || b === n)
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `retrain: the history (${n} rows over ${t1 - t0} s) is too short to split with a gap of ${options.gapSeconds} s`,
+    );
   return { train: [0, a], validation: [b, n] };
 }

@@ -47,13 +47,14 @@ export function defaultBatchSize(rows: number): number {
 
 function build(kind: ModelKind, width: number, seed: number): tf.LayersModel {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
-  const layers = kind === 'logistic-regression'
-    ? [tf.layers.dense({ inputShape: [width], units: 1, activation: 'sigmoid', kernelInitializer: init(0) })]
-    : [
-        tf.layers.dense({ inputShape: [width], units: 16, activation: 'relu', kernelInitializer: init(0) }),
-        tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: init(1) }),
-        tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(2) }),
-      ];
+  const layers =
+    kind === 'logistic-regression'
+      ? [tf.layers.dense({ inputShape: [width], units: 1, activation: 'sigmoid', kernelInitializer: init(0) })]
+      : [
+          tf.layers.dense({ inputShape: [width], units: 16, activation: 'relu', kernelInitializer: init(0) }),
+          tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: init(1) }),
+          tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(2) }),
+        ];
   return tf.sequential({ layers });
 }
 
@@ -68,11 +69,21 @@ function balancedWeights(y: Uint8Array): [number, number] {
  * Logistic regression by Newton's method to the optimum of the L2-penalised log-loss (scikit-learn's default penalty,
  * C = 1), once with balanced class weights and once unweighted; the better on validation AUPRC is kept.
  */
-function trainLogistic(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal: Uint8Array, width: number, o: TrainOptions): Trained {
+function trainLogistic(
+  x: Float32Array,
+  y: Uint8Array,
+  xVal: Float32Array,
+  yVal: Uint8Array,
+  width: number,
+  o: TrainOptions,
+): Trained {
   let best: Omit<Trained, 'epochsRun'> | null = null;
   let previous: { weights: Float64Array; bias: number } | undefined;
   let iterations = 0;
-  for (const [weighting, classWeight] of [['balanced class weights', balancedWeights(y)], ['unweighted', [1, 1]]] as const) {
+  for (const [weighting, classWeight] of [
+    ['balanced class weights', balancedWeights(y)],
+    ['unweighted', [1, 1]],
+  ] as const) {
     const t0 = performance.now();
     // The second fit starts from the first one's optimum: the same problem reweighted, fewer Newton steps away.
     const fit = fitLogisticNewton(x, y, width, { l2: 1, classWeight, ...(previous ? { start: previous } : {}) });
@@ -86,27 +97,51 @@ function trainLogistic(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal:
     o.onEpoch?.({ epoch: iterations, auprc, ms: performance.now() - t0 });
     if (!best || auprc > best.auprc) {
       best?.model.dispose();
-      best = { kind: 'logistic-regression', model, auprc, epochs: fit.iterations, validationScores: scores, detail: `Newton, L2 C=1, ${weighting}${fit.converged ? '' : ', not converged'}` };
+      best = {
+        kind: 'logistic-regression',
+        model,
+        auprc,
+        epochs: fit.iterations,
+        validationScores: scores,
+        detail: `Newton, L2 C=1, ${weighting}${fit.converged ? '' : ', not converged'}`,
+      };
     } else model.dispose();
   }
   return { ...best!, epochsRun: iterations };
 }
 
 /** `x`, `xVal`: standardised rows, `width` floats each; `y`, `yVal`: 0/1 labels. */
-export async function trainModel(x: Float32Array, y: Uint8Array, xVal: Float32Array, yVal: Uint8Array, width: number, o: TrainOptions): Promise<Trained> {
+export async function trainModel(
+  x: Float32Array,
+  y: Uint8Array,
+  xVal: Float32Array,
+  yVal: Uint8Array,
+  width: number,
+  o: TrainOptions,
+): Promise<Trained> {
   if (o.kind === 'logistic-regression') return trainLogistic(x, y, xVal, yVal, width, o);
   const n = y.length;
   const patience = o.patience ?? DEFAULTS.patience;
   const [w0, w1] = balancedWeights(y);
   const weighting = o.classWeighting ?? DEFAULTS.classWeighting;
-  const classWeight = weighting === 'balanced' ? { 0: w0, 1: w1 } : weighting === 'sqrt' ? { 0: 1, 1: Math.sqrt(w1 / w0) } : { 0: 1, 1: 1 };
+  const classWeight =
+    weighting === 'balanced'
+      ? { 0: w0, 1: w1 }
+      : weighting === 'sqrt'
+        ? { 0: 1, 1: Math.sqrt(w1 / w0) }
+        : { 0: 1, 1: 1 };
   const model = build(o.kind, width, o.seed);
   model.compile({ optimizer: tf.train.adam(o.learningRate ?? DEFAULTS.learningRate), loss: 'binaryCrossentropy' });
   const rnd = new Random(o.seed);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const xs = new Float32Array(n * width);
   const ys = new Float32Array(n);
-  let best: { auprc: number; epoch: number; weights: tf.Tensor[]; scores: Float32Array } = { auprc: -1, epoch: 0, weights: [], scores: new Float32Array(0) };
+  let best: { auprc: number; epoch: number; weights: tf.Tensor[]; scores: Float32Array } = {
+    auprc: -1,
+    epoch: 0,
+    weights: [],
+    scores: new Float32Array(0),
+  };
   let epoch = 0;
   try {
     while (epoch < o.maxEpochs) {
@@ -126,7 +161,13 @@ export async function trainModel(x: Float32Array, y: Uint8Array, xVal: Float32Ar
       const xt = tf.tensor2d(xs, [n, width]);
       const yt = tf.tensor2d(ys, [n, 1]);
       try {
-        await model.fit(xt, yt, { epochs: 1, batchSize: o.batchSize ?? defaultBatchSize(n), shuffle: false, classWeight, verbose: 0 });
+        await model.fit(xt, yt, {
+          epochs: 1,
+          batchSize: o.batchSize ?? defaultBatchSize(n),
+          shuffle: false,
+          classWeight,
+          verbose: 0,
+        });
       } finally {
         xt.dispose();
         yt.dispose();
@@ -146,5 +187,12 @@ export async function trainModel(x: Float32Array, y: Uint8Array, xVal: Float32Ar
   } finally {
     best.weights.forEach((w) => w.dispose());
   }
-  return { kind: o.kind, model, auprc: best.auprc, epochs: best.epoch, epochsRun: epoch, validationScores: best.scores };
+  return {
+    kind: o.kind,
+    model,
+    auprc: best.auprc,
+    epochs: best.epoch,
+    epochsRun: epoch,
+    validationScores: best.scores,
+  };
 }

@@ -4,12 +4,29 @@ import { tfReady } from '../../shared/model/tf-backend.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { scoreStream, type ScoreStreamOptions, type ScoreStreamSummary } from './score-stream.ts';
 
-export async function scoreStreamWith(rt: Runtime, overrides: Partial<ScoreStreamOptions> = {}): Promise<ScoreStreamSummary> {
+export async function scoreStreamWith(
+  rt: Runtime,
+  overrides: Partial<ScoreStreamOptions> = {},
+): Promise<ScoreStreamSummary> {
   await tfReady();
-  return scoreStream({ eventLog: await rt.eventLog(), model: rt.modelEndpoint(), features: rt.featureState(), logger: rt.logger.child({ function: 'score-stream' }) }, {
-    group: 'fraudflow-score-stream', batchSize: 10_000, maxRows: rt.config.sink.maxRows, maxSeconds: rt.config.sink.maxSeconds,
-    reviewRatio: rt.config.score.reviewRatio, fallbackVerdict: rt.config.score.fallbackVerdict, reasons: 3, ...overrides,
-  });
+  return scoreStream(
+    {
+      eventLog: await rt.eventLog(),
+      model: rt.modelEndpoint(),
+      features: rt.featureState(),
+      logger: rt.logger.child({ function: 'score-stream' }),
+    },
+    {
+      group: 'fraudflow-score-stream',
+      batchSize: 10_000,
+      maxRows: rt.config.sink.maxRows,
+      maxSeconds: rt.config.sink.maxSeconds,
+      reviewRatio: rt.config.score.reviewRatio,
+      fallbackVerdict: rt.config.score.fallbackVerdict,
+      reasons: 3,
+      ...overrides,
+    },
+  );
 }
 
 ff.cloudEvent('score-stream', async () => {

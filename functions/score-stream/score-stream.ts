@@ -47,7 +47,10 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   try {
     while (totals.read < options.maxRows && Date.now() < deadline && !options.stop?.aborted) {
       // Following, short waits keep a new transaction's verdict within milliseconds of its arrival.
-      const records = await consumer.poll({ maxRecords: Math.min(options.batchSize, options.maxRows - totals.read), maxWaitMs: options.follow ? 20 : 300 });
+      const records = await consumer.poll({
+        maxRecords: Math.min(options.batchSize, options.maxRows - totals.read),
+        maxWaitMs: options.follow ? 20 : 300,
+      });
       if (records.length === 0) {
         if (options.follow) continue;
         break;
@@ -78,7 +81,12 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
       }
       const verdicts = [
         ...(txs.length ? await scoreTransactions(txs, ports, { ...options, source: 'score-stream' }) : []),
-        ...(raw.length ? await scoreRows(raw, Float32Array.from(rawRows.flat()), RAW_FEATURE_WIDTH, ports, { ...options, source: 'score-stream' }) : []),
+        ...(raw.length
+          ? await scoreRows(raw, Float32Array.from(rawRows.flat()), RAW_FEATURE_WIDTH, ports, {
+              ...options,
+              source: 'score-stream',
+            })
+          : []),
       ];
       // Committed only after the verdicts are published: a crash re-scores the batch, and verdict ids dedupe it.
       await consumer.commit(nextOffsets(records));
@@ -89,7 +97,10 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   } finally {
     await consumer.close();
   }
-  const lag = lagOf(await ports.eventLog.describeTopic(TOPICS.transactions), await ports.eventLog.committedOffsets(options.group, TOPICS.transactions));
+  const lag = lagOf(
+    await ports.eventLog.describeTopic(TOPICS.transactions),
+    await ports.eventLog.committedOffsets(options.group, TOPICS.transactions),
+  );
   const summary = { ...totals, lag_left: lag, elapsed_ms: Math.round(performance.now() - started) };
   ports.logger.info('score-stream done', summary);
   return summary;

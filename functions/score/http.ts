@@ -12,7 +12,10 @@ export interface HttpRequestLike {
   readonly rawBody: Buffer;
 }
 
-export interface HttpAnswer { readonly status: number; readonly body: unknown }
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
 
 export interface ScoreHttpOptions {
   readonly apiKey?: string;
@@ -33,15 +36,28 @@ function issuesOf(error: z.ZodError, prefix = ''): Array<{ field: string; messag
   return error.issues.map((i) => ({ field: prefix + (i.path.join('.') || '(body)'), message: i.message }));
 }
 
-export async function handleScore(req: HttpRequestLike, options: ScoreHttpOptions, score: ScoreFn): Promise<HttpAnswer> {
+export async function handleScore(
+  req: HttpRequestLike,
+  options: ScoreHttpOptions,
+  score: ScoreFn,
+): Promise<HttpAnswer> {
   const started = performance.now();
-  if (req.method !== 'POST') return { status: 405, body: { error: 'use POST with a JSON transaction (Kaggle or raw format) or an array of them' } };
+  if (req.method !== 'POST')
+    return {
+      status: 405,
+      body: { error: 'use POST with a JSON transaction (Kaggle or raw format) or an array of them' },
+    };
   if (options.apiKey) {
     const header = req.headers['x-api-key'];
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!keyMatches(typeof header === 'string' ? header : bearer || undefined, options.apiKey)) return { status: 401, body: { error: 'missing or wrong API key (x-api-key header)' } };
+    if (!keyMatches(typeof header === 'string' ? header : bearer || undefined, options.apiKey))
+      return { status: 401, body: { error: 'missing or wrong API key (x-api-key header)' } };
   }
-  if (req.rawBody.length > options.maxBodyBytes) return { status: 413, body: { error: `body is ${req.rawBody.length} bytes; the limit is ${options.maxBodyBytes}` } };
+  if (req.rawBody.length > options.maxBodyBytes)
+    return {
+      status: 413,
+      body: { error: `body is ${req.rawBody.length} bytes; the limit is ${options.maxBodyBytes}` },
+    };
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody.toString('utf8'));
@@ -50,7 +66,8 @@ export async function handleScore(req: HttpRequestLike, options: ScoreHttpOption
   }
   const batch = Array.isArray(json);
   const items = batch ? (json as unknown[]) : [json];
-  if (items.length === 0 || items.length > options.maxBatch) return { status: 400, body: { error: `a batch holds 1 to ${options.maxBatch} transactions, got ${items.length}` } };
+  if (items.length === 0 || items.length > options.maxBatch)
+    return { status: 400, body: { error: `a batch holds 1 to ${options.maxBatch} transactions, got ${items.length}` } };
   const format = requestFormat(items[0]);
   const issues: Array<{ field: string; message: string }> = [];
   const parseAll = <T>(schema: z.ZodType<T>): T[] => {
@@ -58,7 +75,10 @@ export async function handleScore(req: HttpRequestLike, options: ScoreHttpOption
     items.forEach((item, i) => {
       const at = batch ? `[${i}].` : '';
       if (requestFormat(item) !== format) {
-        issues.push({ field: `${at}(body)`, message: `a batch holds one format: item 0 is ${format}, this one is not` });
+        issues.push({
+          field: `${at}(body)`,
+          message: `a batch holds one format: item 0 is ${format}, this one is not`,
+        });
         return;
       }
       const r = schema.safeParse(item);
@@ -67,14 +87,21 @@ export async function handleScore(req: HttpRequestLike, options: ScoreHttpOption
     });
     return out;
   };
-  const request: ScoreBatch = format === 'raw' ? { format, txs: parseAll(RawScoreRequest) } : { format, txs: parseAll(KaggleScoreRequest) };
+  const request: ScoreBatch =
+    format === 'raw' ? { format, txs: parseAll(RawScoreRequest) } : { format, txs: parseAll(KaggleScoreRequest) };
   if (issues.length) return { status: 400, body: { error: `invalid ${format} transaction`, issues } };
   try {
     const verdicts = await score(request);
     const latency = Math.round((performance.now() - started) * 100) / 100;
     const answers: ScoreResponse[] = verdicts.map((v) => ({
-      transaction_id: v.transaction_id, probability: v.probability, verdict: v.verdict, threshold: v.threshold,
-      model_version: v.model_version, reasons: v.reasons, latency_ms: latency, ...(v.fallback ? { fallback: true } : {}),
+      transaction_id: v.transaction_id,
+      probability: v.probability,
+      verdict: v.verdict,
+      threshold: v.threshold,
+      model_version: v.model_version,
+      reasons: v.reasons,
+      latency_ms: latency,
+      ...(v.fallback ? { fallback: true } : {}),
     }));
     return { status: 200, body: batch ? answers : answers[0] };
   } catch (e) {

@@ -15,7 +15,9 @@ export type RawScoreRequest = z.infer<typeof RawScoreRequest>;
 
 /** Which format an item claims: the raw format has a terminal and a date-time, the Kaggle one neither. */
 export function requestFormat(item: unknown): 'raw' | 'kaggle' {
-  return typeof item === 'object' && item !== null && ('terminal_id' in item || 'tx_datetime' in item) ? 'raw' : 'kaggle';
+  return typeof item === 'object' && item !== null && ('terminal_id' in item || 'tx_datetime' in item)
+    ? 'raw'
+    : 'kaggle';
 }
 
 /** The transactions of one request, all in one format. */

@@ -37,34 +37,73 @@ export function transactionIdOf(t: KaggleScoreRequest): string {
   return t.transaction_id ?? contentId(`kaggle-score:${JSON.stringify({ ...t, Class: undefined })}`);
 }
 
-export async function scoreTransactions(txs: readonly KaggleScoreRequest[], ports: ScorePorts, options: ScoreOptions): Promise<Verdict[]> {
+export async function scoreTransactions(
+  txs: readonly KaggleScoreRequest[],
+  ports: ScorePorts,
+  options: ScoreOptions,
+): Promise<Verdict[]> {
   const width = KAGGLE_FEATURES.names.length;
   const rows = new Float32Array(txs.length * width);
   txs.forEach((t, i) => kaggleFeatures(t, rows, i * width));
-  return scoreRows(txs.map((t) => ({ transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}) })), rows, width, ports, options);
+  return scoreRows(
+    txs.map((t) => ({ transaction_id: transactionIdOf(t), ...(t.customer_id ? { customer_id: t.customer_id } : {}) })),
+    rows,
+    width,
+    ports,
+    options,
+  );
 }
 
 /** Raw transactions: features from the online state (what was known before each), each then recorded in it, then scored. */
-export async function scoreRawTransactions(txs: readonly RawScoreRequest[], ports: ScorePorts & { readonly features: FeatureState }, options: ScoreOptions): Promise<Verdict[]> {
+export async function scoreRawTransactions(
+  txs: readonly RawScoreRequest[],
+  ports: ScorePorts & { readonly features: FeatureState },
+  options: ScoreOptions,
+): Promise<Verdict[]> {
   const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
   for (let i = 0; i < txs.length; i++) rows.set(await scoringFeatures(txs[i]!, ports.features), i * RAW_FEATURE_WIDTH);
-  return scoreRows(txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })), rows, RAW_FEATURE_WIDTH, ports, options);
+  return scoreRows(
+    txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
+    rows,
+    RAW_FEATURE_WIDTH,
+    ports,
+    options,
+  );
 }
 
 /** One request's transactions, in the format the champion was trained on (FORMAT_MISMATCH otherwise). */
-export async function scoreBatch(batch: ScoreBatch, ports: ScorePorts & { readonly features: FeatureState }, options: ScoreOptions): Promise<Verdict[]> {
+export async function scoreBatch(
+  batch: ScoreBatch,
+  ports: ScorePorts & { readonly features: FeatureState },
+  options: ScoreOptions,
+): Promise<Verdict[]> {
   // When the endpoint cannot say which model answers, the format is not checked here: predict fails the same way and the fallback applies.
   const manifest = await ports.model.manifest().catch(() => null);
   if (manifest && manifest.feature_spec.name !== batch.format) {
-    throw new FraudflowError('FORMAT_MISMATCH', `the champion ${manifest.version} scores ${manifest.feature_spec.name}-format transactions; this request is ${batch.format}`, { champion: manifest.version, expected: manifest.feature_spec.name, got: batch.format });
+    throw new FraudflowError(
+      'FORMAT_MISMATCH',
+      `the champion ${manifest.version} scores ${manifest.feature_spec.name}-format transactions; this request is ${batch.format}`,
+      { champion: manifest.version, expected: manifest.feature_spec.name, got: batch.format },
+    );
   }
-  return batch.format === 'raw' ? scoreRawTransactions(batch.txs, ports, options) : scoreTransactions(batch.txs, ports, options);
+  return batch.format === 'raw'
+    ? scoreRawTransactions(batch.txs, ports, options)
+    : scoreTransactions(batch.txs, ports, options);
 }
 
-export interface Scored { readonly transaction_id: string; readonly customer_id?: string }
+export interface Scored {
+  readonly transaction_id: string;
+  readonly customer_id?: string;
+}
 
 /** The model-agnostic part: feature rows in, verdicts out (and published), a fallback verdict when the model fails. */
-export async function scoreRows(txs: readonly Scored[], rows: Float32Array, width: number, ports: ScorePorts, options: ScoreOptions): Promise<Verdict[]> {
+export async function scoreRows(
+  txs: readonly Scored[],
+  rows: Float32Array,
+  width: number,
+  ports: ScorePorts,
+  options: ScoreOptions,
+): Promise<Verdict[]> {
   const now = (ports.now ?? (() => new Date()))().toISOString();
   let verdicts: Verdict[];
   try {
@@ -72,7 +111,11 @@ export async function scoreRows(txs: readonly Scored[], rows: Float32Array, widt
     const threshold = p.manifest.threshold;
     const decided = txs.map((_, i) => {
       const probability = p.scores[i]!;
-      return probability >= threshold ? 'fraud' as const : probability >= threshold * options.reviewRatio ? 'review' as const : 'legit' as const;
+      return probability >= threshold
+        ? ('fraud' as const)
+        : probability >= threshold * options.reviewRatio
+          ? ('review' as const)
+          : ('legit' as const);
     });
     // Reasons cost a prediction per feature: give them where a person will look (fraud and review), or to every HTTP answer.
     const explainAt = decided.map((d, i) => (options.explainAll || d !== 'legit' ? i : -1)).filter((i) => i >= 0);
@@ -83,14 +126,30 @@ export async function scoreRows(txs: readonly Scored[], rows: Float32Array, widt
       (await ports.model.explain(sub, width, options.reasons)).forEach((r, k) => reasons.set(explainAt[k]!, r));
     }
     verdicts = txs.map((t, i) => ({
-      transaction_id: t.transaction_id, ...(t.customer_id ? { customer_id: t.customer_id } : {}),
-      probability: p.scores[i]!, verdict: decided[i]!, threshold, model_version: p.manifest.version, reasons: reasons.get(i) ?? [], scored_at: now,
+      transaction_id: t.transaction_id,
+      ...(t.customer_id ? { customer_id: t.customer_id } : {}),
+      probability: p.scores[i]!,
+      verdict: decided[i]!,
+      threshold,
+      model_version: p.manifest.version,
+      reasons: reasons.get(i) ?? [],
+      scored_at: now,
     }));
   } catch (e) {
-    ports.logger.error('score: the model endpoint failed; applying the fallback verdict', { error: e, count: txs.length });
+    ports.logger.error('score: the model endpoint failed; applying the fallback verdict', {
+      error: e,
+      count: txs.length,
+    });
     verdicts = txs.map((t) => ({
-      transaction_id: t.transaction_id, ...(t.customer_id ? { customer_id: t.customer_id } : {}),
-      probability: 0, verdict: options.fallbackVerdict, threshold: 1, model_version: 'fallback', reasons: [], scored_at: now, fallback: true,
+      transaction_id: t.transaction_id,
+      ...(t.customer_id ? { customer_id: t.customer_id } : {}),
+      probability: 0,
+      verdict: options.fallbackVerdict,
+      threshold: 1,
+      model_version: 'fallback',
+      reasons: [],
+      scored_at: now,
+      fallback: true,
     }));
   }
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(verdicts, options.source, now));
@@ -102,11 +161,22 @@ export async function scoreRows(txs: readonly Scored[], rows: Float32Array, widt
 export function verdictMessages(verdicts: readonly Verdict[], source: string, at: string): OutgoingMessage[] {
   return verdicts.map((v, i) => ({
     key: v.customer_id ?? v.transaction_id,
-    value: JSON.stringify({ id: contentId(`verdict:${v.transaction_id}`), schema: VERDICT_SCHEMA, source: { file: source, line: i + 1 }, ingested_at: at, payload: v }),
+    value: JSON.stringify({
+      id: contentId(`verdict:${v.transaction_id}`),
+      schema: VERDICT_SCHEMA,
+      source: { file: source, line: i + 1 },
+      ingested_at: at,
+      payload: v,
+    }),
   }));
 }
 
-export async function publishVerdicts(verdicts: readonly Verdict[], log: EventLog, source: string, at: string): Promise<void> {
+export async function publishVerdicts(
+  verdicts: readonly Verdict[],
+  log: EventLog,
+  source: string,
+  at: string,
+): Promise<void> {
   if (verdicts.length === 0) return;
   await log.produce(TOPICS.verdicts, verdictMessages(verdicts, source, at));
 }

@@ -18,11 +18,21 @@ function faultFromEnv(): ((point: FaultPoint, topic: string) => Promise<void>) |
 
 export async function sinkWith(rt: Runtime, overrides: Partial<SinkOptions> = {}): Promise<TopicSummary[]> {
   const fault = faultFromEnv();
-  const ports = { eventLog: await rt.eventLog(), warehouse: await rt.warehouse(), logger: rt.logger.child({ function: 'sink' }), ...(fault ? { fault } : {}) };
+  const ports = {
+    eventLog: await rt.eventLog(),
+    warehouse: await rt.warehouse(),
+    logger: rt.logger.child({ function: 'sink' }),
+    ...(fault ? { fault } : {}),
+  };
   const routes = overrides.routes ?? SINK_ROUTES;
   if (routes.length === 0) throw new FraudflowError('INPUT_INVALID', 'sink: no topics to drain');
   return sink(ports, {
-    routes, group: SINK_GROUP, batchSize: rt.config.sink.batch, maxRows: rt.config.sink.maxRows, maxSeconds: rt.config.sink.maxSeconds, ...overrides,
+    routes,
+    group: SINK_GROUP,
+    batchSize: rt.config.sink.batch,
+    maxRows: rt.config.sink.maxRows,
+    maxSeconds: rt.config.sink.maxSeconds,
+    ...overrides,
   });
 }
 

@@ -58,19 +58,28 @@ export async function sink(ports: SinkPorts, options: SinkOptions): Promise<Topi
   return summaries;
 }
 
-async function drainTopic(route: SinkRoute, ports: SinkPorts, options: SinkOptions, deadline: number): Promise<TopicSummary> {
+async function drainTopic(
+  route: SinkRoute,
+  ports: SinkPorts,
+  options: SinkOptions,
+  deadline: number,
+): Promise<TopicSummary> {
   const started = performance.now();
   const now = ports.now ?? (() => new Date());
   const totals = { rows: 0, inserted: 0, duplicates: 0, poison: 0, batches: 0 };
   const consumer = await ports.eventLog.consumer(options.group, route.topic);
   try {
     while (totals.rows < options.maxRows && Date.now() < deadline) {
-      const records = await consumer.poll({ maxRecords: Math.min(options.batchSize, options.maxRows - totals.rows), maxWaitMs: 300 });
+      const records = await consumer.poll({
+        maxRecords: Math.min(options.batchSize, options.maxRows - totals.rows),
+        maxWaitMs: 300,
+      });
       if (records.length === 0) break;
       const { rows, fast, poison } = toRows(route, records, now().toISOString());
       await ports.fault?.('before-write', route.topic);
       const written = { inserted: 0, duplicates: 0 };
-      for (const [schemaName, values] of fast) add(written, await ports.warehouse.appendEnvelopes(route.table, schemaName, values));
+      for (const [schemaName, values] of fast)
+        add(written, await ports.warehouse.appendEnvelopes(route.table, schemaName, values));
       add(written, await ports.warehouse.append(route.table, rows));
       if (poison.length) await ports.warehouse.append('dead_letters', poison);
       await ports.fault?.('after-write', route.topic);
@@ -85,8 +94,17 @@ async function drainTopic(route: SinkRoute, ports: SinkPorts, options: SinkOptio
   } finally {
     await consumer.close();
   }
-  const lag = lagOf(await ports.eventLog.describeTopic(route.topic), await ports.eventLog.committedOffsets(options.group, route.topic));
-  return { topic: route.topic, table: route.table, ...totals, lag_left: lag, elapsed_ms: Math.round(performance.now() - started) };
+  const lag = lagOf(
+    await ports.eventLog.describeTopic(route.topic),
+    await ports.eventLog.committedOffsets(options.group, route.topic),
+  );
+  return {
+    topic: route.topic,
+    table: route.table,
+    ...totals,
+    lag_left: lag,
+    elapsed_ms: Math.round(performance.now() - started),
+  };
 }
 
 function add(total: { inserted: number; duplicates: number }, r: { inserted: number; duplicates: number }): void {

@@ -51,7 +51,8 @@ function planOf(detected: DetectedFormat): Plan {
  * the schema is the single source of the rules.
  */
 export function decodeFields<T>(detected: DetectedFormat, fields: readonly string[], wantRow = true): DecodeResult<T> {
-  if (fields.length !== detected.width) return { ok: false, reasons: [`expected ${detected.width} fields, got ${fields.length}`] };
+  if (fields.length !== detected.width)
+    return { ok: false, reasons: [`expected ${detected.width} fields, got ${fields.length}`] };
   const plan = planOf(detected);
   const columns = plan.columns;
   const exact = plan.exact;

@@ -14,7 +14,8 @@ const SIGNED = `-?${UNSIGNED}`;
 export function columnPattern(c: Column): string | undefined {
   const b = c.bounds;
   if (!b) return undefined;
-  if (b.values) return b.values.every((v) => Number.isSafeInteger(v) && v >= 0) ? `(?:${b.values.join('|')})` : undefined;
+  if (b.values)
+    return b.values.every((v) => Number.isSafeInteger(v) && v >= 0) ? `(?:${b.values.join('|')})` : undefined;
   if (b.integer || b.max) return undefined;
   if (!b.min) return SIGNED;
   if (b.min.value === 0 && b.min.inclusive) return UNSIGNED;
@@ -38,7 +39,11 @@ function build(detected: DetectedFormat): FastRow | null {
   // File columns must come in schema order (some optional ones may be absent): then the JSON is the line, relabelled.
   const fileToSchema: number[] = [];
   for (let c = 0; c < columns.length; c++) if (detected.indexOf[c]! !== -1) fileToSchema[detected.indexOf[c]!] = c;
-  if (fileToSchema.length !== detected.width || fileToSchema.some((c, i) => c === undefined || (i > 0 && c <= fileToSchema[i - 1]!))) return null;
+  if (
+    fileToSchema.length !== detected.width ||
+    fileToSchema.some((c, i) => c === undefined || (i > 0 && c <= fileToSchema[i - 1]!))
+  )
+    return null;
   const patterns = fileToSchema.map((c) => columnPattern(columns[c]!));
   if (patterns.some((p) => p === undefined)) return null;
   const re = new RegExp(`^${patterns.join(',')}$`);

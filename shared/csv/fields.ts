@@ -38,7 +38,8 @@ function splitQuoted(record: string): FieldsResult {
       const comma = record.indexOf(',', i);
       const end = comma === -1 ? n : comma;
       const value = record.slice(i, end);
-      if (value.indexOf('"') !== -1) return { ok: false, reason: `stray quote inside unquoted field ${fields.length + 1}` };
+      if (value.indexOf('"') !== -1)
+        return { ok: false, reason: `stray quote inside unquoted field ${fields.length + 1}` };
       fields.push(value);
       if (comma === -1) return { ok: true, fields };
       i = comma + 1;

@@ -87,7 +87,11 @@ export class CsvRecordSplitter {
       this.carry = joined.subarray(last + 1);
     }
     if (this.carry.length > this.maxBytes) {
-      this.skipping = { line: this.lineNo + 1, bytes: this.carry.length, head: Buffer.from(this.carry.subarray(0, this.keep)) };
+      this.skipping = {
+        line: this.lineNo + 1,
+        bytes: this.carry.length,
+        head: Buffer.from(this.carry.subarray(0, this.keep)),
+      };
       this.carry = Buffer.alloc(0);
     }
     return this.take();
@@ -99,7 +103,12 @@ export class CsvRecordSplitter {
     this.carry = Buffer.alloc(0);
     if (this.pending) {
       const p = this.pending;
-      this.out.push({ line: p.line, raw: p.text.slice(0, this.keep), bytes: p.bytes, error: 'unterminated quoted field at end of file' });
+      this.out.push({
+        line: p.line,
+        raw: p.text.slice(0, this.keep),
+        bytes: p.bytes,
+        error: 'unterminated quoted field at end of file',
+      });
       this.pending = null;
     }
     return this.take();
@@ -114,7 +123,12 @@ export class CsvRecordSplitter {
   private endSkip(): void {
     const s = this.skipping!;
     this.lineNo++;
-    this.out.push({ line: s.line, raw: lossyDecoder.decode(s.head), bytes: s.bytes, error: `line is ${s.bytes} bytes, over the limit of ${this.maxBytes}` });
+    this.out.push({
+      line: s.line,
+      raw: lossyDecoder.decode(s.head),
+      bytes: s.bytes,
+      error: `line is ${s.bytes} bytes, over the limit of ${this.maxBytes}`,
+    });
     this.skipping = null;
   }
 
@@ -166,10 +180,20 @@ export class CsvRecordSplitter {
     const at = text.indexOf('\uFFFD') + 1;
     if (this.pending) {
       const p = this.pending;
-      this.out.push({ line: p.line, raw: (p.text + '\n' + text).slice(0, this.keep), bytes: p.bytes + bytes.length, error: 'invalid UTF-8 bytes' });
+      this.out.push({
+        line: p.line,
+        raw: (p.text + '\n' + text).slice(0, this.keep),
+        bytes: p.bytes + bytes.length,
+        error: 'invalid UTF-8 bytes',
+      });
       this.pending = null;
     } else {
-      this.out.push({ line: this.lineNo, raw: text.slice(0, this.keep), bytes: bytes.length, error: `invalid UTF-8 bytes at character ${at} of the line` });
+      this.out.push({
+        line: this.lineNo,
+        raw: text.slice(0, this.keep),
+        bytes: bytes.length,
+        error: `invalid UTF-8 bytes at character ${at} of the line`,
+      });
     }
   }
 
@@ -181,7 +205,12 @@ export class CsvRecordSplitter {
       pending.text += '\n' + text;
       pending.bytes += text.length + 1;
       if (pending.bytes > this.maxBytes) {
-        this.out.push({ line: pending.line, raw: pending.text.slice(0, this.keep), bytes: pending.bytes, error: `record is over ${this.maxBytes} bytes (a quoted field left open?)` });
+        this.out.push({
+          line: pending.line,
+          raw: pending.text.slice(0, this.keep),
+          bytes: pending.bytes,
+          error: `record is over ${this.maxBytes} bytes (a quoted field left open?)`,
+        });
         this.pending = null;
       } else if (hasOpenQuote(text)) {
         this.pending = null;
@@ -207,16 +236,27 @@ export class CsvRecordSplitter {
   private toRecord(line: number, text: string, bytes: number): CsvRecord {
     if (!this.split && this.records++ > 0) return { line, raw: text, bytes };
     const split = splitFields(text);
-    return split.ok ? { line, raw: text, bytes, fields: split.fields } : { line, raw: text, bytes, error: split.reason };
+    return split.ok
+      ? { line, raw: text, bytes, fields: split.fields }
+      : { line, raw: text, bytes, error: split.reason };
   }
 }
 
 function oversized(line: number, text: string, maxBytes: number, keep: number): CsvRecord {
-  return { line, raw: text.slice(0, keep), bytes: text.length, error: `line is ${text.length} bytes, over the limit of ${maxBytes}` };
+  return {
+    line,
+    raw: text.slice(0, keep),
+    bytes: text.length,
+    error: `line is ${text.length} bytes, over the limit of ${maxBytes}`,
+  };
 }
 
 /** Cuts a block record (see `lines`) into its records; blank lines are counted, not returned. */
-export function expandBlock(block: CsvRecord, maxRecordBytes: number, keepBytes: number): { records: CsvRecord[]; blankLines: number } {
+export function expandBlock(
+  block: CsvRecord,
+  maxRecordBytes: number,
+  keepBytes: number,
+): { records: CsvRecord[]; blankLines: number } {
   const records: CsvRecord[] = [];
   let blankLines = 0;
   const lines = block.raw.split('\n');
@@ -231,7 +271,10 @@ export function expandBlock(block: CsvRecord, maxRecordBytes: number, keepBytes:
 }
 
 /** Batches of records from a byte stream: one array per chunk read, so per-record async overhead is avoided. */
-export async function* readCsvRecords(input: AsyncIterable<Buffer>, splitter: CsvRecordSplitter = new CsvRecordSplitter()): AsyncGenerator<CsvRecord[]> {
+export async function* readCsvRecords(
+  input: AsyncIterable<Buffer>,
+  splitter: CsvRecordSplitter = new CsvRecordSplitter(),
+): AsyncGenerator<CsvRecord[]> {
   for await (const chunk of input) {
     const records = splitter.push(chunk);
     if (records.length) yield records;

@@ -25,6 +25,11 @@ export async function* decompressed(input: AsyncIterable<Buffer>, name: string):
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
   } catch (e) {
-    throw new FraudflowError('FILE_UNREADABLE', `${name}: corrupt gzip stream: ${(e as Error).message}`, { file: name }, { cause: e });
+    throw new FraudflowError(
+      'FILE_UNREADABLE',
+      `${name}: corrupt gzip stream: ${(e as Error).message}`,
+      { file: name },
+      { cause: e },
+    );
   }
 }

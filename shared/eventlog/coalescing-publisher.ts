@@ -22,7 +22,11 @@ export class CoalescingPublisher {
   private produces = 0;
 
   /** `maxBatch`: messages per produce at most (the rest waits for the next one). */
-  constructor(private readonly log: EventLog, private readonly topic: string, private readonly maxBatch = 5_000) {}
+  constructor(
+    private readonly log: EventLog,
+    private readonly topic: string,
+    private readonly maxBatch = 5_000,
+  ) {}
 
   /** Resolves once the messages are durably in the topic; rejects with the produce's error (nothing half-acknowledged). */
   publish(messages: readonly OutgoingMessage[]): Promise<void> {
@@ -53,7 +57,10 @@ export class CoalescingPublisher {
       }
       this.produces++;
       try {
-        await this.log.produce(this.topic, batch.flatMap((w) => w.messages));
+        await this.log.produce(
+          this.topic,
+          batch.flatMap((w) => w.messages),
+        );
         for (const w of batch) w.resolve();
       } catch (e) {
         for (const w of batch) w.reject(e);

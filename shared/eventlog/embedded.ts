@@ -10,8 +10,16 @@ import { partitionForKey } from './partitioner.ts';
 import { decodeBatch, encodeBatch } from './record-batch.ts';
 import { SegmentFiles } from './segments.ts';
 import type {
-  EventLog, GroupConsumer, LogRecord, OutgoingMessage, PartitionInfo, PartitionOffset,
-  PollOptions, ProduceResult, TopicInfo, TopicSpec,
+  EventLog,
+  GroupConsumer,
+  LogRecord,
+  OutgoingMessage,
+  PartitionInfo,
+  PartitionOffset,
+  PollOptions,
+  ProduceResult,
+  TopicInfo,
+  TopicSpec,
 } from './port.ts';
 
 /**
@@ -46,8 +54,19 @@ CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL,
   owner TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (grp, topic, partition));
 `;
 
-interface PartitionRow { id: number; partition: number; next_offset: number; low_offset: number }
-interface BatchRow { rid: number; count: number; ts: number; pos: number; len: number }
+interface PartitionRow {
+  id: number;
+  partition: number;
+  next_offset: number;
+  low_offset: number;
+}
+interface BatchRow {
+  rid: number;
+  count: number;
+  ts: number;
+  pos: number;
+  len: number;
+}
 
 export class EmbeddedEventLog implements EventLog {
   readonly kind = 'embedded';
@@ -66,28 +85,45 @@ export class EmbeddedEventLog implements EventLog {
       this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       this.db.exec(SCHEMA);
     } catch (e) {
-      throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `cannot open the embedded event log at ${options.path}`, { path: options.path });
+      throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `cannot open the embedded event log at ${options.path}`, {
+        path: options.path,
+      });
     }
     this.leaseMs = options.leaseMs ?? 30_000;
     this.segments = new SegmentFiles(`${options.path}.segments`, (options.synchronous ?? 'FULL') === 'FULL');
     const db = this.db;
     this.stmts = {
-      topic: db.prepare<[string], { name: string; partitions: number }>('SELECT name, partitions FROM topics WHERE name = ?'),
+      topic: db.prepare<[string], { name: string; partitions: number }>(
+        'SELECT name, partitions FROM topics WHERE name = ?',
+      ),
       topics: db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
-      insertTopic: db.prepare('INSERT OR IGNORE INTO topics (name, partitions, retention_ms, created_at) VALUES (?, ?, ?, ?)'),
+      insertTopic: db.prepare(
+        'INSERT OR IGNORE INTO topics (name, partitions, retention_ms, created_at) VALUES (?, ?, ?, ?)',
+      ),
       insertPartition: db.prepare('INSERT OR IGNORE INTO partitions (topic, partition) VALUES (?, ?)'),
-      partitions: db.prepare<[string], PartitionRow>('SELECT id, partition, next_offset, low_offset FROM partitions WHERE topic = ? ORDER BY partition'),
-      nextOffset: db.prepare<[number], { next_offset: number; end_pos: number }>('SELECT next_offset, end_pos FROM partitions WHERE id = ?'),
+      partitions: db.prepare<[string], PartitionRow>(
+        'SELECT id, partition, next_offset, low_offset FROM partitions WHERE topic = ? ORDER BY partition',
+      ),
+      nextOffset: db.prepare<[number], { next_offset: number; end_pos: number }>(
+        'SELECT next_offset, end_pos FROM partitions WHERE id = ?',
+      ),
       setNextOffset: db.prepare('UPDATE partitions SET next_offset = ?, end_pos = ? WHERE id = ?'),
       insertBatch: db.prepare('INSERT INTO segment_batches (rid, count, ts, pos, len) VALUES (?, ?, ?, ?, ?)'),
-      batchAt: db.prepare<[number, number], BatchRow>('SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1'),
-      batchesAfter: db.prepare<[number, number, number], BatchRow>('SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?'),
+      batchAt: db.prepare<[number, number], BatchRow>(
+        'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1',
+      ),
+      batchesAfter: db.prepare<[number, number, number], BatchRow>(
+        'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?',
+      ),
       committed: db.prepare<[string, string], { partition: number; next_offset: number }>(
-        'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition'),
-      commit: db.prepare(`INSERT INTO group_offsets (grp, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)
+        'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition',
+      ),
+      commit:
+        db.prepare(`INSERT INTO group_offsets (grp, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at`),
       lease: db.prepare<[string, string, number], { owner: string; expires_at: number }>(
-        'SELECT owner, expires_at FROM group_leases WHERE grp = ? AND topic = ? AND partition = ?'),
+        'SELECT owner, expires_at FROM group_leases WHERE grp = ? AND topic = ? AND partition = ?',
+      ),
       takeLease: db.prepare(`INSERT INTO group_leases (grp, topic, partition, owner, expires_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (grp, topic, partition) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`),
       releaseLease: db.prepare('DELETE FROM group_leases WHERE grp = ? AND topic = ? AND owner = ?'),
@@ -96,7 +132,10 @@ export class EmbeddedEventLog implements EventLog {
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
     if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
-      throw new FraudflowError('INPUT_INVALID', `topic ${spec.name}: partitions must be a positive integer`, { topic: spec.name, partitions: spec.partitions });
+      throw new FraudflowError('INPUT_INVALID', `topic ${spec.name}: partitions must be a positive integer`, {
+        topic: spec.name,
+        partitions: spec.partitions,
+      });
     }
     this.write('ensureTopic', spec.name, () => {
       this.stmts.insertTopic.run(spec.name, spec.partitions, spec.retentionMs ?? null, Date.now());
@@ -107,7 +146,11 @@ export class EmbeddedEventLog implements EventLog {
     this.partitionCache.delete(spec.name);
     const rows = this.partitionRows(spec.name);
     if (rows.some((r) => r.id > MAX_PARTITION_ROWS)) {
-      throw new FraudflowError('EVENTLOG_FAILED', `the embedded log holds at most ${MAX_PARTITION_ROWS} partitions in all`, { topic: spec.name });
+      throw new FraudflowError(
+        'EVENTLOG_FAILED',
+        `the embedded log holds at most ${MAX_PARTITION_ROWS} partitions in all`,
+        { topic: spec.name },
+      );
     }
   }
 
@@ -130,7 +173,9 @@ export class EmbeddedEventLog implements EventLog {
         let offset = first;
         let pos = state.end_pos;
         for (const chunk of chunks(list)) {
-          const data = encodeBatch(chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? JSON.stringify(m.headers) : null })));
+          const data = encodeBatch(
+            chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? JSON.stringify(m.headers) : null })),
+          );
           this.segments.write(row.id, pos, data);
           this.stmts.insertBatch.run(row.id * OFFSET_BITS + offset, chunk.length, now, pos, data.length);
           offset += chunk.length;
@@ -165,7 +210,9 @@ export class EmbeddedEventLog implements EventLog {
   async describeTopic(topic: string): Promise<TopicInfo> {
     this.partitionRows(topic);
     const partitions: PartitionInfo[] = this.stmts.partitions.all(topic).map((r) => ({
-      partition: r.partition, lowWatermark: r.low_offset, highWatermark: r.next_offset,
+      partition: r.partition,
+      lowWatermark: r.low_offset,
+      highWatermark: r.next_offset,
     }));
     return { name: topic, partitions };
   }
@@ -182,7 +229,11 @@ export class EmbeddedEventLog implements EventLog {
     if (!rows) {
       rows = this.stmts.partitions.all(topic);
       if (rows.length === 0) {
-        throw new FraudflowError('EVENTLOG_FAILED', `topic "${topic}" does not exist in the embedded log; create it first (fraudflow topics)`, { topic });
+        throw new FraudflowError(
+          'EVENTLOG_FAILED',
+          `topic "${topic}" does not exist in the embedded log; create it first (fraudflow topics)`,
+          { topic },
+        );
       }
       this.partitionCache.set(topic, rows);
     }
@@ -199,7 +250,12 @@ export class EmbeddedEventLog implements EventLog {
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
         out.push({
-          topic, partition: row.partition, offset: batchBase + skip + i, key: m.key, value: m.value, timestamp: b.ts,
+          topic,
+          partition: row.partition,
+          offset: batchBase + skip + i,
+          key: m.key,
+          value: m.value,
+          timestamp: b.ts,
           headers: m.headers ? (JSON.parse(m.headers) as Record<string, string>) : {},
         });
       }
@@ -244,8 +300,11 @@ export class EmbeddedEventLog implements EventLog {
       for (const o of offsets) {
         const lease = this.stmts.lease.get(group, topic, o.partition);
         if (!lease || lease.owner !== owner) {
-          throw new FraudflowError('EVENTLOG_FAILED', `group ${group} lost partition ${topic}[${o.partition}] to another member; not committing`,
-            { group, topic, partition: o.partition });
+          throw new FraudflowError(
+            'EVENTLOG_FAILED',
+            `group ${group} lost partition ${topic}[${o.partition}] to another member; not committing`,
+            { group, topic, partition: o.partition },
+          );
         }
         this.stmts.commit.run(group, topic, o.partition, o.offset, now);
         this.stmts.takeLease.run(group, topic, o.partition, owner, now + this.leaseMs);
@@ -263,7 +322,10 @@ export class EmbeddedEventLog implements EventLog {
     } catch (e) {
       if (e instanceof FraudflowError) throw e;
       const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
-      throw wrapError(e, busy ? 'EVENTLOG_UNAVAILABLE' : 'EVENTLOG_FAILED', `embedded log ${op} on "${topic}" failed`, { topic, path: this.options.path });
+      throw wrapError(e, busy ? 'EVENTLOG_UNAVAILABLE' : 'EVENTLOG_FAILED', `embedded log ${op} on "${topic}" failed`, {
+        topic,
+        path: this.options.path,
+      });
     }
   }
 }
@@ -301,10 +363,19 @@ class EmbeddedConsumer implements GroupConsumer {
   private closed = false;
   private claimedAt = 0;
 
-  constructor(private readonly log: EmbeddedEventLog, readonly group: string, readonly topic: string, private readonly owner: string) {}
+  constructor(
+    private readonly log: EmbeddedEventLog,
+    readonly group: string,
+    readonly topic: string,
+    private readonly owner: string,
+  ) {}
 
   async poll(options: PollOptions): Promise<LogRecord[]> {
-    if (this.closed) throw new FraudflowError('EVENTLOG_FAILED', 'poll on a closed consumer', { group: this.group, topic: this.topic });
+    if (this.closed)
+      throw new FraudflowError('EVENTLOG_FAILED', 'poll on a closed consumer', {
+        group: this.group,
+        topic: this.topic,
+      });
     const deadline = Date.now() + options.maxWaitMs;
     let wait = 5;
     for (;;) {

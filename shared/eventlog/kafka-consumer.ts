@@ -17,10 +17,19 @@ export class KafkaGroupConsumer implements GroupConsumer {
   private failure: unknown = null;
   private closed = false;
 
-  private constructor(kafka: Kafka, readonly group: string, readonly topic: string, sessionTimeoutMs: number) {
+  private constructor(
+    kafka: Kafka,
+    readonly group: string,
+    readonly topic: string,
+    sessionTimeoutMs: number,
+  ) {
     this.consumer = kafka.consumer({
-      groupId: group, allowAutoTopicCreation: false, maxWaitTimeInMs: 250,
-      sessionTimeout: sessionTimeoutMs, rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000), heartbeatInterval: Math.max(1_000, Math.floor(sessionTimeoutMs / 10)),
+      groupId: group,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: sessionTimeoutMs,
+      rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000),
+      heartbeatInterval: Math.max(1_000, Math.floor(sessionTimeoutMs / 10)),
     });
   }
 
@@ -29,7 +38,11 @@ export class KafkaGroupConsumer implements GroupConsumer {
     try {
       await c.consumer.connect();
       await c.consumer.subscribe({ topic, fromBeginning: true });
-      await c.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => c.onBatch(payload) });
+      await c.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => c.onBatch(payload),
+      });
     } catch (e) {
       await c.consumer.disconnect().catch(() => undefined);
       throw kafkaError(e, `kafka: cannot start consumer group ${group} on ${topic}`, { group, topic });
@@ -53,7 +66,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
       key: m.key === null ? null : m.key.toString('utf8'),
       value: m.value ?? Buffer.alloc(0),
       timestamp: Number(m.timestamp),
-      headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v ?? '')])),
+      headers: Object.fromEntries(
+        Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v ?? '')]),
+      ),
     }));
     await new Promise<void>((resolve) => {
       const handoff: Handoff = {
@@ -90,7 +105,11 @@ export class KafkaGroupConsumer implements GroupConsumer {
       });
       this.wakeup = null;
     }
-    if (this.failure) throw kafkaError(this.failure, `kafka: consumer of ${this.group} on ${this.topic} crashed`, { group: this.group, topic: this.topic });
+    if (this.failure)
+      throw kafkaError(this.failure, `kafka: consumer of ${this.group} on ${this.topic} crashed`, {
+        group: this.group,
+        topic: this.topic,
+      });
     const out: LogRecord[] = [];
     while (this.queue.length > 0 && out.length < options.maxRecords) {
       const head = this.queue[0]!;
@@ -109,9 +128,15 @@ export class KafkaGroupConsumer implements GroupConsumer {
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     try {
-      await this.consumer.commitOffsets(offsets.map((o) => ({ topic: this.topic, partition: o.partition, offset: String(o.offset) })));
+      await this.consumer.commitOffsets(
+        offsets.map((o) => ({ topic: this.topic, partition: o.partition, offset: String(o.offset) })),
+      );
     } catch (e) {
-      throw kafkaError(e, `kafka: commit of ${this.group} on ${this.topic} failed`, { group: this.group, topic: this.topic, offsets });
+      throw kafkaError(e, `kafka: commit of ${this.group} on ${this.topic} failed`, {
+        group: this.group,
+        topic: this.topic,
+        offsets,
+      });
     }
   }
 

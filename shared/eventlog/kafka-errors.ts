@@ -4,8 +4,23 @@ import { FraudflowError, wrapError, type ErrorDetails } from '../errors.ts';
 /** kafkajs wraps the error it stopped retrying on in these; whether trying again later helps is the cause's to say. */
 const GAVE_UP = new Set(['KafkaJSNonRetriableError', 'KafkaJSNumberOfRetriesExceeded']);
 /** kafkajs marks these non-retriable, but a broker that answers slowly or not at all may answer later. */
-const TIMEOUTS = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout', 'KafkaJSRequestTimeoutError', 'KafkaJSNoBrokerAvailableError', 'KafkaJSBrokerNotFound']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const TIMEOUTS = new Set([
+  'KafkaJSTimeout',
+  'KafkaJSLockTimeout',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSBrokerNotFound',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 interface ErrorLike {
   readonly name?: unknown;

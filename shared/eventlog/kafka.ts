@@ -7,7 +7,15 @@ import { withRetry } from '../retry.ts';
 import { partitionForKey } from './partitioner.ts';
 import { KafkaGroupConsumer } from './kafka-consumer.ts';
 import { isRetriableKafkaError, kafkaError } from './kafka-errors.ts';
-import type { EventLog, GroupConsumer, OutgoingMessage, PartitionOffset, ProduceResult, TopicInfo, TopicSpec } from './port.ts';
+import type {
+  EventLog,
+  GroupConsumer,
+  OutgoingMessage,
+  PartitionOffset,
+  ProduceResult,
+  TopicInfo,
+  TopicSpec,
+} from './port.ts';
 
 /** Brokers reject record batches over message.max.bytes (1 MiB by default): keep each partition's share of a request under it. */
 const MAX_PARTITION_BYTES = 900 * 1024;
@@ -22,15 +30,23 @@ export interface KafkaEventLogOptions {
 }
 
 function kafkaLogger(logger: Logger): logCreator {
-  return () => ({ namespace, level, log }) => {
-    // Bounded producer retries are deliberate: a failed send rolls its sequence numbers back and we send the very
-    // same batch again, so the broker still drops a copy it already has.
-    if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
-    // Only what locates the problem; never message contents. kafkajs says ERROR for conditions it retries itself:
-    // they are warnings here, and the adapter raises a typed error when it gives up.
-    const fields = { namespace, kafkajs_level: level === logLevel.ERROR ? 'ERROR' : 'WARN', error: log.error, broker: log.broker, groupId: log.groupId, retryCount: log.retryCount };
-    if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(`kafkajs: ${log.message}`, fields);
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      // Bounded producer retries are deliberate: a failed send rolls its sequence numbers back and we send the very
+      // same batch again, so the broker still drops a copy it already has.
+      if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
+      // Only what locates the problem; never message contents. kafkajs says ERROR for conditions it retries itself:
+      // they are warnings here, and the adapter raises a typed error when it gives up.
+      const fields = {
+        namespace,
+        kafkajs_level: level === logLevel.ERROR ? 'ERROR' : 'WARN',
+        error: log.error,
+        broker: log.broker,
+        groupId: log.groupId,
+        retryCount: log.retryCount,
+      };
+      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(`kafkajs: ${log.message}`, fields);
+    };
 }
 
 function saslOf(config: KafkaConfig): SASLOptions | undefined {
@@ -48,7 +64,11 @@ export class KafkaEventLog implements EventLog {
   private readonly consumers = new Set<GroupConsumer>();
   private readonly brokers: string;
 
-  constructor(private readonly config: KafkaConfig, private readonly logger: Logger, private readonly options: KafkaEventLogOptions = {}) {
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly logger: Logger,
+    private readonly options: KafkaEventLogOptions = {},
+  ) {
     const sasl = saslOf(config);
     this.brokers = config.brokers.join(',');
     this.kafka = new Kafka({
@@ -70,10 +90,16 @@ export class KafkaEventLog implements EventLog {
       if ((await admin.listTopics()).includes(topic)) return;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{
-          topic, numPartitions: spec.partitions, replicationFactor: this.config.replicationFactor,
-          ...(spec.retentionMs !== undefined ? { configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }] } : {}),
-        }],
+        topics: [
+          {
+            topic,
+            numPartitions: spec.partitions,
+            replicationFactor: this.config.replicationFactor,
+            ...(spec.retentionMs !== undefined
+              ? { configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }] }
+              : {}),
+          },
+        ],
       }); // resolves false when another client created it between our look and our create: the same outcome
     });
     this.partitionCounts.delete(topic);
@@ -81,7 +107,12 @@ export class KafkaEventLog implements EventLog {
     // Right after a creation or a broker (re)start, offsets can lag the metadata: ready when every partition answers.
     await this.adminCall(`topic ${topic} has partitions without a leader`, { topic }, async (admin) => {
       const answered = (await admin.fetchTopicOffsets(topic)).length;
-      if (answered < count) throw new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${answered} of ${count} partitions of ${topic} answer`, { topic });
+      if (answered < count)
+        throw new FraudflowError(
+          'EVENTLOG_UNAVAILABLE',
+          `kafka: ${answered} of ${count} partitions of ${topic} answer`,
+          { topic },
+        );
     });
   }
 
@@ -94,14 +125,23 @@ export class KafkaEventLog implements EventLog {
           const producer = await this.producerClient();
           // The same chunk is sent again on a retry: the idempotent producer reuses its sequence numbers, so a batch
           // the broker had already written before the failure is not written twice.
-          return producer.send({ topic, acks: -1, messages: chunk.map(({ partition, message }) => toKafkaMessage(partition, message)) })
+          return producer
+            .send({
+              topic,
+              acks: -1,
+              messages: chunk.map(({ partition, message }) => toKafkaMessage(partition, message)),
+            })
             .catch((e: unknown) => {
-              throw kafkaError(e, `kafka: produce of ${chunk.length} messages to ${topic} failed`, { topic, brokers: this.brokers });
+              throw kafkaError(e, `kafka: produce of ${chunk.length} messages to ${topic} failed`, {
+                topic,
+                brokers: this.brokers,
+              });
             });
         },
         {
           deadlineMs: this.config.produceRetryMs ?? DEFAULT_PRODUCE_RETRY_MS,
-          onRetry: (e, attempt, waitMs) => this.logger.warn('kafka: produce failed, retrying', { topic, attempt, waitMs, error: e }),
+          onRetry: (e, attempt, waitMs) =>
+            this.logger.warn('kafka: produce failed, retrying', { topic, attempt, waitMs, error: e }),
         },
       );
       const perPartition = new Map<number, number>();
@@ -117,8 +157,11 @@ export class KafkaEventLog implements EventLog {
       }
     }
     return {
-      topic, count: messages.length,
-      partitions: [...ranges.entries()].sort((a, b) => a[0] - b[0]).map(([partition, r]) => ({ partition, firstOffset: r.first, lastOffset: r.last, count: r.count })),
+      topic,
+      count: messages.length,
+      partitions: [...ranges.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([partition, r]) => ({ partition, firstOffset: r.first, lastOffset: r.last, count: r.count })),
     };
   }
 
@@ -135,7 +178,9 @@ export class KafkaEventLog implements EventLog {
   }
 
   async committedOffsets(group: string, topic: string): Promise<PartitionOffset[]> {
-    const res = await this.adminCall(`cannot read offsets of group ${group} on ${topic}`, { group, topic }, (admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+    const res = await this.adminCall(`cannot read offsets of group ${group} on ${topic}`, { group, topic }, (admin) =>
+      admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    );
     return (res.find((t) => t.topic === topic)?.partitions ?? [])
       .filter((p) => Number(p.offset) >= 0)
       .map((p) => ({ partition: p.partition, offset: Number(p.offset) }))
@@ -144,19 +189,31 @@ export class KafkaEventLog implements EventLog {
 
   async listTopics(): Promise<TopicInfo[]> {
     const names = await this.adminCall('cannot list topics', {}, (admin) => admin.listTopics());
-    return Promise.all(names.filter((t) => !t.startsWith('__')).sort().map((t) => this.describeTopic(t)));
+    return Promise.all(
+      names
+        .filter((t) => !t.startsWith('__'))
+        .sort()
+        .map((t) => this.describeTopic(t)),
+    );
   }
 
   async describeTopic(topic: string): Promise<TopicInfo> {
     const count = await this.partitionCount(topic);
     const offsets = await this.adminCall(`cannot describe topic ${topic}`, { topic }, async (admin) => {
       const o = await admin.fetchTopicOffsets(topic);
-      if (o.length < count) throw new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${o.length} of ${count} partitions of ${topic} answer`, { topic });
+      if (o.length < count)
+        throw new FraudflowError(
+          'EVENTLOG_UNAVAILABLE',
+          `kafka: ${o.length} of ${count} partitions of ${topic} answer`,
+          { topic },
+        );
       return o;
     });
     return {
       name: topic,
-      partitions: offsets.map((o) => ({ partition: o.partition, lowWatermark: Number(o.low), highWatermark: Number(o.high) })).sort((a, b) => a.partition - b.partition),
+      partitions: offsets
+        .map((o) => ({ partition: o.partition, lowWatermark: Number(o.low), highWatermark: Number(o.high) }))
+        .sort((a, b) => a.partition - b.partition),
     };
   }
 
@@ -176,7 +233,12 @@ export class KafkaEventLog implements EventLog {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       return meta.topics[0]?.partitions.length ?? 0;
     });
-    if (count < 1) throw new FraudflowError('EVENTLOG_FAILED', `kafka: topic "${topic}" does not exist; create it first (fraudflow topics --create)`, { topic });
+    if (count < 1)
+      throw new FraudflowError(
+        'EVENTLOG_FAILED',
+        `kafka: topic "${topic}" does not exist; create it first (fraudflow topics --create)`,
+        { topic },
+      );
     this.partitionCounts.set(topic, count);
     return count;
   }
@@ -186,18 +248,26 @@ export class KafkaEventLog implements EventLog {
    * keeps topic metadata it fetched before a broker restart, and a fresh client asks again.
    */
   private adminCall<T>(what: string, details: Record<string, unknown>, op: (admin: Admin) => Promise<T>): Promise<T> {
-    return withRetry(async () => {
-      const admin = await this.adminClient();
-      try {
-        return await op(admin);
-      } catch (e) {
-        // kafkajs's own bugs on stale metadata surface as TypeErrors: worth one more try with a fresh client too.
-        if (isRetriableKafkaError(e) || e instanceof TypeError) await this.dropAdmin();
-        throw e instanceof TypeError
-          ? new FraudflowError('EVENTLOG_UNAVAILABLE', `kafka: ${what}: ${e.message}`, { ...details, brokers: this.brokers }, { cause: e })
-          : kafkaError(e, `kafka: ${what}`, { ...details, brokers: this.brokers });
-      }
-    }, { deadlineMs: ADMIN_RETRY_MS });
+    return withRetry(
+      async () => {
+        const admin = await this.adminClient();
+        try {
+          return await op(admin);
+        } catch (e) {
+          // kafkajs's own bugs on stale metadata surface as TypeErrors: worth one more try with a fresh client too.
+          if (isRetriableKafkaError(e) || e instanceof TypeError) await this.dropAdmin();
+          throw e instanceof TypeError
+            ? new FraudflowError(
+                'EVENTLOG_UNAVAILABLE',
+                `kafka: ${what}: ${e.message}`,
+                { ...details, brokers: this.brokers },
+                { cause: e },
+              )
+            : kafkaError(e, `kafka: ${what}`, { ...details, brokers: this.brokers });
+        }
+      },
+      { deadlineMs: ADMIN_RETRY_MS },
+    );
   }
 
   private adminClient(): Promise<Admin> {
@@ -225,7 +295,10 @@ export class KafkaEventLog implements EventLog {
       // Idempotent (acks=-1 on every send, one request in flight, as kafkajs requires). Its own retries are bounded so
       // an outage surfaces here within seconds; produce() retries on with backoff until its deadline.
       const producer = this.kafka.producer({
-        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 },
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 5 },
         // Every message names its partition (partitionForKey); the Java-compatible partitioner would pick the same one.
         createPartitioner: Partitioners.JavaCompatiblePartitioner,
       });
@@ -241,18 +314,30 @@ export class KafkaEventLog implements EventLog {
   }
 }
 
-function toKafkaMessage(partition: number, m: OutgoingMessage): { key: string; value: Buffer | string; partition: number; headers?: Record<string, string> } {
-  const value = typeof m.value === 'string' || Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
+function toKafkaMessage(
+  partition: number,
+  m: OutgoingMessage,
+): { key: string; value: Buffer | string; partition: number; headers?: Record<string, string> } {
+  const value =
+    typeof m.value === 'string' || Buffer.isBuffer(m.value)
+      ? m.value
+      : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
   return { key: m.key, value, partition, ...(m.headers ? { headers: { ...m.headers } } : {}) };
 }
 
 /** Splits a produce into requests whose share per partition stays under the broker's batch size limit. */
-function* chunksByPartition(messages: readonly OutgoingMessage[], partitions: number): Generator<Array<{ partition: number; message: OutgoingMessage }>> {
+function* chunksByPartition(
+  messages: readonly OutgoingMessage[],
+  partitions: number,
+): Generator<Array<{ partition: number; message: OutgoingMessage }>> {
   let chunk: Array<{ partition: number; message: OutgoingMessage }> = [];
   const bytes = new Map<number, number>();
   for (const message of messages) {
     const partition = partitionForKey(message.key, partitions);
-    const size = (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) + Buffer.byteLength(message.key) + 64;
+    const size =
+      (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) +
+      Buffer.byteLength(message.key) +
+      64;
     const used = bytes.get(partition) ?? 0;
     if (used + size > MAX_PARTITION_BYTES && chunk.length > 0) {
       yield chunk;

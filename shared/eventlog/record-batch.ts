@@ -10,7 +10,9 @@ const NONE = 0xffffffff;
 const HEADER = 12; // key length, value length, headers length (u32 each)
 
 /** Layout: u32 count, then per message three u32 lengths, then all keys, values and headers bytes in order. */
-export function encodeBatch(messages: ReadonlyArray<{ key: string | null; value: Uint8Array | string; headers: string | null }>): Buffer {
+export function encodeBatch(
+  messages: ReadonlyArray<{ key: string | null; value: Uint8Array | string; headers: string | null }>,
+): Buffer {
   const n = messages.length;
   const lengths = new Uint32Array(n * 3);
   let total = 4 + n * HEADER;

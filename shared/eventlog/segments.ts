@@ -5,7 +5,10 @@ import { join } from 'node:path';
 export class SegmentFiles {
   private readonly fds = new Map<number, number>();
 
-  constructor(private readonly dir: string, private readonly sync: boolean) {
+  constructor(
+    private readonly dir: string,
+    private readonly sync: boolean,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -30,7 +33,10 @@ export class SegmentFiles {
     let done = 0;
     while (done < length) {
       const n = readSync(fd, buf, done, length - done, position + done);
-      if (n === 0) throw new Error(`segment p${partitionId}.log is shorter than its index says (${position + done} < ${position + length})`);
+      if (n === 0)
+        throw new Error(
+          `segment p${partitionId}.log is shorter than its index says (${position + done} < ${position + length})`,
+        );
       done += n;
     }
     return buf;

@@ -7,7 +7,8 @@ export const KAGGLE_FEATURES = {
   names: [...PCA_COLUMNS, 'log_amount', 'hour_sin', 'hour_cos'] as string[],
 } as const;
 
-export type KaggleFeatureInput = Pick<KaggleTransaction, 'Time' | 'Amount'> & Record<(typeof PCA_COLUMNS)[number], number>;
+export type KaggleFeatureInput = Pick<KaggleTransaction, 'Time' | 'Amount'> &
+  Record<(typeof PCA_COLUMNS)[number], number>;
 
 /** Writes the features of one row into `out` at `offset` (no allocation on the scoring path). */
 export function kaggleFeatures(row: KaggleFeatureInput, out: Float32Array, offset = 0): void {

@@ -1,18 +1,30 @@
 // Ranking metrics of scores against 0/1 labels: average precision (AUPRC), ROC AUC, and the curves behind them.
 import { FraudflowError } from '../errors.ts';
 
-export interface CurvePoint { readonly threshold: number; readonly tp: number; readonly fp: number }
+export interface CurvePoint {
+  readonly threshold: number;
+  readonly tp: number;
+  readonly fp: number;
+}
 
 /**
  * Cumulative true and false positives when flagging everything scored >= each distinct score, highest first.
  * Tied scores form one point, as sklearn's precision_recall_curve does. Labels must be 0 or 1 and scores
  * finite numbers: a NaN would make the order (and so every metric) meaningless, so it is refused.
  */
-export function thresholdPoints(scores: ArrayLike<number>, labels: ArrayLike<number>): { points: CurvePoint[]; positives: number; negatives: number } {
-  if (scores.length !== labels.length) throw new FraudflowError('INPUT_INVALID', `metrics: ${scores.length} scores but ${labels.length} labels`);
+export function thresholdPoints(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): { points: CurvePoint[]; positives: number; negatives: number } {
+  if (scores.length !== labels.length)
+    throw new FraudflowError('INPUT_INVALID', `metrics: ${scores.length} scores but ${labels.length} labels`);
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new FraudflowError('INPUT_INVALID', `metrics: score ${i} is ${scores[i]}, not a finite number`, { index: i });
-    if (labels[i] !== 0 && labels[i] !== 1) throw new FraudflowError('INPUT_INVALID', `metrics: label ${i} is ${labels[i]}, not 0 or 1`, { index: i });
+    if (!Number.isFinite(scores[i]))
+      throw new FraudflowError('INPUT_INVALID', `metrics: score ${i} is ${scores[i]}, not a finite number`, {
+        index: i,
+      });
+    if (labels[i] !== 0 && labels[i] !== 1)
+      throw new FraudflowError('INPUT_INVALID', `metrics: label ${i} is ${labels[i]}, not 0 or 1`, { index: i });
   }
   const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const points: CurvePoint[] = [];
@@ -68,7 +80,11 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
  * Precision-recall and ROC curves, thinned to at most about `maxPoints` points for reports (every step-th
  * threshold, the last one always kept so the curves end at recall 1 and (1, 1)).
  */
-export function curves(scores: ArrayLike<number>, labels: ArrayLike<number>, maxPoints = 200): {
+export function curves(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  maxPoints = 200,
+): {
   pr: Array<{ recall: number; precision: number; threshold: number }>;
   roc: Array<{ fpr: number; tpr: number; threshold: number }>;
 } {
@@ -76,7 +92,18 @@ export function curves(scores: ArrayLike<number>, labels: ArrayLike<number>, max
   const step = Math.max(1, Math.ceil(points.length / Math.max(1, maxPoints - 1)));
   const kept = points.filter((_, i) => i % step === 0 || i === points.length - 1);
   return {
-    pr: kept.map((p) => ({ recall: positives ? p.tp / positives : 0, precision: p.tp / (p.tp + p.fp), threshold: p.threshold })),
-    roc: [{ fpr: 0, tpr: 0, threshold: Infinity }, ...kept.map((p) => ({ fpr: negatives ? p.fp / negatives : 0, tpr: positives ? p.tp / positives : 0, threshold: p.threshold }))],
+    pr: kept.map((p) => ({
+      recall: positives ? p.tp / positives : 0,
+      precision: p.tp / (p.tp + p.fp),
+      threshold: p.threshold,
+    })),
+    roc: [
+      { fpr: 0, tpr: 0, threshold: Infinity },
+      ...kept.map((p) => ({
+        fpr: negatives ? p.fp / negatives : 0,
+        tpr: positives ? p.tp / positives : 0,
+        threshold: p.threshold,
+      })),
+    ],
   };
 }

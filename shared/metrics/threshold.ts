@@ -2,12 +2,25 @@
 import { FraudflowError } from '../errors.ts';
 import { thresholdPoints } from './ranking.ts';
 
-export interface Confusion { readonly tp: number; readonly fp: number; readonly tn: number; readonly fn: number }
-export interface AtThreshold extends Confusion { readonly threshold: number; readonly precision: number; readonly recall: number; readonly f1: number }
+export interface Confusion {
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+}
+export interface AtThreshold extends Confusion {
+  readonly threshold: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+}
 
 /** Flag a transaction when its score is >= the threshold. Precision is 0 when nothing is flagged (sklearn's zero_division=0). */
 export function atThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): AtThreshold {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   for (let i = 0; i < scores.length; i++) {
     const flagged = scores[i]! >= threshold;
     if (labels[i] === 1) flagged ? tp++ : fn++;
@@ -44,9 +57,18 @@ function nextUp(x: number): number {
  * missed frauds x their cost + false alarms x theirs, "flag nothing" included; the highest threshold wins ties.
  * Without any fraud in the window no threshold means anything: that is an INPUT_INVALID error.
  */
-export function chooseThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, rule: ThresholdRule): ThresholdChoice {
+export function chooseThreshold(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  rule: ThresholdRule,
+): ThresholdChoice {
   const { points, positives } = thresholdPoints(scores, labels);
-  if (positives === 0) throw new FraudflowError('INPUT_INVALID', 'threshold: the validation window holds no fraud, so no threshold can be chosen on it', { rows: scores.length });
+  if (positives === 0)
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      'threshold: the validation window holds no fraud, so no threshold can be chosen on it',
+      { rows: scores.length },
+    );
   if (rule.kind === 'target-precision') {
     let chosen: number | undefined;
     let best = { precision: -1, threshold: points[0]!.threshold };

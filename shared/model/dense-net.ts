@@ -33,7 +33,8 @@ function compile(layers: readonly Layer[]): Forward {
     if (!Number.isFinite(v)) throw new Error(`dense-net: weight ${v} is not finite`);
     return v < 0 || Object.is(v, -0) ? `(${v})` : String(v); // String() round-trips a double exactly
   };
-  const act = (kind: number, z: string) => (kind === RELU ? `(${z} > 0 ? ${z} : 0)` : kind === SIGMOID ? `1 / (1 + Math.exp(-${z}))` : z);
+  const act = (kind: number, z: string) =>
+    kind === RELU ? `(${z} > 0 ? ${z} : 0)` : kind === SIGMOID ? `1 / (1 + Math.exp(-${z}))` : z;
   const lines = ['let z;'];
   let names = Array.from({ length: layers[0]!.inputs }, (_, i) => `x${i}`);
   names.forEach((n, i) => lines.push(`const ${n} = rows[offset + ${i}];`));
@@ -63,12 +64,17 @@ export class DenseNet {
   private readonly probe: Float32Array;
   private readonly compiled: Forward | null;
 
-  private constructor(private readonly layers: readonly Layer[], private readonly mean: Float64Array, compiled: boolean) {
+  private constructor(
+    private readonly layers: readonly Layer[],
+    private readonly mean: Float64Array,
+    compiled: boolean,
+  ) {
     this.width = layers[0]!.inputs;
     this.scratch = layers.map((l) => new Float64Array(l.units));
     this.input = new Float64Array(this.width);
     this.probe = new Float32Array(this.width);
-    this.compiled = compiled && layers.reduce((n, l) => n + l.weights.length, 0) <= COMPILE_MAX_WEIGHTS ? compile(layers) : null;
+    this.compiled =
+      compiled && layers.reduce((n, l) => n + l.weights.length, 0) <= COMPILE_MAX_WEIGHTS ? compile(layers) : null;
   }
 
   /**
@@ -87,7 +93,13 @@ export class DenseNet {
       const k = kernel.dataSync();
       const weights = new Float64Array(inputs * units);
       for (let i = 0; i < inputs; i++) for (let u = 0; u < units; u++) weights[u * inputs + i] = k[i * units + u]!;
-      layers.push({ inputs, units, weights, bias: bias ? Float64Array.from(bias.dataSync()) : new Float64Array(units), kind: KIND[activation as Activation] });
+      layers.push({
+        inputs,
+        units,
+        weights,
+        bias: bias ? Float64Array.from(bias.dataSync()) : new Float64Array(units),
+        kind: KIND[activation as Activation],
+      });
     }
     if (layers.length === 0 || layers.some((l, i) => i > 0 && l.inputs !== layers[i - 1]!.units)) return null;
     const first = layers[0]!;
@@ -119,7 +131,11 @@ export class DenseNet {
    * Per row, the `top` features whose occlusion (set to the training mean, i.e. 0 once standardised) lowers the
    * probability most, largest first: the same reasons tf.js's occlusion gives.
    */
-  explain(rows: Float32Array, names: readonly string[], top: number): Array<Array<{ feature: string; contribution: number }>> {
+  explain(
+    rows: Float32Array,
+    names: readonly string[],
+    top: number,
+  ): Array<Array<{ feature: string; contribution: number }>> {
     const n = rows.length / this.width;
     const out: Array<Array<{ feature: string; contribution: number }>> = [];
     for (let r = 0; r < n; r++) {

@@ -9,7 +9,10 @@ import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } fro
 
 function checkWidth(manifest: ModelManifest, width: number): void {
   if (manifest.feature_spec.names.length !== width) {
-    throw new FraudflowError('INPUT_INVALID', `model ${manifest.version} expects ${manifest.feature_spec.names.length} features, got ${width}`);
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `model ${manifest.version} expects ${manifest.feature_spec.names.length} features, got ${width}`,
+    );
   }
 }
 
@@ -33,15 +36,18 @@ function scorerOf(model: tf.LayersModel, manifest: ModelManifest): Scorer {
       const n = scores.length;
       // Occlusion: each feature set to its training mean (0 once scaled); the drop in score is its contribution.
       const probe = new Float32Array(n * width * width);
-      for (let r = 0; r < n; r++) for (let f = 0; f < width; f++) {
-        probe.set(scaled.subarray(r * width, (r + 1) * width), (r * width + f) * width);
-        probe[(r * width + f) * width + f] = 0;
-      }
+      for (let r = 0; r < n; r++)
+        for (let f = 0; f < width; f++) {
+          probe.set(scaled.subarray(r * width, (r + 1) * width), (r * width + f) * width);
+          probe[(r * width + f) * width + f] = 0;
+        }
       const occluded = predictScaled(model, probe, width);
-      return Array.from({ length: n }, (_, r) => names
-        .map((feature, f) => ({ feature, contribution: scores[r]! - occluded[r * width + f]! }))
-        .sort((a, b) => b.contribution - a.contribution)
-        .slice(0, top));
+      return Array.from({ length: n }, (_, r) =>
+        names
+          .map((feature, f) => ({ feature, contribution: scores[r]! - occluded[r * width + f]! }))
+          .sort((a, b) => b.contribution - a.contribution)
+          .slice(0, top),
+      );
     },
   };
 }
@@ -83,7 +89,10 @@ export class LocalModelEndpoint implements ModelEndpoint {
   private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest; scorer: Scorer } | null = null;
   private checkedAt = 0;
 
-  constructor(private readonly registry: ModelRegistry, private readonly recheckMs = 5_000) {}
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly recheckMs = 5_000,
+  ) {}
 
   async manifest(): Promise<ModelManifest> {
     return (await this.current()).manifest;
@@ -107,7 +116,13 @@ export class LocalModelEndpoint implements ModelEndpoint {
     if (this.loaded && now - this.checkedAt < this.recheckMs) return this.loaded;
     this.checkedAt = now;
     const pointer = await this.registry.champion();
-    if (!pointer) throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion model yet: run fraudflow retrain first', {}, { retriable: false });
+    if (!pointer)
+      throw new FraudflowError(
+        'MODEL_UNAVAILABLE',
+        'no champion model yet: run fraudflow retrain first',
+        {},
+        { retriable: false },
+      );
     if (this.loaded?.version !== pointer.version) {
       const { model, manifest } = await this.registry.load(pointer.version);
       const previous = this.loaded;

@@ -7,7 +7,11 @@ export function predictScaled(model: tf.LayersModel, scaled: Float32Array, width
   const out = new Float32Array(n);
   for (let start = 0; start < n; start += batch) {
     const rows = Math.min(batch, n - start);
-    const scores = tf.tidy(() => (model.predict(tf.tensor2d(scaled.subarray(start * width, (start + rows) * width), [rows, width])) as tf.Tensor).dataSync());
+    const scores = tf.tidy(() =>
+      (
+        model.predict(tf.tensor2d(scaled.subarray(start * width, (start + rows) * width), [rows, width])) as tf.Tensor
+      ).dataSync(),
+    );
     out.set(scores as Float32Array, start);
   }
   return out;

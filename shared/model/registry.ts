@@ -23,7 +23,8 @@ export function championStack(history: ChampionPointer['history']): string[] {
 /** The champion a rollback goes back to: the one below the current on the stack (NOT_FOUND when there is none). */
 export function previousChampion(pointer: ChampionPointer | null): string {
   const previous = championStack(pointer?.history ?? []).at(-2);
-  if (!pointer || previous === undefined) throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
+  if (!pointer || previous === undefined)
+    throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
   return previous;
 }
 
@@ -41,7 +42,11 @@ export class ModelRegistry {
    */
   async save(manifest: ModelManifest, model: tf.LayersModel): Promise<void> {
     if (await this.store.exists(key(manifest.version, 'manifest.json'))) {
-      throw new FraudflowError('INPUT_INVALID', `model version ${manifest.version} already exists in the registry; versions are never overwritten`, { version: manifest.version });
+      throw new FraudflowError(
+        'INPUT_INVALID',
+        `model version ${manifest.version} already exists in the registry; versions are never overwritten`,
+        { version: manifest.version },
+      );
     }
     await writeModelFiles(this.store, key(manifest.version, ''), manifest, model);
   }
@@ -59,7 +64,10 @@ export class ModelRegistry {
    * version. The store's own NOT_FOUND says so: no separate existence check, one round trip less on Cloud Storage.
    */
   private async inVersion<T>(version: string, read: () => Promise<T>): Promise<T> {
-    const missing = () => new FraudflowError('NOT_FOUND', `model version ${version} is not in the registry (fraudflow models lists them)`, { version });
+    const missing = () =>
+      new FraudflowError('NOT_FOUND', `model version ${version} is not in the registry (fraudflow models lists them)`, {
+        version,
+      });
     if (!/^[\w.-]+$/.test(version)) throw missing();
     try {
       return await read();
@@ -98,7 +106,10 @@ export class ModelRegistry {
     await this.manifest(version);
     const current = await this.champion();
     if (current?.version === version) return current;
-    const pointer: ChampionPointer = { version, history: [...(current?.history ?? []), { version, at: at.toISOString(), reason, action: 'promote' }] };
+    const pointer: ChampionPointer = {
+      version,
+      history: [...(current?.history ?? []), { version, at: at.toISOString(), reason, action: 'promote' }],
+    };
     await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
     return pointer;
   }
@@ -109,7 +120,10 @@ export class ModelRegistry {
     const previous = previousChampion(current);
     const pointer: ChampionPointer = {
       version: previous,
-      history: [...(current?.history ?? []), { version: previous, at: at.toISOString(), reason: `${reason} (from ${current?.version})`, action: 'rollback' }],
+      history: [
+        ...(current?.history ?? []),
+        { version: previous, at: at.toISOString(), reason: `${reason} (from ${current?.version})`, action: 'rollback' },
+      ],
     };
     await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
     return pointer;

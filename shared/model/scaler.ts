@@ -1,5 +1,8 @@
 // Standardisation with statistics from the training rows only.
-export interface Scaler { readonly mean: number[]; readonly std: number[] }
+export interface Scaler {
+  readonly mean: number[];
+  readonly std: number[];
+}
 
 export function fitScaler(x: Float32Array, width: number, [start, end]: [number, number]): Scaler {
   const mean = new Float64Array(width);
@@ -13,6 +16,7 @@ export function fitScaler(x: Float32Array, width: number, [start, end]: [number,
 
 export function applyScaler(x: Float32Array, width: number, [start, end]: [number, number], s: Scaler): Float32Array {
   const out = new Float32Array((end - start) * width);
-  for (let r = start; r < end; r++) for (let c = 0; c < width; c++) out[(r - start) * width + c] = (x[r * width + c]! - s.mean[c]!) / s.std[c]!;
+  for (let r = start; r < end; r++)
+    for (let c = 0; c < width; c++) out[(r - start) * width + c] = (x[r * width + c]! - s.mean[c]!) / s.std[c]!;
   return out;
 }

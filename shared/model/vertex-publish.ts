@@ -23,7 +23,11 @@ export interface VertexPublishOptions {
 type ClientOptions = ConstructorParameters<typeof v1.ModelServiceClient>[0];
 
 /** Vertex labels: lowercase letters, digits, - and _, at most 63 characters. */
-const label = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+const label = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 63);
 
 export class VertexModelPublisher implements ModelPublisher {
   readonly kind = 'vertex';
@@ -48,7 +52,11 @@ export class VertexModelPublisher implements ModelPublisher {
 
   async publish(manifest: ModelManifest, artifactUri: string): Promise<PublishedModel> {
     if (!artifactUri.startsWith('gs://')) {
-      throw new FraudflowError('CONFIG_INVALID', `vertex: the model files must be in Cloud Storage (set MODEL_BUCKET), not ${artifactUri}`, { artifactUri });
+      throw new FraudflowError(
+        'CONFIG_INVALID',
+        `vertex: the model files must be in Cloud Storage (set MODEL_BUCKET), not ${artifactUri}`,
+        { artifactUri },
+      );
     }
     const model = await this.upload(manifest, artifactUri);
     const deployedModelId = await this.deploy(manifest, model);
@@ -64,15 +72,26 @@ export class VertexModelPublisher implements ModelPublisher {
           displayName: `fraudflow-${manifest.version}`,
           description: `fraudflow ${manifest.model} on ${manifest.feature_spec.name} features v${manifest.feature_spec.version}; validation AUPRC ${manifest.metrics.auprc}`,
           artifactUri,
-          containerSpec: { imageUri: this.o.servingImage, predictRoute: '/predict', healthRoute: '/health', ports: [{ containerPort: 8080 }] },
-          labels: { fraudflow_version: label(manifest.version), fraudflow_features: label(`${manifest.feature_spec.name}-v${manifest.feature_spec.version}`) },
+          containerSpec: {
+            imageUri: this.o.servingImage,
+            predictRoute: '/predict',
+            healthRoute: '/health',
+            ports: [{ containerPort: 8080 }],
+          },
+          labels: {
+            fraudflow_version: label(manifest.version),
+            fraudflow_features: label(`${manifest.feature_spec.name}-v${manifest.feature_spec.version}`),
+          },
         },
       });
       const [response] = await operation.promise();
       if (!response.model) throw new Error('the upload finished without a model name');
       return response.model;
     } catch (e) {
-      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: uploading model ${manifest.version} to ${this.parent} failed`, { version: manifest.version, artifactUri });
+      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: uploading model ${manifest.version} to ${this.parent} failed`, {
+        version: manifest.version,
+        artifactUri,
+      });
     }
   }
 
@@ -81,8 +100,13 @@ export class VertexModelPublisher implements ModelPublisher {
       const [operation] = await this.endpoints.deployModel({
         endpoint: this.endpoint,
         deployedModel: {
-          model, displayName: `fraudflow-${manifest.version}`,
-          dedicatedResources: { machineSpec: { machineType: this.o.machineType }, minReplicaCount: this.o.minReplicas, maxReplicaCount: this.o.maxReplicas },
+          model,
+          displayName: `fraudflow-${manifest.version}`,
+          dedicatedResources: {
+            machineSpec: { machineType: this.o.machineType },
+            minReplicaCount: this.o.minReplicas,
+            maxReplicaCount: this.o.maxReplicas,
+          },
         },
         // "0" is the model being deployed: it takes all the traffic once ready.
         trafficSplit: { '0': 100 },
@@ -92,7 +116,10 @@ export class VertexModelPublisher implements ModelPublisher {
       if (!id) throw new Error('the deployment finished without a deployed model id');
       return id;
     } catch (e) {
-      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: deploying ${model} to ${this.endpoint} failed`, { version: manifest.version, model });
+      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: deploying ${model} to ${this.endpoint} failed`, {
+        version: manifest.version,
+        model,
+      });
     }
   }
 
@@ -102,12 +129,21 @@ export class VertexModelPublisher implements ModelPublisher {
       const [endpoint] = await this.endpoints.getEndpoint({ name: this.endpoint });
       const others = (endpoint.deployedModels ?? []).map((d) => d.id).filter((id): id is string => !!id && id !== keep);
       for (const id of others) {
-        const [operation] = await this.endpoints.undeployModel({ endpoint: this.endpoint, deployedModelId: id, trafficSplit: { [keep]: 100 } });
+        const [operation] = await this.endpoints.undeployModel({
+          endpoint: this.endpoint,
+          deployedModelId: id,
+          trafficSplit: { [keep]: 100 },
+        });
         await operation.promise();
       }
       return others;
     } catch (e) {
-      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: taking older models off ${this.endpoint} failed (the new one serves)`, { keep });
+      throw wrapError(
+        e,
+        'MODEL_UNAVAILABLE',
+        `vertex: taking older models off ${this.endpoint} failed (the new one serves)`,
+        { keep },
+      );
     }
   }
 

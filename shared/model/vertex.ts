@@ -21,13 +21,19 @@ export interface VertexOptions {
   readonly authClient?: GoogleAuth;
 }
 
-interface ProtoValue { numberValue?: number; listValue?: { values?: ProtoValue[] } }
+interface ProtoValue {
+  numberValue?: number;
+  listValue?: { values?: ProtoValue[] };
+}
 
 /** Resolves with `p`, or fails with TIMEOUT after `ms` (the gax REST transport does not enforce call timeouts). */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FraudflowError('TIMEOUT', `${what} did not answer within ${ms} ms`, { timeoutMs: ms })), ms);
+    timer = setTimeout(
+      () => reject(new FraudflowError('TIMEOUT', `${what} did not answer within ${ms} ms`, { timeoutMs: ms })),
+      ms,
+    );
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
@@ -58,18 +64,36 @@ export class VertexModelEndpoint implements ModelEndpoint {
     // Each instance is an object of named features: the REST transport encodes a protobuf Struct faithfully
     // (a ListValue it turns into an object keyed by index).
     const instances = Array.from({ length: n }, (_, r) => ({
-      structValue: { fields: Object.fromEntries(names.map((name, f) => [name, { numberValue: rows[r * width + f]! }])) },
+      structValue: {
+        fields: Object.fromEntries(names.map((name, f) => [name, { numberValue: rows[r * width + f]! }])),
+      },
     }));
     let response;
     try {
-      [response] = await within(this.client.predict({ endpoint: this.endpoint, instances }, { timeout: this.options.timeoutMs }), this.options.timeoutMs, `vertex endpoint ${this.endpoint}`);
+      [response] = await within(
+        this.client.predict({ endpoint: this.endpoint, instances }, { timeout: this.options.timeoutMs }),
+        this.options.timeoutMs,
+        `vertex endpoint ${this.endpoint}`,
+      );
     } catch (e) {
-      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: prediction on ${this.endpoint} failed`, { endpoint: this.endpoint, timeoutMs: this.options.timeoutMs });
+      throw wrapError(e, 'MODEL_UNAVAILABLE', `vertex: prediction on ${this.endpoint} failed`, {
+        endpoint: this.endpoint,
+        timeoutMs: this.options.timeoutMs,
+      });
     }
     const predictions = (response.predictions ?? []) as ProtoValue[];
-    if (predictions.length !== n) throw new FraudflowError('MODEL_UNAVAILABLE', `vertex: ${predictions.length} predictions for ${n} instances`, { endpoint: this.endpoint });
-    const scores = Float32Array.from(predictions, (p) => p.numberValue ?? p.listValue?.values?.[0]?.numberValue ?? Number.NaN);
-    if (scores.some((s) => !Number.isFinite(s))) throw new FraudflowError('MODEL_UNAVAILABLE', 'vertex: a prediction is not a number', { endpoint: this.endpoint });
+    if (predictions.length !== n)
+      throw new FraudflowError('MODEL_UNAVAILABLE', `vertex: ${predictions.length} predictions for ${n} instances`, {
+        endpoint: this.endpoint,
+      });
+    const scores = Float32Array.from(
+      predictions,
+      (p) => p.numberValue ?? p.listValue?.values?.[0]?.numberValue ?? Number.NaN,
+    );
+    if (scores.some((s) => !Number.isFinite(s)))
+      throw new FraudflowError('MODEL_UNAVAILABLE', 'vertex: a prediction is not a number', {
+        endpoint: this.endpoint,
+      });
     return { scores, manifest };
   }
 

@@ -43,14 +43,21 @@ export class GcsObjectStore implements ObjectStore {
       const [data] = await this.bucket.file(this.prefix + key).download();
       return data;
     } catch (e) {
-      throw wrapError(e, (e as { code?: number }).code === 404 ? 'NOT_FOUND' : 'INTERNAL', `gcs: cannot read ${this.uri(key)}`, { key });
+      throw wrapError(
+        e,
+        (e as { code?: number }).code === 404 ? 'NOT_FOUND' : 'INTERNAL',
+        `gcs: cannot read ${this.uri(key)}`,
+        { key },
+      );
     }
   }
 
   async write(key: string, data: Buffer | string): Promise<void> {
     try {
       // One request: an object appears whole or not at all, so readers never see half a model.
-      await this.bucket.file(this.prefix + key).save(typeof data === 'string' ? Buffer.from(data) : data, { resumable: false, validation: false });
+      await this.bucket
+        .file(this.prefix + key)
+        .save(typeof data === 'string' ? Buffer.from(data) : data, { resumable: false, validation: false });
     } catch (e) {
       throw wrapError(e, 'INTERNAL', `gcs: cannot write ${this.uri(key)}`, { key }, true);
     }
@@ -64,11 +71,16 @@ export class GcsObjectStore implements ObjectStore {
   async list(prefix: string): Promise<ObjectInfo[]> {
     const [files] = await this.bucket.getFiles({ prefix: this.prefix + prefix });
     return files
-      .map((f) => ({ key: f.name.slice(this.prefix.length), size: Number(f.metadata.size ?? 0), updated: new Date(String(f.metadata.updated ?? 0)) }))
+      .map((f) => ({
+        key: f.name.slice(this.prefix.length),
+        size: Number(f.metadata.size ?? 0),
+        updated: new Date(String(f.metadata.updated ?? 0)),
+      }))
       .sort((a, b) => a.key.localeCompare(b.key));
   }
 
   private async mustExist(key: string): Promise<void> {
-    if (!(await this.exists(key))) throw wrapError(new Error('no such object'), 'NOT_FOUND', `gcs: ${this.uri(key)} does not exist`, { key });
+    if (!(await this.exists(key)))
+      throw wrapError(new Error('no such object'), 'NOT_FOUND', `gcs: ${this.uri(key)} does not exist`, { key });
   }
 }

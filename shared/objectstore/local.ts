@@ -34,7 +34,10 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    return stat(this.pathOf(key)).then((s) => s.isFile(), () => false);
+    return stat(this.pathOf(key)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {

@@ -10,8 +10,10 @@ export function isUnbounded(b: NumberBounds): boolean {
 export function checkBounds(n: number, b: NumberBounds): string | undefined {
   if (b.values) return b.values.includes(n) ? undefined : `Invalid input: expected one of ${b.values.join('|')}`;
   if (b.integer && !Number.isSafeInteger(n)) return 'Invalid input: expected int, received number';
-  if (b.min && (b.min.inclusive ? n < b.min.value : n <= b.min.value)) return `Too small: expected number to be ${b.min.inclusive ? '>=' : '>'}${b.min.value}`;
-  if (b.max && (b.max.inclusive ? n > b.max.value : n >= b.max.value)) return `Too big: expected number to be ${b.max.inclusive ? '<=' : '<'}${b.max.value}`;
+  if (b.min && (b.min.inclusive ? n < b.min.value : n <= b.min.value))
+    return `Too small: expected number to be ${b.min.inclusive ? '>=' : '>'}${b.min.value}`;
+  if (b.max && (b.max.inclusive ? n > b.max.value : n >= b.max.value))
+    return `Too big: expected number to be ${b.max.inclusive ? '<=' : '<'}${b.max.value}`;
   return undefined;
 }
 

@@ -20,9 +20,24 @@ export interface Column {
   readonly bounds?: NumberBounds;
 }
 
-interface CheckDef { check?: string; format?: string; value?: number; inclusive?: boolean }
-interface DefLike { type: string; innerType?: SchemaLike; options?: SchemaLike[]; values?: unknown[]; checks?: Array<{ _zod?: { def?: CheckDef } }>; format?: string }
-interface SchemaLike { def: DefLike; description?: string }
+interface CheckDef {
+  check?: string;
+  format?: string;
+  value?: number;
+  inclusive?: boolean;
+}
+interface DefLike {
+  type: string;
+  innerType?: SchemaLike;
+  options?: SchemaLike[];
+  values?: unknown[];
+  checks?: Array<{ _zod?: { def?: CheckDef } }>;
+  format?: string;
+}
+interface SchemaLike {
+  def: DefLike;
+  description?: string;
+}
 
 function kindOf(s: SchemaLike): ColumnKind {
   const def = s.def;
@@ -40,7 +55,9 @@ function kindOf(s: SchemaLike): ColumnKind {
     case 'boolean':
       return 'boolean';
     case 'string':
-      return (def.checks ?? []).some((c) => c._zod?.def?.format === 'regex') && /datetime/.test(s.description ?? '') ? 'datetime' : 'string';
+      return (def.checks ?? []).some((c) => c._zod?.def?.format === 'regex') && /datetime/.test(s.description ?? '')
+        ? 'datetime'
+        : 'string';
     default:
       return 'string';
   }
@@ -50,7 +67,7 @@ function kindOf(s: SchemaLike): ColumnKind {
 export function numberBounds(s: SchemaLike): NumberBounds | undefined {
   const def = s.def;
   if (def.type === 'union' || def.type === 'literal') {
-    const parts = def.type === 'union' ? def.options ?? [] : [s];
+    const parts = def.type === 'union' ? (def.options ?? []) : [s];
     const values: number[] = [];
     for (const p of parts) {
       if (p.def.type !== 'literal' || !(p.def.values ?? []).every((v) => typeof v === 'number')) return undefined;
@@ -64,8 +81,10 @@ export function numberBounds(s: SchemaLike): NumberBounds | undefined {
   let integer = def.format === 'safeint';
   for (const c of def.checks ?? []) {
     const d = c._zod?.def;
-    if (d?.check === 'greater_than' && typeof d.value === 'number') min = { value: d.value, inclusive: d.inclusive ?? false };
-    else if (d?.check === 'less_than' && typeof d.value === 'number') max = { value: d.value, inclusive: d.inclusive ?? false };
+    if (d?.check === 'greater_than' && typeof d.value === 'number')
+      min = { value: d.value, inclusive: d.inclusive ?? false };
+    else if (d?.check === 'less_than' && typeof d.value === 'number')
+      max = { value: d.value, inclusive: d.inclusive ?? false };
     else if (d?.check === 'number_format' && d.format === 'safeint') integer = true;
     else return undefined;
   }
@@ -84,6 +103,12 @@ export function columnsOf(schema: z.ZodObject, datetimeColumns: readonly string[
     const description = (field as unknown as SchemaLike).description ?? s.description;
     const kind = datetimeColumns.includes(name) ? 'datetime' : kindOf(s);
     const bounds = kind === 'number' || kind === 'integer' ? numberBounds(s) : undefined;
-    return { name, kind, optional, ...(description === undefined ? {} : { description }), ...(bounds ? { bounds } : {}) };
+    return {
+      name,
+      kind,
+      optional,
+      ...(description === undefined ? {} : { description }),
+      ...(bounds ? { bounds } : {}),
+    };
   });
 }

@@ -31,7 +31,8 @@ export function envelopeMatcher(schemaName: string): EnvelopeMatcher | null {
   const payload = `\\{${parts.join('').slice(1)}\\}`;
   const re = new RegExp(
     `^\\{"id":"[0-9a-f]{32}","schema":\\{"name":"${schemaName}","version":${known.version}\\},"source":\\{"file":${JSON_STRING},"line":[1-9]\\d{0,14}\\},` +
-    `"ingested_at":"([^"]{1,40})","payload":${payload}\\}$`);
+      `"ingested_at":"([^"]{1,40})","payload":${payload}\\}$`,
+  );
   return (text) => {
     const m = re.exec(text);
     return m !== null && isoDateTime.safeParse(m[1]).success;

@@ -55,7 +55,11 @@ export const labelFormat: CsvFormat<Label> = {
   schema: Label,
   columns: columnsOf(Label, ['labelled_at']),
   // One label per transaction and time: a later correction is a new message, the latest wins when read.
-  identity: { by: 'row', idOf: (row) => contentId(`label/1:${row.transaction_id}:${row.labelled_at}`), keyOf: (row) => row.transaction_id },
+  identity: {
+    by: 'row',
+    idOf: (row) => contentId(`label/1:${row.transaction_id}:${row.labelled_at}`),
+    keyOf: (row) => row.transaction_id,
+  },
 };
 
 export const CSV_FORMATS = [kaggleFormat, rawFormat, labelFormat] as const;
@@ -92,9 +96,11 @@ export function detectFormat(header: readonly string[], file: string): DetectedF
     unexpected.length ? `unexpected ${unexpected.slice(0, 10).join(',')}` : '',
     dupes.length ? `duplicated ${[...new Set(dupes)].join(',')}` : '',
   ].filter(Boolean);
-  throw new FraudflowError('FORMAT_UNKNOWN',
+  throw new FraudflowError(
+    'FORMAT_UNKNOWN',
     `${file}: unknown header (${parts.join('; ') || 'no columns'}). Expected one of: ${CSV_FORMATS.map(describe).join(' | ')} ([x] = optional)`,
-    { file, header: names.slice(0, 50), closest: closest.ref.name, missing, unexpected: unexpected.slice(0, 50) });
+    { file, header: names.slice(0, 50), closest: closest.ref.name, missing, unexpected: unexpected.slice(0, 50) },
+  );
 }
 
 function overlap(f: AnyCsvFormat, names: readonly string[]): number {

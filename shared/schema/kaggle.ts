@@ -9,12 +9,14 @@ const pcaShape = Object.fromEntries(PCA_COLUMNS.map((c) => [c, finite])) as Reco
 
 export const fraudLabel = z.union([z.literal(0), z.literal(1)]);
 
-export const KaggleTransaction = z.object({
-  Time: z.number().nonnegative().describe('seconds since the first transaction of the data set'),
-  ...pcaShape,
-  Amount: z.number().nonnegative().describe('transaction amount'),
-  Class: fraudLabel.optional().describe('1 = fraud, 0 = genuine; absent when scoring'),
-}).strict();
+export const KaggleTransaction = z
+  .object({
+    Time: z.number().nonnegative().describe('seconds since the first transaction of the data set'),
+    ...pcaShape,
+    Amount: z.number().nonnegative().describe('transaction amount'),
+    Class: fraudLabel.optional().describe('1 = fraud, 0 = genuine; absent when scoring'),
+  })
+  .strict();
 export type KaggleTransaction = z.infer<typeof KaggleTransaction>;
 
 export const KAGGLE_SCHEMA = { name: 'kaggle', version: 1 } as const;

@@ -9,7 +9,10 @@ export const ModelMetrics = z.object({
   precision: z.number(),
   recall: z.number(),
   f1: z.number(),
-  tp: z.number().int(), fp: z.number().int(), tn: z.number().int(), fn: z.number().int(),
+  tp: z.number().int(),
+  fp: z.number().int(),
+  tn: z.number().int(),
+  fn: z.number().int(),
   card_precision_at_100: finiteOrNull.optional(),
 });
 export type ModelMetrics = z.infer<typeof ModelMetrics>;
@@ -41,26 +44,42 @@ export const ModelManifest = z.object({
   metrics: ModelMetrics,
   /** Validation AUPRC of every candidate trained in the run, to show why this one was chosen. */
   /** Every model trained in the run; `epochs`: the best epoch (MLP) or Newton iterations (logistic regression); `detail`: how it was fitted. */
-  candidates: z.array(z.object({ model: z.string(), auprc: finiteOrNull, epochs: z.number().int(), detail: z.string().optional() })),
+  candidates: z.array(
+    z.object({ model: z.string(), auprc: finiteOrNull, epochs: z.number().int(), detail: z.string().optional() }),
+  ),
   data: z.object({
-    train_rows: z.number().int(), validation_rows: z.number().int(), train_frauds: z.number().int(), validation_frauds: z.number().int(),
-    train_range: z.tuple([z.number(), z.number()]), validation_range: z.tuple([z.number(), z.number()]), gap_seconds: z.number(),
+    train_rows: z.number().int(),
+    validation_rows: z.number().int(),
+    train_frauds: z.number().int(),
+    validation_frauds: z.number().int(),
+    train_range: z.tuple([z.number(), z.number()]),
+    validation_range: z.tuple([z.number(), z.number()]),
+    gap_seconds: z.number(),
   }),
   code_version: z.string(),
   seed: z.number().int(),
   promotion: Promotion.optional(),
   /** Validation curves and score histograms for reports (thinned). */
-  curves: z.object({
-    pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
-    roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
-    histogram: z.object({ edges: z.array(z.number()), fraud: z.array(z.number()), genuine: z.array(z.number()) }),
-  }).optional(),
+  curves: z
+    .object({
+      pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
+      roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
+      histogram: z.object({ edges: z.array(z.number()), fraud: z.array(z.number()), genuine: z.array(z.number()) }),
+    })
+    .optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifest>;
 
 export const ChampionPointer = z.object({
   version: z.string(),
   /** Every change, oldest first: a promotion pushes a version on the champion stack, a rollback pops one. */
-  history: z.array(z.object({ version: z.string(), at: z.iso.datetime(), reason: z.string(), action: z.enum(['promote', 'rollback']).default('promote') })),
+  history: z.array(
+    z.object({
+      version: z.string(),
+      at: z.iso.datetime(),
+      reason: z.string(),
+      action: z.enum(['promote', 'rollback']).default('promote'),
+    }),
+  ),
 });
 export type ChampionPointer = z.infer<typeof ChampionPointer>;

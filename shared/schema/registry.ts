@@ -9,7 +9,11 @@ import { exactObjectCheck, type ObjectCheck } from './bounds.ts';
 import { issueLines } from './issues.ts';
 
 export const PAYLOAD_SCHEMAS: Record<string, { version: number; schema: z.ZodType; exact?: ObjectCheck }> = {
-  [KAGGLE_SCHEMA.name]: { version: KAGGLE_SCHEMA.version, schema: KaggleTransaction, exact: exactObjectCheck(KaggleTransaction)! },
+  [KAGGLE_SCHEMA.name]: {
+    version: KAGGLE_SCHEMA.version,
+    schema: KaggleTransaction,
+    exact: exactObjectCheck(KaggleTransaction)!,
+  },
   [RAW_SCHEMA.name]: { version: RAW_SCHEMA.version, schema: RawTransaction },
   [VERDICT_SCHEMA.name]: { version: VERDICT_SCHEMA.version, schema: Verdict },
   [LABEL_SCHEMA.name]: { version: LABEL_SCHEMA.version, schema: Label },
@@ -22,7 +26,10 @@ export const AnyEnvelope = z.object({
   source: SourceRef,
   ingested_at: z.iso.datetime(),
   // Only "an object" here: the payload's own schema checks its fields (a record schema would walk them twice).
-  payload: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object'),
+  payload: z.custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'expected an object',
+  ),
 });
 export type AnyEnvelope = z.infer<typeof AnyEnvelope>;
 
@@ -40,7 +47,13 @@ export function checkEnvelope(value: Buffer): EnvelopeCheck {
   if (!env.success) return { ok: false, reasons: issueLines(env.error, '') };
   const known = PAYLOAD_SCHEMAS[env.data.schema.name];
   if (!known) return { ok: false, reasons: [`schema.name: unknown schema "${env.data.schema.name}"`] };
-  if (known.version !== env.data.schema.version) return { ok: false, reasons: [`schema.version: ${env.data.schema.name} v${env.data.schema.version} is not supported (v${known.version} is)`] };
+  if (known.version !== env.data.schema.version)
+    return {
+      ok: false,
+      reasons: [
+        `schema.version: ${env.data.schema.name} v${env.data.schema.version} is not supported (v${known.version} is)`,
+      ],
+    };
   if (known.exact) {
     // Same verdict as the zod schema (all numeric bounds), at a fraction of the cost: this runs per message.
     const reasons = known.exact(env.data.payload);

@@ -6,19 +6,21 @@ export const VERDICTS = ['fraud', 'review', 'legit'] as const;
 
 export const FeatureContribution = z.object({ feature: z.string().min(1), contribution: z.number() });
 
-export const Verdict = z.object({
-  transaction_id: z.string().min(1).max(128),
-  customer_id: z.string().min(1).max(128).optional(),
-  probability: z.number().min(0).max(1),
-  verdict: z.enum(VERDICTS),
-  threshold: z.number().min(0).max(1),
-  model_version: z.string().min(1),
-  /** Largest contributions to the score, most important first. */
-  reasons: z.array(FeatureContribution).max(10),
-  scored_at: isoDateTime,
-  /** Set when the model endpoint failed and the fallback rule decided. */
-  fallback: z.boolean().optional(),
-}).strict();
+export const Verdict = z
+  .object({
+    transaction_id: z.string().min(1).max(128),
+    customer_id: z.string().min(1).max(128).optional(),
+    probability: z.number().min(0).max(1),
+    verdict: z.enum(VERDICTS),
+    threshold: z.number().min(0).max(1),
+    model_version: z.string().min(1),
+    /** Largest contributions to the score, most important first. */
+    reasons: z.array(FeatureContribution).max(10),
+    scored_at: isoDateTime,
+    /** Set when the model endpoint failed and the fallback rule decided. */
+    fallback: z.boolean().optional(),
+  })
+  .strict();
 export type Verdict = z.infer<typeof Verdict>;
 
 export const VERDICT_SCHEMA = { name: 'verdict', version: 1 } as const;

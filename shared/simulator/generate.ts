@@ -40,8 +40,10 @@ export function* simulateDays(o: SimulatorOptions): Generator<SimulatedTransacti
   let txCounter = 0;
   for (let day = 0; day < o.days; day++) {
     // Compromises start today and last for the configured number of days (scenarios 2 and 3).
-    for (let k = 0; k < (o.compromisedTerminalsPerDay ?? 2); k++) terminalUntil.set(rnd.int(0, o.terminals), day + (o.terminalCompromiseDays ?? 28));
-    for (let k = 0; k < (o.compromisedCustomersPerDay ?? 3); k++) customerUntil.set(rnd.int(0, o.customers), day + (o.customerCompromiseDays ?? 14));
+    for (let k = 0; k < (o.compromisedTerminalsPerDay ?? 2); k++)
+      terminalUntil.set(rnd.int(0, o.terminals), day + (o.terminalCompromiseDays ?? 28));
+    for (let k = 0; k < (o.compromisedCustomersPerDay ?? 3); k++)
+      customerUntil.set(rnd.int(0, o.customers), day + (o.customerCompromiseDays ?? 14));
     const rows: Array<{ t: number; c: number; term: number; amount: number }> = [];
     for (const c of customers) {
       const n = rnd.poisson(c.meanTxPerDay);
@@ -51,7 +53,12 @@ export function* simulateDays(o: SimulatorOptions): Generator<SimulatedTransacti
         let amount = rnd.normal(c.meanAmount, c.stdAmount);
         if (amount < 0) amount = rnd.uniform(0, c.meanAmount * 2);
         if (c.terminals.length === 0) continue;
-        rows.push({ t: day * DAY + time, c: c.id, term: c.terminals[rnd.int(0, c.terminals.length)]!, amount: Math.round(amount * 100) / 100 });
+        rows.push({
+          t: day * DAY + time,
+          c: c.id,
+          term: c.terminals[rnd.int(0, c.terminals.length)]!,
+          amount: Math.round(amount * 100) / 100,
+        });
       }
     }
     rows.sort((a, b) => a.t - b.t || a.c - b.c);
@@ -68,7 +75,11 @@ export function* simulateDays(o: SimulatorOptions): Generator<SimulatedTransacti
       return {
         transaction_id: `tx${String(txCounter++).padStart(9, '0')}`,
         tx_datetime: new Date((start + r.t) * 1000).toISOString().replace('.000Z', 'Z'),
-        customer_id: `c${r.c}`, terminal_id: `t${r.term}`, amount, label: scenario === 0 ? 0 : 1, fraud_scenario: scenario,
+        customer_id: `c${r.c}`,
+        terminal_id: `t${r.term}`,
+        amount,
+        label: scenario === 0 ? 0 : 1,
+        fraud_scenario: scenario,
       };
     });
     for (const [k, until] of terminalUntil) if (until <= day + 1) terminalUntil.delete(k);

@@ -10,7 +10,10 @@ export interface SimulationSummary {
   readonly rows: number;
   readonly frauds: number;
   readonly fraud_rate: number;
-  readonly by_scenario: Record<'amount_over_220' | 'compromised_terminal' | 'compromised_customer', { rows: number; rate: number }>;
+  readonly by_scenario: Record<
+    'amount_over_220' | 'compromised_terminal' | 'compromised_customer',
+    { rows: number; rate: number }
+  >;
   readonly elapsed_ms: number;
   readonly rows_per_s: number;
   readonly peak_rss_mb: number;
@@ -24,7 +27,12 @@ export async function writeSimulation(path: string, options: SimulatorOptions): 
   let rows = 0;
   let peak = 0;
   for (const day of simulateDays(options)) {
-    const text = day.map((t) => `${t.transaction_id},${t.tx_datetime},${t.customer_id},${t.terminal_id},${t.amount.toFixed(2)},${t.label},${t.fraud_scenario}`).join('\n');
+    const text = day
+      .map(
+        (t) =>
+          `${t.transaction_id},${t.tx_datetime},${t.customer_id},${t.terminal_id},${t.amount.toFixed(2)},${t.label},${t.fraud_scenario}`,
+      )
+      .join('\n');
     for (const t of day) scenarios[t.fraud_scenario]!++;
     rows += day.length;
     if (text && !out.write(text + '\n')) await once(out, 'drain');
@@ -36,8 +44,17 @@ export async function writeSimulation(path: string, options: SimulatorOptions): 
   const frauds = scenarios[1]! + scenarios[2]! + scenarios[3]!;
   const share = (n: number) => ({ rows: n, rate: rows ? n / rows : 0 });
   return {
-    file: path, rows, frauds, fraud_rate: rows ? frauds / rows : 0,
-    by_scenario: { amount_over_220: share(scenarios[1]!), compromised_terminal: share(scenarios[2]!), compromised_customer: share(scenarios[3]!) },
-    elapsed_ms: Math.round(elapsed), rows_per_s: Math.round(rows / Math.max(elapsed / 1000, 1e-3)), peak_rss_mb: Math.round(peak / 2 ** 20),
+    file: path,
+    rows,
+    frauds,
+    fraud_rate: rows ? frauds / rows : 0,
+    by_scenario: {
+      amount_over_220: share(scenarios[1]!),
+      compromised_terminal: share(scenarios[2]!),
+      compromised_customer: share(scenarios[3]!),
+    },
+    elapsed_ms: Math.round(elapsed),
+    rows_per_s: Math.round(rows / Math.max(elapsed / 1000, 1e-3)),
+    peak_rss_mb: Math.round(peak / 2 ** 20),
   };
 }

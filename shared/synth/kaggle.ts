@@ -19,7 +19,7 @@ export function* kaggleRows(rows: number, seed = 42): Generator<string> {
   for (let i = 0; i < rows; i++) {
     const time = Math.floor((i / rows) * span);
     const fraud = rnd.next() < KAGGLE_FRAUD_RATE;
-    const v = FRAUD_SHIFT.map((shift) => (rnd.normal(fraud ? shift : 0, fraud ? 2 : 1)).toFixed(6));
+    const v = FRAUD_SHIFT.map((shift) => rnd.normal(fraud ? shift : 0, fraud ? 2 : 1).toFixed(6));
     const amount = Math.max(0, Math.exp(rnd.normal(fraud ? 3.5 : 3, 1.2)) - 1).toFixed(2);
     yield `${time},${v.join(',')},${amount},${fraud ? 1 : 0}`;
   }
@@ -38,7 +38,10 @@ export function* kaggleRecords(rows: number, seed = 42): Generator<KaggleRecord>
 }
 
 /** The same rows as a training matrix in time order: features (the feature module's), labels and times. */
-export function kaggleMatrix(rows: number, seed = 42): { features: Float32Array; labels: Uint8Array; time: Float64Array; width: number } {
+export function kaggleMatrix(
+  rows: number,
+  seed = 42,
+): { features: Float32Array; labels: Uint8Array; time: Float64Array; width: number } {
   const width = KAGGLE_FEATURES.names.length;
   const features = new Float32Array(rows * width);
   const labels = new Uint8Array(rows);
@@ -54,7 +57,12 @@ export function kaggleMatrix(rows: number, seed = 42): { features: Float32Array;
 }
 
 /** Writes a Kaggle-format CSV (header quoted as in the original file) without holding it in memory. */
-export async function writeKaggleCsv(path: string, rows: number, seed = 42, slice: { from: number; to: number } = { from: 0, to: rows }): Promise<void> {
+export async function writeKaggleCsv(
+  path: string,
+  rows: number,
+  seed = 42,
+  slice: { from: number; to: number } = { from: 0, to: rows },
+): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   out.write(KAGGLE_HEADER.map((c) => `"${c}"`).join(',') + '\n');
   let buf: string[] = [];

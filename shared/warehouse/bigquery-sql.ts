@@ -3,11 +3,23 @@ import type { TableField } from '@google-cloud/bigquery';
 import type { Row } from './port.ts';
 import type { ColumnType, TableDef } from './tables.ts';
 
-const BQ_TYPE: Record<ColumnType, string> = { DOUBLE: 'FLOAT64', BIGINT: 'INT64', VARCHAR: 'STRING', TIMESTAMP: 'TIMESTAMP', BOOLEAN: 'BOOL', JSON: 'JSON' };
+const BQ_TYPE: Record<ColumnType, string> = {
+  DOUBLE: 'FLOAT64',
+  BIGINT: 'INT64',
+  VARCHAR: 'STRING',
+  TIMESTAMP: 'TIMESTAMP',
+  BOOLEAN: 'BOOL',
+  JSON: 'JSON',
+};
 
 /** The BigQuery table schema of a table definition: the one generated from the zod schemas. */
 export function bigQuerySchema(def: TableDef): TableField[] {
-  return def.columns.map((c) => ({ name: c.name, type: BQ_TYPE[c.type], mode: c.nullable ? 'NULLABLE' : 'REQUIRED', ...(c.description ? { description: c.description } : {}) }));
+  return def.columns.map((c) => ({
+    name: c.name,
+    type: BQ_TYPE[c.type],
+    mode: c.nullable ? 'NULLABLE' : 'REQUIRED',
+    ...(c.description ? { description: c.description } : {}),
+  }));
 }
 
 /** The tables.insert body for a table definition. */
@@ -28,8 +40,10 @@ const table = (project: string, dataset: string, name: string): string => `\`${p
  */
 export function mergeSql(project: string, dataset: string, def: TableDef, stagingTable: string): string {
   const id = `\`${def.idColumn}\``;
-  return `MERGE ${table(project, dataset, def.name)} AS t USING (SELECT * FROM ${table(project, dataset, stagingTable)} WHERE TRUE ` +
-    `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${id}) = 1) AS s ON t.${id} = s.${id} WHEN NOT MATCHED THEN INSERT ROW`;
+  return (
+    `MERGE ${table(project, dataset, def.name)} AS t USING (SELECT * FROM ${table(project, dataset, stagingTable)} WHERE TRUE ` +
+    `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${id}) = 1) AS s ON t.${id} = s.${id} WHEN NOT MATCHED THEN INSERT ROW`
+  );
 }
 
 /** One row per id: the `<table>_unique` view, for rows written by anything other than the sink's MERGE. */
@@ -55,7 +69,10 @@ export function* ndjsonChunks(def: TableDef, rows: readonly Row[], chunkRows = 5
 }
 
 /** The client's value wrappers (BigQueryTimestamp, BigQueryDate, ...) as plain values: TIMESTAMP as a Date, others as their text. */
-export function plainRow(row: Record<string, unknown>, fields: ReadonlyArray<{ name?: string | null; type?: string | null }>): Row {
+export function plainRow(
+  row: Record<string, unknown>,
+  fields: ReadonlyArray<{ name?: string | null; type?: string | null }>,
+): Row {
   const out: Row = {};
   for (const f of fields) {
     const name = f.name ?? '';

@@ -9,7 +9,14 @@ import type { AnyEnvelope } from '../schema/registry.ts';
 import { flatten } from './flatten.ts';
 import type { AppendResult, Row, Warehouse } from './port.ts';
 import { TABLES, type TableName } from './tables.ts';
-import { bigQuerySchema, bigQueryTableResource, mergeSql, ndjsonChunks, plainRow, uniqueViewSql } from './bigquery-sql.ts';
+import {
+  bigQuerySchema,
+  bigQueryTableResource,
+  mergeSql,
+  ndjsonChunks,
+  plainRow,
+  uniqueViewSql,
+} from './bigquery-sql.ts';
 
 export { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from './bigquery-sql.ts';
 
@@ -26,7 +33,11 @@ export interface BigQueryOptions {
   readonly authClient?: GoogleAuth;
 }
 
-interface QueryPage { rows: Row[]; pageToken?: string; dmlAffectedRows?: number }
+interface QueryPage {
+  rows: Row[];
+  pageToken?: string;
+  dmlAffectedRows?: number;
+}
 
 /**
  * Exactly once without relying on insertAll's insert ids (they dedupe retries for about a minute, best effort,
@@ -40,7 +51,8 @@ export class BigQueryWarehouse implements Warehouse {
 
   constructor(private readonly options: BigQueryOptions) {
     this.bq = new BigQuery({
-      projectId: options.projectId, location: options.location,
+      projectId: options.projectId,
+      location: options.location,
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
       ...(options.authClient ? { authClient: options.authClient as never } : {}),
     });
@@ -58,10 +70,13 @@ export class BigQueryWarehouse implements Warehouse {
         if (!has) await table.create(bigQueryTableResource(def));
         const view = dataset.table(`${def.name}_unique`);
         const [hasView] = await view.exists();
-        if (!hasView) await view.create({ view: { query: uniqueViewSql(projectId, datasetId, def), useLegacySql: false } });
+        if (!hasView)
+          await view.create({ view: { query: uniqueViewSql(projectId, datasetId, def), useLegacySql: false } });
       }
     } catch (e) {
-      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: cannot create dataset ${datasetId} and its tables`, { dataset: datasetId });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: cannot create dataset ${datasetId} and its tables`, {
+        dataset: datasetId,
+      });
     }
   }
 
@@ -69,10 +84,15 @@ export class BigQueryWarehouse implements Warehouse {
     if (rows.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
     const def = TABLES[table];
     const stagingId = `_staging_${table}_${randomUUID().replaceAll('-', '')}`;
-    const staging = this.bq.dataset(this.options.dataset, { location: this.options.location }).table(stagingId, { location: this.options.location });
+    const staging = this.bq
+      .dataset(this.options.dataset, { location: this.options.location })
+      .table(stagingId, { location: this.options.location });
     let step = 'create the staging table';
     try {
-      await staging.create({ schema: { fields: bigQuerySchema(def) }, expirationTime: String(Date.now() + STAGING_TTL_MS) });
+      await staging.create({
+        schema: { fields: bigQuerySchema(def) },
+        expirationTime: String(Date.now() + STAGING_TTL_MS),
+      });
       step = 'load the batch';
       await this.load(staging, ndjsonChunks(def, rows));
       step = 'merge the batch';
@@ -83,21 +103,30 @@ export class BigQueryWarehouse implements Warehouse {
       return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
       const errors = (e as { errors?: unknown[] }).errors;
-      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: append of ${rows.length} rows to ${table} failed (${step})`,
-        { table, staging: stagingId, ...(errors ? { errors: errors.slice(0, 5) } : {}) });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: append of ${rows.length} rows to ${table} failed (${step})`, {
+        table,
+        staging: stagingId,
+        ...(errors ? { errors: errors.slice(0, 5) } : {}),
+      });
     }
   }
 
   async appendEnvelopes(table: TableName, _schemaName: string, values: readonly Uint8Array[]): Promise<AppendResult> {
     // The rows travel as JSON to BigQuery anyway: flatten each envelope here.
-    const rows = values.map((v) => flatten(table, JSON.parse(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8')) as AnyEnvelope));
+    const rows = values.map((v) =>
+      flatten(table, JSON.parse(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8')) as AnyEnvelope),
+    );
     return this.append(table, rows);
   }
 
   async *query(sql: string): AsyncIterable<Row[]> {
     let job: Job;
     try {
-      [job] = await this.bq.createQueryJob({ query: sql, location: this.options.location, defaultDataset: { projectId: this.options.projectId, datasetId: this.options.dataset } });
+      [job] = await this.bq.createQueryJob({
+        query: sql,
+        location: this.options.location,
+        defaultDataset: { projectId: this.options.projectId, datasetId: this.options.dataset },
+      });
     } catch (e) {
       throw wrapError(e, 'INPUT_INVALID', `bigquery: query failed`, { sql });
     }
@@ -121,7 +150,11 @@ export class BigQueryWarehouse implements Warehouse {
   /** A load job of newline-delimited JSON into an existing table, streamed up and waited for: its rows are all there, or none. */
   private async load(table: Table, chunks: Iterable<string>): Promise<void> {
     const stream = table.createWriteStream({
-      sourceFormat: 'NEWLINE_DELIMITED_JSON', createDisposition: 'CREATE_NEVER', writeDisposition: 'WRITE_APPEND', ignoreUnknownValues: false, maxBadRecords: 0,
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      createDisposition: 'CREATE_NEVER',
+      writeDisposition: 'WRITE_APPEND',
+      ignoreUnknownValues: false,
+      maxBadRecords: 0,
     });
     const done = once(stream, 'complete');
     // An upload error rejects both this and a pending 'drain' wait; whichever is awaited reports it.
@@ -141,7 +174,11 @@ export class BigQueryWarehouse implements Warehouse {
 
   private async page(job: Job, pageToken: string | undefined): Promise<QueryPage> {
     for (;;) {
-      const [rows, , response] = await job.getQueryResults({ autoPaginate: false, maxResults: PAGE_ROWS, ...(pageToken ? { pageToken } : {}) });
+      const [rows, , response] = await job.getQueryResults({
+        autoPaginate: false,
+        maxResults: PAGE_ROWS,
+        ...(pageToken ? { pageToken } : {}),
+      });
       // getQueryResults waits a while on the server, then answers jobComplete=false for a query still running.
       if (response?.jobComplete === false) continue;
       const fields = response?.schema?.fields ?? [];

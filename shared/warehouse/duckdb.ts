@@ -7,14 +7,36 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { columnsOf } from '../schema/columns.ts';
 import { PAYLOAD_SCHEMAS } from '../schema/registry.ts';
-import { BOOLEAN, DOUBLE, VARCHAR, DuckDBDataChunk, DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import {
+  BOOLEAN,
+  DOUBLE,
+  VARCHAR,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBType,
+} from '@duckdb/node-api';
 import { FraudflowError, wrapError } from '../errors.ts';
 import type { AppendResult, Row, Warehouse } from './port.ts';
 import { TABLES, type ColumnType, type TableDef, type TableName } from './tables.ts';
 
-const SQL_TYPE: Record<ColumnType, string> = { DOUBLE: 'DOUBLE', BIGINT: 'BIGINT', VARCHAR: 'VARCHAR', TIMESTAMP: 'TIMESTAMPTZ', BOOLEAN: 'BOOLEAN', JSON: 'VARCHAR' };
+const SQL_TYPE: Record<ColumnType, string> = {
+  DOUBLE: 'DOUBLE',
+  BIGINT: 'BIGINT',
+  VARCHAR: 'VARCHAR',
+  TIMESTAMP: 'TIMESTAMPTZ',
+  BOOLEAN: 'BOOLEAN',
+  JSON: 'VARCHAR',
+};
 /** Staging holds what JS can hand over without conversion; the INSERT casts. */
-const STAGE_TYPE: Record<ColumnType, DuckDBType> = { DOUBLE, BIGINT: DOUBLE, VARCHAR, TIMESTAMP: VARCHAR, BOOLEAN, JSON: VARCHAR };
+const STAGE_TYPE: Record<ColumnType, DuckDBType> = {
+  DOUBLE,
+  BIGINT: DOUBLE,
+  VARCHAR,
+  TIMESTAMP: VARCHAR,
+  BOOLEAN,
+  JSON: VARCHAR,
+};
 const CHUNK = 2048;
 const NEWLINE = Buffer.from('\n');
 
@@ -23,7 +45,11 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = 'duckdb';
   readonly dialect = DUCKDB_DIALECT;
-  private constructor(private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection, private readonly path: string) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDBConnection,
+    private readonly path: string,
+  ) {}
 
   static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -37,7 +63,12 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (e) {
       // DuckDB lets one process at a time open a file for writing: another sink, sql or dev has it.
       if (/could not set lock/i.test(String((e as Error).message))) {
-        throw wrapError(e, 'WAREHOUSE_BUSY', `the DuckDB warehouse ${path} is open in another process (one at a time); retry when it is done`, { path });
+        throw wrapError(
+          e,
+          'WAREHOUSE_BUSY',
+          `the DuckDB warehouse ${path} is open in another process (one at a time); retry when it is done`,
+          { path },
+        );
       }
       throw wrapError(e, 'WAREHOUSE_FAILED', `cannot open the DuckDB warehouse ${path}`, { path });
     }
@@ -56,21 +87,32 @@ export class DuckDbWarehouse implements Warehouse {
     if (rows.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
     const stage = `stage_${table}`;
     try {
-      await this.db.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (${def.columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPE[c.type].toString()}`).join(', ')})`);
+      await this.db.run(
+        `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${def.columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPE[c.type].toString()}`).join(', ')})`,
+      );
       await this.db.run('BEGIN TRANSACTION');
       await this.db.run(`DELETE FROM ${stage}`);
       await this.stageRows(stage, def, rows);
-      const select = def.columns.map((c) => (c.type === 'DOUBLE' || c.type === 'VARCHAR' || c.type === 'BOOLEAN' || c.type === 'JSON'
-        ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS ${SQL_TYPE[c.type]})`)).join(', ');
+      const select = def.columns
+        .map((c) =>
+          c.type === 'DOUBLE' || c.type === 'VARCHAR' || c.type === 'BOOLEAN' || c.type === 'JSON'
+            ? quoteIdent(c.name)
+            : `CAST(${quoteIdent(c.name)} AS ${SQL_TYPE[c.type]})`,
+        )
+        .join(', ');
       const id = quoteIdent(def.idColumn);
       const result = await this.db.run(
-        `INSERT INTO ${table} SELECT ${select} FROM (SELECT DISTINCT ON (${id}) * FROM ${stage}) s WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.${id})`);
+        `INSERT INTO ${table} SELECT ${select} FROM (SELECT DISTINCT ON (${id}) * FROM ${stage}) s WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.${id})`,
+      );
       const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');
       return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
       await this.db.run('ROLLBACK').catch(() => undefined);
-      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: append of ${rows.length} rows to ${table} failed`, { table, path: this.path });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: append of ${rows.length} rows to ${table} failed`, {
+        table,
+        path: this.path,
+      });
     }
   }
 
@@ -87,22 +129,44 @@ export class DuckDbWarehouse implements Warehouse {
     try {
       const fields = columnsOf(known.schema as z.ZodObject);
       const byLower = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
-      const payloadStruct = fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPE[byLower.get(f.name.toLowerCase())!.type]}`).join(', ');
+      const payloadStruct = fields
+        .map((f) => `${quoteIdent(f.name)} ${SQL_TYPE[byLower.get(f.name.toLowerCase())!.type]}`)
+        .join(', ');
       const spec = `{id: 'VARCHAR', schema: 'STRUCT(name VARCHAR, version BIGINT)', source: 'STRUCT(file VARCHAR, line BIGINT)', ingested_at: 'VARCHAR', payload: 'STRUCT(${payloadStruct.replaceAll("'", "''")})'}`;
-      const targets = ['id', 'schema_name', 'schema_version', 'source_file', 'source_line', 'ingested_at', ...fields.map((f) => byLower.get(f.name.toLowerCase())!.name)];
-      const sources = ['s.id', 's.schema.name', 's.schema.version', 's.source.file', 's.source.line', 'CAST(s.ingested_at AS TIMESTAMPTZ)', ...fields.map((f) => `s.payload.${quoteIdent(f.name)}`)];
+      const targets = [
+        'id',
+        'schema_name',
+        'schema_version',
+        'source_file',
+        'source_line',
+        'ingested_at',
+        ...fields.map((f) => byLower.get(f.name.toLowerCase())!.name),
+      ];
+      const sources = [
+        's.id',
+        's.schema.name',
+        's.schema.version',
+        's.source.file',
+        's.source.line',
+        'CAST(s.ingested_at AS TIMESTAMPTZ)',
+        ...fields.map((f) => `s.payload.${quoteIdent(f.name)}`),
+      ];
       const id = quoteIdent(def.idColumn);
       await this.db.run('BEGIN TRANSACTION');
       const result = await this.db.run(
         `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ` +
-        `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
-        `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`);
+          `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`,
+      );
       const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');
       return { table, received: values.length, inserted, duplicates: values.length - inserted };
     } catch (e) {
       await this.db.run('ROLLBACK').catch(() => undefined);
-      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: bulk append of ${values.length} envelopes to ${table} failed`, { table, path: this.path });
+      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: bulk append of ${values.length} envelopes to ${table} failed`, {
+        table,
+        path: this.path,
+      });
     } finally {
       rmSync(file, { force: true });
     }
@@ -157,7 +221,12 @@ function writeLines(file: string, values: readonly Uint8Array[]): void {
       bytes += values[i]!.byteLength + 1;
       if (iov.length >= 1024 || i === values.length - 1) {
         const written = writevSync(fd, iov);
-        if (written !== bytes) throw new FraudflowError('WAREHOUSE_FAILED', `duckdb: short write to ${file} (${written} of ${bytes} bytes)`, { file });
+        if (written !== bytes)
+          throw new FraudflowError(
+            'WAREHOUSE_FAILED',
+            `duckdb: short write to ${file} (${written} of ${bytes} bytes)`,
+            { file },
+          );
         iov.length = 0;
         bytes = 0;
       }
@@ -172,7 +241,8 @@ function stageValue(v: unknown, type: ColumnType, column: string): number | stri
   switch (type) {
     case 'DOUBLE':
     case 'BIGINT':
-      if (typeof v !== 'number') throw new FraudflowError('WAREHOUSE_FAILED', `column ${column}: expected a number`, { column });
+      if (typeof v !== 'number')
+        throw new FraudflowError('WAREHOUSE_FAILED', `column ${column}: expected a number`, { column });
       return v;
     case 'BOOLEAN':
       return Boolean(v);

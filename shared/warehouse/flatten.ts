@@ -20,8 +20,12 @@ function columnOf(table: TableName, field: string): string | undefined {
 
 export function flatten(table: TableName, e: AnyEnvelope): Row {
   const row: Row = {
-    id: e.id, schema_name: e.schema.name, schema_version: e.schema.version,
-    source_file: e.source.file, source_line: e.source.line, ingested_at: e.ingested_at,
+    id: e.id,
+    schema_name: e.schema.name,
+    schema_version: e.schema.version,
+    source_file: e.source.file,
+    source_line: e.source.line,
+    ingested_at: e.ingested_at,
   };
   const payload = e.payload;
   for (const k in payload) {
@@ -30,4 +34,3 @@ export function flatten(table: TableName, e: AnyEnvelope): Row {
   }
   return row;
 }
-

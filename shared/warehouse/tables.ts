@@ -27,7 +27,13 @@ export interface TableDef {
 
 export type TableName = 'transactions' | 'verdicts' | 'labels' | 'dead_letters';
 
-const TYPE_OF_KIND: Record<Column['kind'], ColumnType> = { number: 'DOUBLE', integer: 'BIGINT', datetime: 'TIMESTAMP', boolean: 'BOOLEAN', string: 'VARCHAR' };
+const TYPE_OF_KIND: Record<Column['kind'], ColumnType> = {
+  number: 'DOUBLE',
+  integer: 'BIGINT',
+  datetime: 'TIMESTAMP',
+  boolean: 'BOOLEAN',
+  string: 'VARCHAR',
+};
 const typeOf = (c: Column): ColumnType => TYPE_OF_KIND[c.kind];
 
 /** Every message's envelope, flattened. */
@@ -52,7 +58,12 @@ function payloadColumns(...schemas: Parameters<typeof columnsOf>[]): TableColumn
         continue;
       }
       // One table holds several formats: a column one of them lacks must be nullable.
-      out.set(key, { name: c.name, type: typeOf(c), nullable: true, ...(c.description ? { description: c.description } : {}) });
+      out.set(key, {
+        name: c.name,
+        type: typeOf(c),
+        nullable: true,
+        ...(c.description ? { description: c.description } : {}),
+      });
     }
   }
   return [...out.values()];
@@ -62,27 +73,44 @@ export const TABLES: Record<TableName, TableDef> = {
   transactions: {
     name: 'transactions',
     columns: [...ENVELOPE, ...payloadColumns([KaggleTransaction], [RawTransaction, ['tx_datetime']])],
-    idColumn: 'id', partitionBy: 'ingested_at', clusterBy: ['customer_id', 'id'],
+    idColumn: 'id',
+    partitionBy: 'ingested_at',
+    clusterBy: ['customer_id', 'id'],
   },
   verdicts: {
     name: 'verdicts',
-    columns: [...ENVELOPE, ...payloadColumns([Verdict, ['scored_at']]).map((c) => (c.name === 'reasons' ? { ...c, type: 'JSON' as const } : c))],
-    idColumn: 'id', partitionBy: 'scored_at', clusterBy: ['customer_id', 'transaction_id'],
+    columns: [
+      ...ENVELOPE,
+      ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
+        c.name === 'reasons' ? { ...c, type: 'JSON' as const } : c,
+      ),
+    ],
+    idColumn: 'id',
+    partitionBy: 'scored_at',
+    clusterBy: ['customer_id', 'transaction_id'],
   },
   labels: {
     name: 'labels',
     columns: [...ENVELOPE, ...payloadColumns([Label, ['labelled_at']])],
-    idColumn: 'id', partitionBy: 'labelled_at', clusterBy: ['transaction_id'],
+    idColumn: 'id',
+    partitionBy: 'labelled_at',
+    clusterBy: ['transaction_id'],
   },
   dead_letters: {
     name: 'dead_letters',
     columns: [
       { name: 'id', type: 'VARCHAR', nullable: false },
       { name: 'topic', type: 'VARCHAR', nullable: false },
-      ...columnsOf(DeadLetter, ['rejected_at']).filter((c) => c.name !== 'id').map((c) => ({
-        name: c.name, type: c.name === 'reasons' ? ('JSON' as const) : typeOf(c), nullable: c.optional || c.name === 'schema',
-      })),
+      ...columnsOf(DeadLetter, ['rejected_at'])
+        .filter((c) => c.name !== 'id')
+        .map((c) => ({
+          name: c.name,
+          type: c.name === 'reasons' ? ('JSON' as const) : typeOf(c),
+          nullable: c.optional || c.name === 'schema',
+        })),
     ],
-    idColumn: 'id', partitionBy: 'rejected_at', clusterBy: ['topic'],
+    idColumn: 'id',
+    partitionBy: 'rejected_at',
+    clusterBy: ['topic'],
   },
 };

@@ -11,8 +11,16 @@ const dir = tempDir('fraudflow-procs-');
 afterAll(() => dir.cleanup());
 const child = join(import.meta.dirname, '../helpers/children/produce.ts');
 
-function producer(path: string, topic: string, name: string, batches: number, size: number): { proc: ChildProcess; acked: () => number; done: Promise<number> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, path, topic, name, String(batches), String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function producer(
+  path: string,
+  topic: string,
+  name: string,
+  batches: number,
+  size: number,
+): { proc: ChildProcess; acked: () => number; done: Promise<number> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, path, topic, name, String(batches), String(size)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let acked = 0;
   let buf = '';
   proc.stdout!.on('data', (d: Buffer) => {
@@ -49,12 +57,17 @@ describe('embedded event log across processes', () => {
     // Consume in this process while the producers write.
     const consumer = await setup.consumer('live', 't');
     const seen: LogRecord[] = [];
-    await waitFor(async () => {
-      const batch = await consumer.poll({ maxRecords: 2000, maxWaitMs: 50 });
-      seen.push(...batch);
-      if (batch.length) await consumer.commit(nextOffsets(batch));
-      return seen.length >= 20_000 || undefined;
-    }, 'the consumer to see 20000 messages', 60_000, 1);
+    await waitFor(
+      async () => {
+        const batch = await consumer.poll({ maxRecords: 2000, maxWaitMs: 50 });
+        seen.push(...batch);
+        if (batch.length) await consumer.commit(nextOffsets(batch));
+        return seen.length >= 20_000 || undefined;
+      },
+      'the consumer to see 20000 messages',
+      60_000,
+      1,
+    );
     expect(await a.done).toBe(0);
     expect(await b.done).toBe(0);
     await consumer.close();

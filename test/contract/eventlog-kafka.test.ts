@@ -9,7 +9,11 @@ import { KAFKA_TEST_BROKERS, kafkaAvailable } from '../helpers/kafka.ts';
 import { eventLogContract } from './eventlog.contract.ts';
 
 const available = await kafkaAvailable('event log contract: kafka');
-const open = () => new KafkaEventLog({ brokers: KAFKA_TEST_BROKERS!.split(','), clientId: 'fraudflow-test', ssl: false, replicationFactor: 1 }, silentLogger);
+const open = () =>
+  new KafkaEventLog(
+    { brokers: KAFKA_TEST_BROKERS!.split(','), clientId: 'fraudflow-test', ssl: false, replicationFactor: 1 },
+    silentLogger,
+  );
 
 if (available) {
   eventLogContract('kafka (real broker)', { open: async () => open() });
@@ -19,7 +23,11 @@ if (available) {
       const log = open();
       const topic = `agree-${randomUUID().slice(0, 8)}`;
       await log.ensureTopic({ name: topic, partitions: 6 });
-      const kafka = new Kafka({ clientId: 'plain', brokers: KAFKA_TEST_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        clientId: 'plain',
+        brokers: KAFKA_TEST_BROKERS!.split(','),
+        logLevel: logLevel.NOTHING,
+      });
       const producer = kafka.producer({ createPartitioner: Partitioners.JavaCompatiblePartitioner });
       await producer.connect();
       const keys = Array.from({ length: 60 }, (_, i) => `customer-${i * 7919}`);

@@ -11,7 +11,13 @@ export interface ContractTarget {
   teardown?(): Promise<void>;
 }
 
-async function drain(log: EventLog, group: string, topic: string, expected: number, commit = true): Promise<LogRecord[]> {
+async function drain(
+  log: EventLog,
+  group: string,
+  topic: string,
+  expected: number,
+  commit = true,
+): Promise<LogRecord[]> {
   const consumer = await log.consumer(group, topic);
   const out: LogRecord[] = [];
   const deadline = Date.now() + 30_000;
@@ -53,7 +59,11 @@ export function eventLogContract(name: string, target: ContractTarget): void {
     it('delivers every produced message once to a new group, in order within each partition, with keys, values and headers intact', async () => {
       const t = topic('order');
       await log.ensureTopic({ name: t, partitions: 3 });
-      const messages = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: JSON.stringify({ i }), headers: { n: String(i) } }));
+      const messages = Array.from({ length: 300 }, (_, i) => ({
+        key: `k${i % 17}`,
+        value: JSON.stringify({ i }),
+        headers: { n: String(i) },
+      }));
       const result = await log.produce(t, messages);
       expect(result.count).toBe(300);
       const got = await drain(log, `g-${randomUUID()}`, t, 300);
@@ -72,11 +82,14 @@ export function eventLogContract(name: string, target: ContractTarget): void {
       }
     });
 
-    it('puts equal keys in the same partition, the one Kafka\'s default partitioner picks', async () => {
+    it("puts equal keys in the same partition, the one Kafka's default partitioner picks", async () => {
       const t = topic('keys');
       await log.ensureTopic({ name: t, partitions: 4 });
       const keys = Array.from({ length: 40 }, (_, i) => `customer-${i}`);
-      await log.produce(t, keys.map((key) => ({ key, value: key })));
+      await log.produce(
+        t,
+        keys.map((key) => ({ key, value: key })),
+      );
       const got = await drain(log, `g-${randomUUID()}`, t, 40);
       for (const r of got) expect(r.partition).toBe(partitionForKey(r.key!, 4));
     });
@@ -84,7 +97,10 @@ export function eventLogContract(name: string, target: ContractTarget): void {
     it('resumes a group from its committed offsets and re-reads what was not committed', async () => {
       const t = topic('commit');
       await log.ensureTopic({ name: t, partitions: 2 });
-      await log.produce(t, Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+      await log.produce(
+        t,
+        Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+      );
       const group = `g-${randomUUID()}`;
       const first = await log.consumer(group, t);
       const seen: LogRecord[] = [];
@@ -101,14 +117,18 @@ export function eventLogContract(name: string, target: ContractTarget): void {
       expect(lagOf(info, half)).toBe(100 - half[0]!.offset - half[1]!.offset);
       const again = await drain(log, group, t, 100 - half[0]!.offset - half[1]!.offset);
       expect(again.length).toBe(100 - half[0]!.offset - half[1]!.offset);
-      for (const r of again) expect(r.offset).toBeGreaterThanOrEqual(half.find((h) => h.partition === r.partition)!.offset);
+      for (const r of again)
+        expect(r.offset).toBeGreaterThanOrEqual(half.find((h) => h.partition === r.partition)!.offset);
       expect(lagOf(await log.describeTopic(t), await log.committedOffsets(group, t))).toBe(0);
     });
 
     it('keeps groups independent of each other', async () => {
       const t = topic('groups');
       await log.ensureTopic({ name: t, partitions: 1 });
-      await log.produce(t, [{ key: 'a', value: '1' }, { key: 'a', value: '2' }]);
+      await log.produce(t, [
+        { key: 'a', value: '1' },
+        { key: 'a', value: '2' },
+      ]);
       const a = await drain(log, `a-${randomUUID()}`, t, 2);
       const b = await drain(log, `b-${randomUUID()}`, t, 2);
       expect(a.map((r) => r.value.toString())).toEqual(['1', '2']);
@@ -128,7 +148,10 @@ export function eventLogContract(name: string, target: ContractTarget): void {
     it('reports high-water marks equal to what was produced', async () => {
       const t = topic('hwm');
       await log.ensureTopic({ name: t, partitions: 2 });
-      const r = await log.produce(t, Array.from({ length: 50 }, (_, i) => ({ key: `x${i}`, value: 'v' })));
+      const r = await log.produce(
+        t,
+        Array.from({ length: 50 }, (_, i) => ({ key: `x${i}`, value: 'v' })),
+      );
       const info = await log.describeTopic(t);
       expect(info.partitions.reduce((n, p) => n + p.highWatermark, 0)).toBe(50);
       for (const p of r.partitions) expect(info.partitions[p.partition]!.highWatermark).toBe(p.lastOffset + 1);
@@ -139,8 +162,14 @@ export function eventLogContract(name: string, target: ContractTarget): void {
       await log.ensureTopic({ name: t, partitions: 2 });
       const pad = 'x'.repeat(1000);
       // About 4 MB in one call: more than a Kafka broker takes in one request per partition (1 MiB by default).
-      const big = await log.produce(t, Array.from({ length: 4000 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i, pad }) })));
-      const next = await log.produce(t, Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i: 4000 + i, pad }) })));
+      const big = await log.produce(
+        t,
+        Array.from({ length: 4000 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i, pad }) })),
+      );
+      const next = await log.produce(
+        t,
+        Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 13}`, value: JSON.stringify({ i: 4000 + i, pad }) })),
+      );
       expect(big.count).toBe(4000);
       expect(big.partitions.reduce((n, p) => n + p.count, 0)).toBe(4000);
       for (const p of big.partitions) {

@@ -16,7 +16,13 @@ const IMPLEMENTATIONS: Array<[string, () => FeatureState]> = [
   ['sqlite', () => new SqliteFeatureState(join(dir.path, `state-${Math.random().toString(36).slice(2)}.sqlite`))],
 ];
 const count1d = RAW_FEATURES.names.indexOf('customer_id_nb_tx_1day_window');
-const tx = (id: string, at: string, amount = 10): RawTx => ({ transaction_id: id, tx_datetime: at, customer_id: 'c1', terminal_id: 't1', amount });
+const tx = (id: string, at: string, amount = 10): RawTx => ({
+  transaction_id: id,
+  tx_datetime: at,
+  customer_id: 'c1',
+  terminal_id: 't1',
+  amount,
+});
 
 describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
   it('records a redelivered transaction once, and gives it the same features again', async () => {
@@ -34,7 +40,12 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
 
   it('re-scoring an older transaction counts only what came before it', async () => {
     const state = make();
-    for (const [id, at] of [['x1', '2026-03-02T08:00:00Z'], ['x2', '2026-03-02T09:00:00Z'], ['x3', '2026-03-02T10:00:00Z']] as const) await computeAndRecord(tx(id, at), state);
+    for (const [id, at] of [
+      ['x1', '2026-03-02T08:00:00Z'],
+      ['x2', '2026-03-02T09:00:00Z'],
+      ['x3', '2026-03-02T10:00:00Z'],
+    ] as const)
+      await computeAndRecord(tx(id, at), state);
     const rescored = await computeAndRecord(tx('x2', '2026-03-02T09:00:00Z'), state);
     expect(rescored[count1d]).toBe(2);
     await state.close();
@@ -44,11 +55,20 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
 describe('SQLite feature state over a long stream', () => {
   it('prunes what no window reaches, and gives the very features of an unpruned state', async () => {
     const pruned = new SqliteFeatureState(join(dir.path, 'pruned.sqlite'), { pruneEvery: 50 });
-    const reference = new SqliteFeatureState(join(dir.path, 'reference.sqlite'), { pruneEvery: Number.MAX_SAFE_INTEGER });
+    const reference = new SqliteFeatureState(join(dir.path, 'reference.sqlite'), {
+      pruneEvery: Number.MAX_SAFE_INTEGER,
+    });
     const start = Date.parse('2026-01-01T00:00:00Z');
     for (let i = 0; i < 90 * 4; i++) {
       const at = new Date(start + i * 6 * 3_600_000).toISOString().replace('.000', '');
-      const t: RawTx = { transaction_id: `p${i}`, tx_datetime: at, customer_id: 'c1', terminal_id: `t${i % 3}`, amount: 5 + (i % 11), ...(i % 13 === 0 ? { label: 1 as const } : { label: 0 as const }) };
+      const t: RawTx = {
+        transaction_id: `p${i}`,
+        tx_datetime: at,
+        customer_id: 'c1',
+        terminal_id: `t${i % 3}`,
+        amount: 5 + (i % 11),
+        ...(i % 13 === 0 ? { label: 1 as const } : { label: 0 as const }),
+      };
       expect(await computeAndRecord(t, pruned)).toEqual(await computeAndRecord(t, reference));
     }
     const kept = await pruned.customerEvents('c1', 0);

@@ -19,22 +19,51 @@ import { tempDir } from '../helpers/tmp.ts';
 const dir = tempDir('fraudflow-history-');
 const AT = '2026-11-25T00:00:00Z';
 const envelope = (key: string, schema: string, line: number, payload: Record<string, unknown>) =>
-  Buffer.from(JSON.stringify({ id: contentId(key), schema: { name: schema, version: 1 }, source: { file: 'h.csv', line }, ingested_at: AT, payload }));
+  Buffer.from(
+    JSON.stringify({
+      id: contentId(key),
+      schema: { name: schema, version: 1 },
+      source: { file: 'h.csv', line },
+      ingested_at: AT,
+      payload,
+    }),
+  );
 
 /** 600 Kaggle rows, 300 raw transactions over 20 days (3 customers, 2 terminals), labels that override 2 of them. */
 async function fill(w: Warehouse): Promise<void> {
   await w.ensureTables();
   const kaggle = [...kaggleRecords(600, 4)].map((row, i) => envelope(`k${i}`, 'kaggle', i + 2, row));
   await w.appendEnvelopes('transactions', 'kaggle', kaggle);
-  const raw = Array.from({ length: 300 }, (_, i) => envelope(`r${i}`, 'raw', i + 2, {
-    transaction_id: `tx-${i}`, tx_datetime: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 5_760_000).toISOString().replace('.000', ''),
-    customer_id: `c${i % 3}`, terminal_id: `t${i % 2}`, amount: 10 + (i % 17) * 3.5, label: i % 23 === 0 ? 1 : 0,
-  }));
+  const raw = Array.from({ length: 300 }, (_, i) =>
+    envelope(`r${i}`, 'raw', i + 2, {
+      transaction_id: `tx-${i}`,
+      tx_datetime: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 5_760_000).toISOString().replace('.000', ''),
+      customer_id: `c${i % 3}`,
+      terminal_id: `t${i % 2}`,
+      amount: 10 + (i % 17) * 3.5,
+      label: i % 23 === 0 ? 1 : 0,
+    }),
+  );
   await w.appendEnvelopes('transactions', 'raw', raw);
   const labels = [
-    envelope('l1', 'label', 2, { transaction_id: 'tx-5', label: 0, source: 'investigation', labelled_at: '2026-04-01T00:00:00Z' }),
-    envelope('l2', 'label', 3, { transaction_id: 'tx-5', label: 1, source: 'chargeback', labelled_at: '2026-04-02T00:00:00Z' }),
-    envelope('l3', 'label', 4, { transaction_id: 'tx-23', label: 0, source: 'confirmed', labelled_at: '2026-04-03T00:00:00Z' }),
+    envelope('l1', 'label', 2, {
+      transaction_id: 'tx-5',
+      label: 0,
+      source: 'investigation',
+      labelled_at: '2026-04-01T00:00:00Z',
+    }),
+    envelope('l2', 'label', 3, {
+      transaction_id: 'tx-5',
+      label: 1,
+      source: 'chargeback',
+      labelled_at: '2026-04-02T00:00:00Z',
+    }),
+    envelope('l3', 'label', 4, {
+      transaction_id: 'tx-23',
+      label: 0,
+      source: 'confirmed',
+      labelled_at: '2026-04-03T00:00:00Z',
+    }),
   ];
   await w.appendEnvelopes('labels', 'label', labels);
 }
@@ -44,7 +73,13 @@ const warehouses: Record<'duckdb' | 'bigquery', Warehouse> = {} as Record<'duckd
 
 beforeAll(async () => {
   fake = await startFakeBigQuery('proj');
-  warehouses.bigquery = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
+  warehouses.bigquery = new BigQueryWarehouse({
+    projectId: 'proj',
+    dataset: 'fraudflow',
+    location: 'EU',
+    apiEndpoint: fake.url,
+    authClient: fakeAuth('proj'),
+  });
   warehouses.duckdb = await DuckDbWarehouse.open(join(dir.path, 'w.duckdb'));
   for (const w of Object.values(warehouses)) await fill(w);
 }, 60_000);
@@ -80,26 +115,43 @@ describe('history queries on both warehouses', () => {
   });
 
   it('gather the same report: drift and quality per day', async () => {
-    const report = async (w: Warehouse) => gatherReport({
-      models: () => new ModelRegistry(new LocalObjectStore(join(dir.path, 'models'))),
-      warehouse: async () => w,
-      config: { dataDir: dir.path },
-    } as unknown as Runtime);
-    const verdicts = (i: number) => envelope(`v${i}`, 'verdict', i + 2, {
-      transaction_id: contentId(`r${i}`), customer_id: `c${i % 3}`, probability: (i % 10) / 10, verdict: i % 10 >= 8 ? 'fraud' : 'legit',
-      threshold: 0.8, model_version: 'm1', reasons: [], scored_at: AT,
-    });
-    for (const w of Object.values(warehouses)) await w.appendEnvelopes('verdicts', 'verdict', Array.from({ length: 300 }, (_, i) => verdicts(i)));
+    const report = async (w: Warehouse) =>
+      gatherReport({
+        models: () => new ModelRegistry(new LocalObjectStore(join(dir.path, 'models'))),
+        warehouse: async () => w,
+        config: { dataDir: dir.path },
+      } as unknown as Runtime);
+    const verdicts = (i: number) =>
+      envelope(`v${i}`, 'verdict', i + 2, {
+        transaction_id: contentId(`r${i}`),
+        customer_id: `c${i % 3}`,
+        probability: (i % 10) / 10,
+        verdict: i % 10 >= 8 ? 'fraud' : 'legit',
+        threshold: 0.8,
+        model_version: 'm1',
+        reasons: [],
+        scored_at: AT,
+      });
+    for (const w of Object.values(warehouses))
+      await w.appendEnvelopes(
+        'verdicts',
+        'verdict',
+        Array.from({ length: 300 }, (_, i) => verdicts(i)),
+      );
     const [a, b] = [await report(warehouses.duckdb), await report(warehouses.bigquery)];
     expect(a.quality.length).toBeGreaterThan(10);
     expect(b.quality).toEqual(a.quality);
     expect(b.drift).toEqual(a.drift);
   });
 
-  it('are refused by the BigQuery server when written in DuckDB\'s dialect', async () => {
+  it("are refused by the BigQuery server when written in DuckDB's dialect", async () => {
     const duckOnly = `SELECT t."Time", count(*)::INTEGER AS n FROM transactions t GROUP BY 1`;
-    await expect((async () => {
-      for await (const _ of warehouses.bigquery.query(duckOnly)) { /* drain */ }
-    })()).rejects.toThrow(/casts are not GoogleSQL|double-quoted/);
+    await expect(
+      (async () => {
+        for await (const _ of warehouses.bigquery.query(duckOnly)) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow(/casts are not GoogleSQL|double-quoted/);
   });
 });

@@ -25,7 +25,17 @@ afterAll(async () => {
 
 const stores: Array<[string, () => ObjectStore]> = [
   ['local folder', () => new LocalObjectStore(join(dir.path, 'models'))],
-  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'models/', projectId: 'p', apiEndpoint: fake.url, authClient: fakeAuth('p') })],
+  [
+    'cloud storage',
+    () =>
+      new GcsObjectStore({
+        bucket: 'models-bucket',
+        prefix: 'models/',
+        projectId: 'p',
+        apiEndpoint: fake.url,
+        authClient: fakeAuth('p'),
+      }),
+  ],
 ];
 
 describe.each(stores)('model registry on %s', (_name, makeStore) => {
@@ -40,7 +50,10 @@ describe.each(stores)('model registry on %s', (_name, makeStore) => {
   it('stores weights in tf.js layout and loads back a model that scores the same', async () => {
     const model = tinyModel([0.5, -1, 2], 0.1);
     await registry.save(tinyManifest('v1', { created_at: '2026-11-25T01:00:00.000Z' }), model);
-    const topology = JSON.parse((await store.readAll('versions/v1/model.json')).toString()) as { format: string; weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[] }> }> };
+    const topology = JSON.parse((await store.readAll('versions/v1/model.json')).toString()) as {
+      format: string;
+      weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[] }> }>;
+    };
     expect(topology.format).toBe('layers-model');
     expect(topology.weightsManifest[0]!.paths).toEqual(['weights.bin']);
     expect(topology.weightsManifest[0]!.weights.map((w) => w.shape)).toEqual([[3, 1], [1]]);
@@ -78,9 +91,18 @@ describe.each(stores)('model registry on %s', (_name, makeStore) => {
     expect((await registry.rollback('bad precision')).version).toBe('v2');
     expect((await registry.rollback()).version).toBe('v1');
     await expect(registry.rollback()).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const pointer = JSON.parse((await store.readAll('champion.json')).toString()) as { version: string; history: Array<{ version: string; action: string; reason: string }> };
+    const pointer = JSON.parse((await store.readAll('champion.json')).toString()) as {
+      version: string;
+      history: Array<{ version: string; action: string; reason: string }>;
+    };
     expect(pointer.version).toBe('v1');
-    expect(pointer.history.map((h) => `${h.action} ${h.version}`)).toEqual(['promote v1', 'promote v2', 'promote v3', 'rollback v2', 'rollback v1']);
+    expect(pointer.history.map((h) => `${h.action} ${h.version}`)).toEqual([
+      'promote v1',
+      'promote v2',
+      'promote v3',
+      'rollback v2',
+      'rollback v1',
+    ]);
     expect(pointer.history[3]!.reason).toBe('bad precision (from v3)');
   });
 });
@@ -91,7 +113,10 @@ describe('model registry on cloud storage: requests', () => {
     expect(uploads.every((r) => new URLSearchParams(r.query).get('uploadType') === 'multipart')).toBe(true);
     const championWrites = uploads.filter((r) => new URLSearchParams(r.query).get('name') === 'models/champion.json');
     expect(championWrites).toHaveLength(5);
-    expect([...fake.objects.keys()].filter((k) => k.startsWith('models/versions/v1/')).sort()).toEqual(['models/versions/v1/manifest.json', 'models/versions/v1/model.json', 'models/versions/v1/weights.bin']);
+    expect([...fake.objects.keys()].filter((k) => k.startsWith('models/versions/v1/')).sort()).toEqual([
+      'models/versions/v1/manifest.json',
+      'models/versions/v1/model.json',
+      'models/versions/v1/weights.bin',
+    ]);
   });
 });
-

@@ -13,19 +13,37 @@ afterAll(async () => {
   await fake.close();
 });
 
-const manifest = { version: 'v7', threshold: 0.5, feature_spec: { name: 'kaggle', version: 1, names: ['a', 'b', 'c'] } } as unknown as ModelManifest;
+const manifest = {
+  version: 'v7',
+  threshold: 0.5,
+  feature_spec: { name: 'kaggle', version: 1, names: ['a', 'b', 'c'] },
+} as unknown as ModelManifest;
 
 function endpoint(timeoutMs = 2000): VertexModelEndpoint {
   return new VertexModelEndpoint({
-    project: 'proj', location: 'europe-west1', endpointId: '123', manifest: async () => manifest, timeoutMs,
-    apiEndpoint: '127.0.0.1', port: fake.port, authClient: fakeAuth('proj'),
+    project: 'proj',
+    location: 'europe-west1',
+    endpointId: '123',
+    manifest: async () => manifest,
+    timeoutMs,
+    apiEndpoint: '127.0.0.1',
+    port: fake.port,
+    authClient: fakeAuth('proj'),
   });
 }
 
 describe('Vertex AI model endpoint', () => {
   it('sends the feature rows as instances to the endpoint and reads the probabilities back', async () => {
     const p = await endpoint().predict(Float32Array.from([2, 0, 0, -1, 5, 5]), 3);
-    expect(fake.requests.at(-1)).toEqual({ path: '/v1/projects/proj/locations/europe-west1/endpoints/123:predict', body: expect.objectContaining({ instances: [{ a: 2, b: 0, c: 0 }, { a: -1, b: 5, c: 5 }] }) });
+    expect(fake.requests.at(-1)).toEqual({
+      path: '/v1/projects/proj/locations/europe-west1/endpoints/123:predict',
+      body: expect.objectContaining({
+        instances: [
+          { a: 2, b: 0, c: 0 },
+          { a: -1, b: 5, c: 5 },
+        ],
+      }),
+    });
     expect(p.scores[0]).toBeCloseTo(1 / (1 + Math.exp(-2)), 6);
     expect(p.scores[1]).toBeCloseTo(1 / (1 + Math.exp(1)), 6);
     expect(p.manifest.version).toBe('v7');

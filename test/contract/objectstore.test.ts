@@ -20,7 +20,17 @@ afterAll(async () => {
 
 const targets: Array<[string, () => ObjectStore]> = [
   ['local folder', () => new LocalObjectStore(join(dir.path, 'store'))],
-  ['cloud storage', () => new GcsObjectStore({ bucket: 'models-bucket', prefix: 'fraudflow/', projectId: 'p', apiEndpoint: fake.url, authClient: fakeAuth('p') })],
+  [
+    'cloud storage',
+    () =>
+      new GcsObjectStore({
+        bucket: 'models-bucket',
+        prefix: 'fraudflow/',
+        projectId: 'p',
+        apiEndpoint: fake.url,
+        authClient: fakeAuth('p'),
+      }),
+  ],
 ];
 
 describe.each(targets)('object store contract: %s', (_name, make) => {
@@ -34,7 +44,10 @@ describe.each(targets)('object store contract: %s', (_name, make) => {
     const streamed: Buffer[] = [];
     for await (const c of await store.read('versions/v1/manifest.json')) streamed.push(c);
     expect(Buffer.concat(streamed).toString()).toBe('{"a":1}');
-    expect((await store.list('versions/')).map((o) => [o.key, o.size])).toEqual([['versions/v1/manifest.json', 7], ['versions/v1/weights.bin', 100_000]]);
+    expect((await store.list('versions/')).map((o) => [o.key, o.size])).toEqual([
+      ['versions/v1/manifest.json', 7],
+      ['versions/v1/weights.bin', 100_000],
+    ]);
     expect(await store.exists('champion.json')).toBe(true);
     expect(await store.exists('nope.json')).toBe(false);
     await expect(store.readAll('nope.json')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -44,7 +57,15 @@ describe.each(targets)('object store contract: %s', (_name, make) => {
 describe('cloud storage requests', () => {
   it('uploads in one multipart request under the prefix', () => {
     const uploads = fake.requests.filter((r) => r.method === 'POST');
-    expect(uploads.map((r) => new URLSearchParams(r.query).get('uploadType'))).toEqual(['multipart', 'multipart', 'multipart']);
-    expect([...fake.objects.keys()].sort()).toEqual(['fraudflow/champion.json', 'fraudflow/versions/v1/manifest.json', 'fraudflow/versions/v1/weights.bin']);
+    expect(uploads.map((r) => new URLSearchParams(r.query).get('uploadType'))).toEqual([
+      'multipart',
+      'multipart',
+      'multipart',
+    ]);
+    expect([...fake.objects.keys()].sort()).toEqual([
+      'fraudflow/champion.json',
+      'fraudflow/versions/v1/manifest.json',
+      'fraudflow/versions/v1/weights.bin',
+    ]);
   });
 });

@@ -8,22 +8,38 @@ import { startFakeBigQuery, type FakeBigQuery, type RecordedRequest } from '../h
 import { txRow, warehouseContract } from './warehouse.contract.ts';
 
 const fakes = new Map<BigQueryWarehouse, FakeBigQuery>();
-warehouseContract('BigQuery (official client, local REST server)', async () => {
-  const fake = await startFakeBigQuery('proj');
-  const w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
-  fakes.set(w, fake);
-  return w;
-}, async (w) => {
-  await w.close();
-  await fakes.get(w as BigQueryWarehouse)?.close();
-});
+warehouseContract(
+  'BigQuery (official client, local REST server)',
+  async () => {
+    const fake = await startFakeBigQuery('proj');
+    const w = new BigQueryWarehouse({
+      projectId: 'proj',
+      dataset: 'fraudflow',
+      location: 'EU',
+      apiEndpoint: fake.url,
+      authClient: fakeAuth('proj'),
+    });
+    fakes.set(w, fake);
+    return w;
+  },
+  async (w) => {
+    await w.close();
+    await fakes.get(w as BigQueryWarehouse)?.close();
+  },
+);
 
 describe('BigQuery warehouse: what goes over the wire', () => {
   let fake: FakeBigQuery;
   let w: BigQueryWarehouse;
   beforeAll(async () => {
     fake = await startFakeBigQuery('proj');
-    w = new BigQueryWarehouse({ projectId: 'proj', dataset: 'fraudflow', location: 'EU', apiEndpoint: fake.url, authClient: fakeAuth('proj') });
+    w = new BigQueryWarehouse({
+      projectId: 'proj',
+      dataset: 'fraudflow',
+      location: 'EU',
+      apiEndpoint: fake.url,
+      authClient: fakeAuth('proj'),
+    });
   });
   afterAll(async () => {
     await fake.close();
@@ -40,11 +56,26 @@ describe('BigQuery warehouse: what goes over the wire', () => {
       expect((body.schema as { fields: unknown }).fields).toEqual(bigQuerySchema(def));
       expect(body.timePartitioning).toEqual({ type: 'DAY', field: def.partitionBy });
       expect(body.clustering).toEqual({ fields: def.clusterBy });
-      expect((fake.tables.get(`${def.name}_unique`)!.view as { query: string }).query).toContain(`PARTITION BY ${def.idColumn}`);
+      expect((fake.tables.get(`${def.name}_unique`)!.view as { query: string }).query).toContain(
+        `PARTITION BY ${def.idColumn}`,
+      );
     }
-    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'Amount')).toEqual({ name: 'Amount', type: 'FLOAT64', mode: 'NULLABLE', description: 'transaction amount' });
-    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'id')).toEqual({ name: 'id', type: 'STRING', mode: 'REQUIRED', description: 'deterministic message id' });
-    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'tx_datetime')).toMatchObject({ type: 'TIMESTAMP', mode: 'NULLABLE' });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'Amount')).toEqual({
+      name: 'Amount',
+      type: 'FLOAT64',
+      mode: 'NULLABLE',
+      description: 'transaction amount',
+    });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'id')).toEqual({
+      name: 'id',
+      type: 'STRING',
+      mode: 'REQUIRED',
+      description: 'deterministic message id',
+    });
+    expect(bigQuerySchema(TABLES.transactions).find((f) => f.name === 'tx_datetime')).toMatchObject({
+      type: 'TIMESTAMP',
+      mode: 'NULLABLE',
+    });
     expect(bigQuerySchema(TABLES.verdicts).find((f) => f.name === 'reasons')).toMatchObject({ type: 'JSON' });
   });
 
@@ -57,7 +88,12 @@ describe('BigQuery warehouse: what goes over the wire', () => {
   it('appends a batch as a load job into an expiring staging table, then one MERGE by id, then drops the staging table', async () => {
     const mark = fake.requests.length;
     const rows = [txRow(0), txRow(1), { ...txRow(2), Amount: undefined }];
-    expect(await w.append('transactions', rows)).toEqual({ table: 'transactions', received: 3, inserted: 3, duplicates: 0 });
+    expect(await w.append('transactions', rows)).toEqual({
+      table: 'transactions',
+      received: 3,
+      inserted: 3,
+      duplicates: 0,
+    });
     const calls = since(mark);
     const create = calls.find((r) => r.method === 'POST' && r.path.endsWith('/datasets/fraudflow/tables'))!;
     const staging = (create.body as { tableReference: { tableId: string } }).tableReference.tableId;
@@ -68,39 +104,74 @@ describe('BigQuery warehouse: what goes over the wire', () => {
     const upload = calls.find((r) => r.path === '/upload/bigquery/v2/projects/proj/jobs')!;
     expect(upload.query.uploadType).toBe('multipart');
     const { metadata, data } = upload.body as { metadata: Record<string, unknown>; data: string };
-    expect(metadata).toMatchObject({ configuration: { load: {
-      destinationTable: { projectId: 'proj', datasetId: 'fraudflow', tableId: staging },
-      sourceFormat: 'NEWLINE_DELIMITED_JSON', createDisposition: 'CREATE_NEVER', writeDisposition: 'WRITE_APPEND', maxBadRecords: 0,
-    } }, jobReference: { location: 'EU' } });
-    const lines = data.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toEqual([txRow(0), txRow(1), Object.fromEntries(Object.entries(txRow(2)).filter(([k]) => k !== 'Amount'))]);
+    expect(metadata).toMatchObject({
+      configuration: {
+        load: {
+          destinationTable: { projectId: 'proj', datasetId: 'fraudflow', tableId: staging },
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          createDisposition: 'CREATE_NEVER',
+          writeDisposition: 'WRITE_APPEND',
+          maxBadRecords: 0,
+        },
+      },
+      jobReference: { location: 'EU' },
+    });
+    const lines = data
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      txRow(0),
+      txRow(1),
+      Object.fromEntries(Object.entries(txRow(2)).filter(([k]) => k !== 'Amount')),
+    ]);
 
     const merge = calls.find((r) => r.method === 'POST' && r.path === '/bigquery/v2/projects/proj/jobs')!;
-    expect(merge.body).toMatchObject({ configuration: { query: { useLegacySql: false } }, jobReference: { location: 'EU' } });
+    expect(merge.body).toMatchObject({
+      configuration: { query: { useLegacySql: false } },
+      jobReference: { location: 'EU' },
+    });
     expect((merge.body as { configuration: { query: { query: string } } }).configuration.query.query).toBe(
       `MERGE \`proj.fraudflow.transactions\` AS t USING (SELECT * FROM \`proj.fraudflow.${staging}\` WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY \`id\`) = 1) AS s ` +
-      'ON t.`id` = s.`id` WHEN NOT MATCHED THEN INSERT ROW');
+        'ON t.`id` = s.`id` WHEN NOT MATCHED THEN INSERT ROW',
+    );
     expect(calls.some((r) => r.method === 'DELETE' && r.path.endsWith(`/tables/${staging}`))).toBe(true);
     expect(fake.tables.has(staging)).toBe(false);
   });
 
   it('counts a re-sent batch as duplicates from the MERGE statistics, and the table keeps one row per id', async () => {
-    expect(await w.append('transactions', [txRow(0), txRow(1), txRow(3)])).toEqual({ table: 'transactions', received: 3, inserted: 1, duplicates: 2 });
-    expect(await fake.sql('select count(*) as n, count(distinct id) as ids from transactions')).toEqual([{ n: '4', ids: '4' }]);
+    expect(await w.append('transactions', [txRow(0), txRow(1), txRow(3)])).toEqual({
+      table: 'transactions',
+      received: 3,
+      inserted: 1,
+      duplicates: 2,
+    });
+    expect(await fake.sql('select count(*) as n, count(distinct id) as ids from transactions')).toEqual([
+      { n: '4', ids: '4' },
+    ]);
   });
 
   it('runs queries as jobs on the dataset and pages the rows back', async () => {
     const mark = fake.requests.length;
     expect(await queryAll(w, 'SELECT COUNT(*) AS n FROM transactions')).toEqual([{ n: 4 }]);
     const job = since(mark).find((r) => r.path.endsWith('/jobs'))!;
-    expect(job.body).toMatchObject({ configuration: { query: { query: 'SELECT COUNT(*) AS n FROM transactions', useLegacySql: false, defaultDataset: { projectId: 'proj', datasetId: 'fraudflow' } } } });
+    expect(job.body).toMatchObject({
+      configuration: {
+        query: {
+          query: 'SELECT COUNT(*) AS n FROM transactions',
+          useLegacySql: false,
+          defaultDataset: { projectId: 'proj', datasetId: 'fraudflow' },
+        },
+      },
+    });
     const results = since(mark).find((r) => r.path.includes('/queries/'))!;
     expect(results.query).toMatchObject({ maxResults: '10000', location: 'EU' });
   });
 
   it('fails a load job with a bad row whole, as a typed error naming the step, and leaves the table unchanged', async () => {
     await expect(w.append('transactions', [txRow(10), { ...txRow(11), id: undefined }])).rejects.toMatchObject({
-      code: 'WAREHOUSE_FAILED', message: expect.stringMatching(/load the batch/),
+      code: 'WAREHOUSE_FAILED',
+      message: expect.stringMatching(/load the batch/),
     });
     expect(await fake.sql('select count(*) as n from transactions')).toEqual([{ n: '4' }]);
   });

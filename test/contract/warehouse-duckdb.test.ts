@@ -23,24 +23,36 @@ describe('DuckDB warehouse', () => {
     const w = await DuckDbWarehouse.open(join(dir.path, 'columns.duckdb'));
     await w.ensureTables();
     for (const t of Object.values(TABLES)) {
-      const cols = await queryAll(w, `select column_name, data_type, is_nullable from information_schema.columns where table_name = '${t.name}' order by ordinal_position`);
+      const cols = await queryAll(
+        w,
+        `select column_name, data_type, is_nullable from information_schema.columns where table_name = '${t.name}' order by ordinal_position`,
+      );
       expect(cols.map((c) => c.column_name)).toEqual(t.columns.map((c) => c.name));
       expect(cols.map((c) => c.is_nullable === 'YES')).toEqual(t.columns.map((c) => c.nullable));
     }
     const lower = new Set(TABLES.transactions.columns.map((c) => c.name.toLowerCase()));
-    for (const c of [...columnsOf(KaggleTransaction), ...columnsOf(RawTransaction)]) expect(lower.has(c.name.toLowerCase())).toBe(true);
+    for (const c of [...columnsOf(KaggleTransaction), ...columnsOf(RawTransaction)])
+      expect(lower.has(c.name.toLowerCase())).toBe(true);
     await w.close();
   });
 
   it('refuses a second process with a retriable WAREHOUSE_BUSY error, and opens once that process is gone', async () => {
     const path = join(dir.path, 'locked.duckdb');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/children/hold-warehouse.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '../helpers/children/hold-warehouse.ts'), path],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       await waitFor(() => out.includes('OPEN'), 'the child to open the warehouse', 30_000);
-      await expect(DuckDbWarehouse.open(path)).rejects.toMatchObject({ code: 'WAREHOUSE_BUSY', retriable: true, message: expect.stringMatching(/open in another process/) });
+      await expect(DuckDbWarehouse.open(path)).rejects.toMatchObject({
+        code: 'WAREHOUSE_BUSY',
+        retriable: true,
+        message: expect.stringMatching(/open in another process/),
+      });
     } finally {
       child.kill('SIGKILL');
       await exited;

@@ -23,7 +23,10 @@ describe('demo pipeline', () => {
     expect(s.scored).toMatchObject({ scored: 5000, lag_left: 0 });
     expect(s.scored.fraud + s.scored.review + s.scored.legit).toBe(5000);
     expect(s.verdicts.verdicts).toBe(5000);
-    const ids = await cliJson<Array<{ n: number; ids: number }>>(['sql', 'select count(*)::INTEGER as n, count(distinct transaction_id)::INTEGER as ids from verdicts'], env);
+    const ids = await cliJson<Array<{ n: number; ids: number }>>(
+      ['sql', 'select count(*)::INTEGER as n, count(distinct transaction_id)::INTEGER as ids from verdicts'],
+      env,
+    );
     expect(ids[0]).toEqual({ n: 5000, ids: 5000 });
     expect(s.verdicts.precision).toBeGreaterThan(0);
     expect(s.verdicts.recall).toBeGreaterThan(0);

@@ -20,9 +20,16 @@ const app = mkdtempSync(join(repo, '.local', 'deploy-build-'));
 const data = tempDir('fraudflow-dist-');
 const children: ChildProcess[] = [];
 
-function run(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number; out: string }> {
+function run(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -43,16 +50,32 @@ async function freePort(): Promise<number> {
 /** `functions-framework --target=<name>` in the app folder: how the Node.js buildpack starts a function. */
 async function serve(target: string): Promise<{ url: string; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repo, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), `--target=${target}`], {
-    cwd: app, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), FRAUDFLOW_DATA_DIR: data.path, FRAUDFLOW_INGEST_WORKERS: '2', FRAUDFLOW_SINK_MAX_SECONDS: '5' },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), `--target=${target}`],
+    {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        FRAUDFLOW_DATA_DIR: data.path,
+        FRAUDFLOW_INGEST_WORKERS: '2',
+        FRAUDFLOW_SINK_MAX_SECONDS: '5',
+      },
+    },
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(() => out.includes('URL: http://') || (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), `functions-framework serving ${target}`, 30_000, 50);
+  await waitFor(
+    () => out.includes('URL: http://') || (child.exitCode !== null ? Promise.reject(new Error(out)) : undefined),
+    `functions-framework serving ${target}`,
+    30_000,
+    50,
+  );
   expect(out).toContain(`Signature type: ${signatureOf(FUNCTIONS.find((f) => f.entryPoint === target)!)}`);
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -67,7 +90,10 @@ async function serve(target: string): Promise<{ url: string; stop: () => Promise
 const post = (url: string, e: HttpEvent) => fetch(url, { method: 'POST', headers: e.headers, body: e.body });
 
 beforeAll(async () => {
-  const build = await run([join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(app, 'dist')], { cwd: repo });
+  const build = await run(
+    [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(app, 'dist')],
+    { cwd: repo },
+  );
   expect(build.out).toBe('');
   expect(build.code).toBe(0);
   copyFileSync(join(repo, 'package.json'), join(app, 'package.json'));
@@ -85,7 +111,7 @@ afterAll(async () => {
 });
 
 describe('the built functions', () => {
-  it('register every descriptor\'s entry point from package.json main, with the signature its trigger delivers', async () => {
+  it("register every descriptor's entry point from package.json main, with the signature its trigger delivers", async () => {
     // functions-framework's registry, read from the same module instance the built code registered with.
     const probe = `
       const { createRequire } = await import('node:module');
@@ -106,7 +132,10 @@ describe('the built functions', () => {
 
   it('ingest, served from dist/, encodes an uploaded file in worker threads and produces every row', async () => {
     mkdirSync(join(data.path, 'uploads', 'incoming'), { recursive: true });
-    writeFileSync(join(data.path, 'uploads', 'incoming', 'day1.csv'), [kaggleHeader, kaggleRow(1), kaggleRow(2), kaggleRow(3, '99.00', 1)].join('\n') + '\n');
+    writeFileSync(
+      join(data.path, 'uploads', 'incoming', 'day1.csv'),
+      [kaggleHeader, kaggleRow(1), kaggleRow(2), kaggleRow(3, '99.00', 1)].join('\n') + '\n',
+    );
     const fn = await serve('ingest');
     const res = await post(fn.url, storageFinalized('fraudflow-uploads', 'incoming/day1.csv', 100));
     expect(res.status, fn.output()).toBe(204);

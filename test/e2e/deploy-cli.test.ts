@@ -15,8 +15,14 @@ async function inProcess(argv: string[]): Promise<{ code: number; stdout: string
   let stdout = '';
   let stderr = '';
   const [out, err] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   try {
     return { code: await main(['node', 'fraudflow', ...argv]), stdout, stderr };
   } finally {
@@ -33,7 +39,10 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('fraudflow deploy', () => {
   it('plans as the library does, refuses to apply without --yes, and a dry run writes every file the commands read', async () => {
     const badConfig = join(out, 'bad.json');
-    writeFileSync(badConfig, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), prefix: 'Fraud Flow', apiKeySecret: '' }));
+    writeFileSync(
+      badConfig,
+      JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), prefix: 'Fraud Flow', apiKeySecret: '' }),
+    );
     const args = ['--config', config, '--project', 'fraud-test-2', '--region', 'us-central1'];
     const child = cli(['deploy', 'plan', ...args, '--json'], {});
     const refused = await inProcess(['deploy', 'apply', ...args]);
@@ -47,12 +56,18 @@ describe('fraudflow deploy', () => {
     expect(JSON.parse(planned.stdout) as Plan).toEqual(expected);
 
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('deploy apply creates and changes resources in project fraud-test-2: pass --yes to go ahead, or --dry-run to see the commands');
+    expect(refused.stderr).toContain(
+      'deploy apply creates and changes resources in project fraud-test-2: pass --yes to go ahead, or --dry-run to see the commands',
+    );
 
     expect(dry.code, dry.stderr).toBe(0);
-    for (const s of expected.steps.filter((x) => x.kind === 'function')) expect(dry.stdout).toContain(`+ ${s.command.replaceAll('deploy/out/', `${outRel}/`)}`);
-    const written = buildPlan(await loadDeployConfig(config, { project: 'fraud-test-2', region: 'us-central1' }), { filesDir: outRel });
-    for (const [name, content] of Object.entries(written.files)) expect(readFileSync(join(out, name), 'utf8')).toBe(content);
+    for (const s of expected.steps.filter((x) => x.kind === 'function'))
+      expect(dry.stdout).toContain(`+ ${s.command.replaceAll('deploy/out/', `${outRel}/`)}`);
+    const written = buildPlan(await loadDeployConfig(config, { project: 'fraud-test-2', region: 'us-central1' }), {
+      filesDir: outRel,
+    });
+    for (const [name, content] of Object.entries(written.files))
+      expect(readFileSync(join(out, name), 'utf8')).toBe(content);
     const script = join(out, 'apply.sh');
     expect(statSync(script).mode & 0o111).not.toBe(0);
     expect(spawnSync('bash', ['-n', script]).status).toBe(0);

@@ -13,7 +13,11 @@ let admin: Admin;
 
 describe.runIf(up)('deploy kafka-topics on a real broker', () => {
   beforeAll(async () => {
-    admin = new Kafka({ clientId: 'deploy-test', brokers: KAFKA_TEST_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+    admin = new Kafka({
+      clientId: 'deploy-test',
+      brokers: KAFKA_TEST_BROKERS!.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
   });
 
@@ -24,22 +28,44 @@ describe.runIf(up)('deploy kafka-topics on a real broker', () => {
   });
 
   it('creates missing topics with their partitions and retention, and changes nothing the second time', async () => {
-    const wanted = [{ name: name('a'), partitions: 3, retentionMs: 3_600_000 }, { name: name('a.dlq'), partitions: 1, retentionMs: -1 }];
+    const wanted = [
+      { name: name('a'), partitions: 3, retentionMs: 3_600_000 },
+      { name: name('a.dlq'), partitions: 1, retentionMs: -1 },
+    ];
     const first = await ensureKafkaTopics(admin, wanted, 1);
     expect(first.map((o) => o.action)).toEqual(['created', 'created']);
     const meta = await admin.fetchTopicMetadata({ topics: wanted.map((w) => w.name) });
-    expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [name('a')]: 3, [name('a.dlq')]: 1 });
+    expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({
+      [name('a')]: 3,
+      [name('a.dlq')]: 1,
+    });
     expect((await topicOverrides(admin, name('a'))).get('retention.ms')).toBe('3600000');
     expect((await topicOverrides(admin, name('a.dlq'))).get('retention.ms')).toBe('-1');
 
     const second = await ensureKafkaTopics(admin, wanted, 1);
-    expect(second.map((o) => [o.action, o.changes])).toEqual([['unchanged', []], ['unchanged', []]]);
+    expect(second.map((o) => [o.action, o.changes])).toEqual([
+      ['unchanged', []],
+      ['unchanged', []],
+    ]);
   });
 
-  it('adds partitions and changes retention in place, keeping the topic\'s other settings', async () => {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name('b'), numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '2000000' }] }] });
+  it("adds partitions and changes retention in place, keeping the topic's other settings", async () => {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: name('b'),
+          numPartitions: 2,
+          replicationFactor: 1,
+          configEntries: [{ name: 'max.message.bytes', value: '2000000' }],
+        },
+      ],
+    });
     const [outcome] = await ensureKafkaTopics(admin, [{ name: name('b'), partitions: 4, retentionMs: 7_200_000 }], 1);
-    expect(outcome).toMatchObject({ action: 'updated', changes: ['partitions 2 -> 4', 'retention.ms (broker default) -> 7200000'] });
+    expect(outcome).toMatchObject({
+      action: 'updated',
+      changes: ['partitions 2 -> 4', 'retention.ms (broker default) -> 7200000'],
+    });
     const meta = await admin.fetchTopicMetadata({ topics: [name('b')] });
     expect(meta.topics[0]!.partitions).toHaveLength(4);
     const overrides = await topicOverrides(admin, name('b'));
@@ -49,17 +75,41 @@ describe.runIf(up)('deploy kafka-topics on a real broker', () => {
 
   it('refuses to shrink a topic, naming the partitions it has', async () => {
     await ensureKafkaTopics(admin, [{ name: name('c'), partitions: 3, retentionMs: 3_600_000 }], 1);
-    await expect(ensureKafkaTopics(admin, [{ name: name('c'), partitions: 2, retentionMs: 3_600_000 }], 1))
-      .rejects.toThrow(`kafka: topic ${name('c')} has 3 partitions and the config asks for 2: Kafka cannot remove partitions; set 3 or more`);
+    await expect(
+      ensureKafkaTopics(admin, [{ name: name('c'), partitions: 2, retentionMs: 3_600_000 }], 1),
+    ).rejects.toThrow(
+      `kafka: topic ${name('c')} has 3 partitions and the config asks for 2: Kafka cannot remove partitions; set 3 or more`,
+    );
   });
 
-  it('runs as the plan\'s command line does, and says what it did', async () => {
+  it("runs as the plan's command line does, and says what it did", async () => {
     const [r, bad] = await Promise.all([
-      cli(['deploy', 'kafka-topics', `--brokers=${KAFKA_TEST_BROKERS}`, '--replication-factor=1', `--topic=${name('d')}:2:86400000`, '--json'], {}),
-      cli(['deploy', 'kafka-topics', `--brokers=${KAFKA_TEST_BROKERS}`, '--sasl-mechanism=plain', `--topic=${name('e')}:2:86400000`], { KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' }),
+      cli(
+        [
+          'deploy',
+          'kafka-topics',
+          `--brokers=${KAFKA_TEST_BROKERS}`,
+          '--replication-factor=1',
+          `--topic=${name('d')}:2:86400000`,
+          '--json',
+        ],
+        {},
+      ),
+      cli(
+        [
+          'deploy',
+          'kafka-topics',
+          `--brokers=${KAFKA_TEST_BROKERS}`,
+          '--sasl-mechanism=plain',
+          `--topic=${name('e')}:2:86400000`,
+        ],
+        { KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' },
+      ),
     ]);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([{ topic: name('d'), action: 'created', partitions: 2, retentionMs: 86_400_000, changes: [] }]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { topic: name('d'), action: 'created', partitions: 2, retentionMs: 86_400_000, changes: [] },
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
   });

@@ -18,8 +18,20 @@ describe('local runner', () => {
     const uploads = join(data, 'uploads');
     mkdirSync(uploads, { recursive: true });
     const env = { ...process.env, FRAUDFLOW_DATA_DIR: data, FRAUDFLOW_INGEST_WORKERS: '0' };
-    const proc = spawn(process.execPath, [join(import.meta.dirname, '../../bin/fraudflow.js'), 'dev', '--port', '0', '--sink', '*/2 * * * * *', '--score-stream', '0 0 1 1 *'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../bin/fraudflow.js'),
+        'dev',
+        '--port',
+        '0',
+        '--sink',
+        '*/2 * * * * *',
+        '--score-stream',
+        '0 0 1 1 *',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -31,17 +43,24 @@ describe('local runner', () => {
     await writeKaggleCsv(staged, 2000, 9);
     renameSync(staged, join(uploads, 'drop.csv'));
     const log = new EmbeddedEventLog({ path: join(data, 'eventlog.sqlite') });
-    await waitFor(async () => {
-      const info = await log.describeTopic('transactions').catch(() => null);
-      const committed = await log.committedOffsets('fraudflow-sink', 'transactions');
-      const hwm = info?.partitions.reduce((n, p) => n + p.highWatermark, 0) ?? 0;
-      return hwm === 2000 && committed.reduce((n, p) => n + p.offset, 0) === 2000 ? true : undefined;
-    }, 'the upload to be ingested and sunk', 60_000, 200);
+    await waitFor(
+      async () => {
+        const info = await log.describeTopic('transactions').catch(() => null);
+        const committed = await log.committedOffsets('fraudflow-sink', 'transactions');
+        const hwm = info?.partitions.reduce((n, p) => n + p.highWatermark, 0) ?? 0;
+        return hwm === 2000 && committed.reduce((n, p) => n + p.offset, 0) === 2000 ? true : undefined;
+      },
+      'the upload to be ingested and sunk',
+      60_000,
+      200,
+    );
     await log.close();
     proc.kill('SIGINT');
     expect(await exited, err.slice(-1500)).toBe(0);
     expect(out).toContain('fraudflow dev: stopped');
-    const [row] = await cliJson<Array<{ n: number }>>(['sql', 'select count(*)::INTEGER as n from transactions'], { FRAUDFLOW_DATA_DIR: data });
+    const [row] = await cliJson<Array<{ n: number }>>(['sql', 'select count(*)::INTEGER as n from transactions'], {
+      FRAUDFLOW_DATA_DIR: data,
+    });
     expect(row!.n).toBe(2000);
   }, 120_000);
 });

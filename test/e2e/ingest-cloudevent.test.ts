@@ -14,7 +14,10 @@ beforeAll(async () => {
   process.env.FRAUDFLOW_DATA_DIR = dir.path;
   process.env.FRAUDFLOW_INGEST_WORKERS = '0';
   mkdirSync(join(dir.path, 'uploads', 'incoming'), { recursive: true });
-  writeFileSync(join(dir.path, 'uploads', 'incoming', 'day1.csv'), [kaggleHeader, kaggleRow(1), kaggleRow(2), 'bad,row'].join('\n') + '\n');
+  writeFileSync(
+    join(dir.path, 'uploads', 'incoming', 'day1.csv'),
+    [kaggleHeader, kaggleRow(1), kaggleRow(2), 'bad,row'].join('\n') + '\n',
+  );
   await import('../../functions/ingest/index.ts'); // registers the function with the framework
   served = await serveFunction('ingest');
   url = served.url;
@@ -47,7 +50,8 @@ describe('ingest CloudEvent handler', () => {
     expect(res.status).toBeLessThan(300);
     const { processRuntime } = await import('../../shared/runtime.ts');
     const topics = await (await processRuntime().eventLog()).listTopics();
-    const count = (name: string) => topics.find((t) => t.name === name)!.partitions.reduce((n, p) => n + p.highWatermark, 0);
+    const count = (name: string) =>
+      topics.find((t) => t.name === name)!.partitions.reduce((n, p) => n + p.highWatermark, 0);
     expect(count('transactions')).toBe(2);
     expect(count('transactions.dlq')).toBe(1);
   });

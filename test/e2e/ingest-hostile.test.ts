@@ -25,7 +25,10 @@ async function expectCounts(s: IngestSummary, accepted: number, rejected: number
 }
 
 // The same cases through both encoders: in this thread, and on a worker-thread pool.
-describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[string, Encoder]>)('ingest of hostile input (%s encoder)', (_name, encoder) => {
+describe.each([
+  ['in-thread', inlineEncoder],
+  ['worker pool', pool],
+] as Array<[string, Encoder]>)('ingest of hostile input (%s encoder)', (_name, encoder) => {
   beforeEach(async () => {
     h = await ingestHarness(encoder);
   });
@@ -61,7 +64,10 @@ describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[st
   it('dead-letters rows with missing or extra fields, with file, line and reason', async () => {
     const short = kaggleRow(1).split(',').slice(0, 20).join(',');
     const long = kaggleRow(2) + ',99';
-    const s = await h.ingestBytes('fields.csv', [kaggleHeader, kaggleRow(0), short, long, kaggleRow(3)].join('\n') + '\n');
+    const s = await h.ingestBytes(
+      'fields.csv',
+      [kaggleHeader, kaggleRow(0), short, long, kaggleRow(3)].join('\n') + '\n',
+    );
     await expectCounts(s, 2, 2);
     const dl = await h.deadLetters();
     expect(dl.map((d) => d.line).sort()).toEqual([3, 4]);
@@ -125,14 +131,15 @@ describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[st
   });
 
   it('reads quoted fields holding commas, escaped quotes and line breaks, keeping the first line number', async () => {
-    const body = [
-      rawHeader,
-      '"tx1","2026-04-01T10:00:00Z","c1","t1","12.50","0"',
-      'tx2,2026-04-01T10:00:01Z,"c,2",t1,3,0',
-      'tx3,2026-04-01T10:00:02Z,"c""3",t1,3,0',
-      'tx4,2026-04-01T10:00:03Z,"c\n4",t1,3,0',
-      'tx5,2026-04-01T10:00:04Z,c5,t1,3,0',
-    ].join('\n') + '\n';
+    const body =
+      [
+        rawHeader,
+        '"tx1","2026-04-01T10:00:00Z","c1","t1","12.50","0"',
+        'tx2,2026-04-01T10:00:01Z,"c,2",t1,3,0',
+        'tx3,2026-04-01T10:00:02Z,"c""3",t1,3,0',
+        'tx4,2026-04-01T10:00:03Z,"c\n4",t1,3,0',
+        'tx5,2026-04-01T10:00:04Z,c5,t1,3,0',
+      ].join('\n') + '\n';
     const s = await h.ingestBytes('quoted.csv', body);
     await expectCounts(s, 2, 3);
     const dl = await h.deadLetters();
@@ -164,8 +171,16 @@ describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[st
   });
 
   it('dead-letters a line with bytes that are not UTF-8 and keeps its neighbours', async () => {
-    const bad = Buffer.concat([Buffer.from('tx2,2026-04-01T10:00:00Z,c'), Buffer.from([0xff, 0xfe]), Buffer.from(',t1,3,0')]);
-    const body = Buffer.concat([Buffer.from(`${rawHeader}\n${rawRow('tx1')}\n`), bad, Buffer.from(`\n${rawRow('tx3')}\n`)]);
+    const bad = Buffer.concat([
+      Buffer.from('tx2,2026-04-01T10:00:00Z,c'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(',t1,3,0'),
+    ]);
+    const body = Buffer.concat([
+      Buffer.from(`${rawHeader}\n${rawRow('tx1')}\n`),
+      bad,
+      Buffer.from(`\n${rawRow('tx3')}\n`),
+    ]);
     const s = await h.ingestBytes('latin.csv', body);
     await expectCounts(s, 2, 1);
     const [d] = await h.deadLetters();
@@ -199,13 +214,19 @@ describe.each([['in-thread', inlineEncoder], ['worker pool', pool]] as Array<[st
   });
 
   it('counts a repeated transaction_id within a file as a duplicate and produces it once', async () => {
-    const s = await h.ingestBytes('dup.csv', [rawHeader, rawRow('tx1'), rawRow('tx2'), rawRow('tx1')].join('\n') + '\n');
+    const s = await h.ingestBytes(
+      'dup.csv',
+      [rawHeader, rawRow('tx1'), rawRow('tx2'), rawRow('tx1')].join('\n') + '\n',
+    );
     expect(s.duplicates).toBe(1);
     await expectCounts(s, 2, 0);
   });
 
   it('skips blank lines without counting them as rows', async () => {
-    const s = await h.ingestBytes('blank.csv', [kaggleHeader, '', kaggleRow(1), '', '', kaggleRow(2)].join('\n') + '\n');
+    const s = await h.ingestBytes(
+      'blank.csv',
+      [kaggleHeader, '', kaggleRow(1), '', '', kaggleRow(2)].join('\n') + '\n',
+    );
     expect(s.blank_lines).toBe(3);
     await expectCounts(s, 2, 0);
   });

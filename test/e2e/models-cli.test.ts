@@ -36,18 +36,35 @@ beforeAll(async () => {
   process.env.FRAUDFLOW_DATA_DIR = dir.path;
   await tfReady();
   const registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
-  await registry.save(tinyManifest('v1', { created_at: '2026-11-25T01:00:00.000Z', promotion: { promoted: true, reason: 'no champion yet', margin: 0.005, champion: null } }), tinyModel([1, 0, 0]));
-  await registry.save(tinyManifest('v2', {
-    created_at: '2026-11-25T02:00:00.000Z',
-    promotion: { promoted: false, reason: 'AUPRC 0.5000 vs champion v1 (0.5010 on the same window): no better; kept as challenger', margin: 0.005, champion: { version: 'v1', auprc_on_window: 0.501 } },
-  }), tinyModel([0, 1, 0]));
+  await registry.save(
+    tinyManifest('v1', {
+      created_at: '2026-11-25T01:00:00.000Z',
+      promotion: { promoted: true, reason: 'no champion yet', margin: 0.005, champion: null },
+    }),
+    tinyModel([1, 0, 0]),
+  );
+  await registry.save(
+    tinyManifest('v2', {
+      created_at: '2026-11-25T02:00:00.000Z',
+      promotion: {
+        promoted: false,
+        reason: 'AUPRC 0.5000 vs champion v1 (0.5010 on the same window): no better; kept as challenger',
+        margin: 0.005,
+        champion: { version: 'v1', auprc_on_window: 0.501 },
+      },
+    }),
+    tinyModel([0, 1, 0]),
+  );
   await registry.promote('v1', 'no champion yet');
 });
 afterAll(() => dir.cleanup());
 
 describe('fraudflow models, promote, rollback', () => {
   it('lists every version with the champion pointer and why each was or was not promoted', async () => {
-    const out = await cliJson<{ champion: { version: string }; versions: Array<{ version: string; promotion: { reason: string } }> }>(['models']);
+    const out = await cliJson<{
+      champion: { version: string };
+      versions: Array<{ version: string; promotion: { reason: string } }>;
+    }>(['models']);
     expect(out.champion.version).toBe('v1');
     expect(out.versions.map((v) => v.version)).toEqual(['v1', 'v2']);
     expect(out.versions[1]!.promotion.reason).toMatch(/kept as challenger/);
@@ -58,7 +75,10 @@ describe('fraudflow models, promote, rollback', () => {
   }, 60_000);
 
   it('promotes a challenger, rolls back to the previous champion, and says when there is nothing to roll back to', async () => {
-    const promoted = await cliJson<{ pointer: { version: string; history: Array<{ reason: string }> }; published: null }>(['promote', 'v2', '--reason', 'better on last week']);
+    const promoted = await cliJson<{
+      pointer: { version: string; history: Array<{ reason: string }> };
+      published: null;
+    }>(['promote', 'v2', '--reason', 'better on last week']);
     expect(promoted.pointer.version).toBe('v2');
     expect(promoted.pointer.history.at(-1)!.reason).toBe('better on last week');
     expect(promoted.published).toBeNull();

@@ -14,8 +14,11 @@ afterAll(() => dir.cleanup());
 describe('HTML report', () => {
   it('draws every chart in a real browser without console errors', async (ctx) => {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.FRAUDFLOW_REQUIRE_BROWSER === '1') throw new Error(`Chromium is required here but ${CHROMIUM} is missing`);
-      process.stderr.write(`\n[report] browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+      if (process.env.FRAUDFLOW_REQUIRE_BROWSER === '1')
+        throw new Error(`Chromium is required here but ${CHROMIUM} is missing`);
+      process.stderr.write(
+        `\n[report] browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+      );
       return ctx.skip();
     }
     const env = { FRAUDFLOW_DATA_DIR: join(dir.path, 'data'), FRAUDFLOW_MAX_EPOCHS: '2' };
@@ -23,7 +26,16 @@ describe('HTML report', () => {
     expect(existsSync(demo.report)).toBe(true);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
@@ -31,7 +43,9 @@ describe('HTML report', () => {
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('pageerror', (e) => errors.push(e.message));
       // Offline: the file must not need the network.
-      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+      );
       await page.goto(pathToFileURL(demo.report).href);
       // Browser-side code as strings: this project's TypeScript has no DOM types.
       await page.waitForFunction('window.__chartsDrawn !== undefined', null, { timeout: 10_000 });

@@ -11,7 +11,11 @@ let served: Served | undefined;
 let url: string;
 
 beforeAll(async () => {
-  Object.assign(process.env, { FRAUDFLOW_DATA_DIR: dir.path, FRAUDFLOW_MAX_EPOCHS: '2', FRAUDFLOW_THRESHOLD_RULE: 'cost:50:1' });
+  Object.assign(process.env, {
+    FRAUDFLOW_DATA_DIR: dir.path,
+    FRAUDFLOW_MAX_EPOCHS: '2',
+    FRAUDFLOW_THRESHOLD_RULE: 'cost:50:1',
+  });
   const w = await DuckDbWarehouse.open(join(dir.path, 'warehouse.duckdb'));
   await w.ensureTables();
   await w.append('transactions', kaggleWarehouseRows(24_000, 3));
@@ -30,10 +34,17 @@ function tick(body: string, id: string): RequestInit {
   return {
     method: 'POST',
     headers: {
-      'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-time': new Date().toISOString(),
-      'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished', 'ce-source': '//pubsub.googleapis.com/projects/p/topics/fraudflow-retrain-tick',
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': id,
+      'ce-time': new Date().toISOString(),
+      'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
+      'ce-source': '//pubsub.googleapis.com/projects/p/topics/fraudflow-retrain-tick',
     },
-    body: JSON.stringify({ message: { data: Buffer.from(body).toString('base64'), messageId: id, publishTime: new Date().toISOString() }, subscription: 'projects/p/subscriptions/eventarc-retrain' }),
+    body: JSON.stringify({
+      message: { data: Buffer.from(body).toString('base64'), messageId: id, publishTime: new Date().toISOString() },
+      subscription: 'projects/p/subscriptions/eventarc-retrain',
+    }),
   };
 }
 
@@ -53,7 +64,10 @@ describe('retrain CloudEvent handler', () => {
   it('answers an error status for a message it cannot understand, and trains nothing', async () => {
     const { processRuntime } = await import('../../shared/runtime.ts');
     const before = (await processRuntime().models().list()).length;
-    for (const [body, id] of [['{"models":["svm"]}', 'tick-2'], ['not json', 'tick-3']] as const) {
+    for (const [body, id] of [
+      ['{"models":["svm"]}', 'tick-2'],
+      ['not json', 'tick-3'],
+    ] as const) {
       const res = await fetch(url, tick(body, id));
       expect(res.status).toBeGreaterThanOrEqual(400);
     }

@@ -16,8 +16,13 @@ const dir = tempDir('fraudflow-retrain-');
 let warehouse: DuckDbWarehouse;
 let registry: ModelRegistry;
 const options: RetrainOptions = {
-  validationFraction: 0.25, gapSeconds: 3600, thresholdRule: { kind: 'target-precision', precision: 0.5 },
-  promotionMargin: 0.01, models: ['logistic-regression'], maxEpochs: 3, seed: 7,
+  validationFraction: 0.25,
+  gapSeconds: 3600,
+  thresholdRule: { kind: 'target-precision', precision: 0.5 },
+  promotionMargin: 0.01,
+  models: ['logistic-regression'],
+  maxEpochs: 3,
+  seed: 7,
 };
 const at = (hour: number) => () => new Date(Date.UTC(2026, 10, 25, hour));
 
@@ -55,20 +60,34 @@ describe('retrain', () => {
     expect(m.threshold_reached).toBe(true);
     expect(m.metrics.precision).toBeGreaterThanOrEqual(0.5);
     expect((await registry.champion())!.version).toBe(r.version);
-    expect((await registry.manifest(r.version)).promotion).toEqual({ promoted: true, reason: 'no champion yet', margin: 0.01, champion: null });
+    expect((await registry.manifest(r.version)).promotion).toEqual({
+      promoted: true,
+      reason: 'no champion yet',
+      margin: 0.01,
+      champion: null,
+    });
     firstAuprc = m.metrics.auprc!;
   }, 120_000);
 
   it('repeats exactly for a seed; a model no better than the champion stays a challenger, reason logged and recorded', async () => {
     const lines: string[] = [];
-    const r = await retrain({ warehouse, registry, logger: createLogger({ write: (l) => lines.push(l) }), now: at(2) }, options);
+    const r = await retrain(
+      { warehouse, registry, logger: createLogger({ write: (l) => lines.push(l) }), now: at(2) },
+      options,
+    );
     expect(r.manifest.metrics.auprc).toBe(firstAuprc);
     expect(r.promoted).toBe(false);
     expect(r.champion_auprc_on_window).toBeCloseTo(firstAuprc, 6);
     expect(r.reason).toMatch(/no better; kept as challenger/);
     const stored = await registry.manifest(r.version);
-    expect(stored.promotion).toMatchObject({ promoted: false, reason: r.reason, champion: { version: '20261125T010000-lr' } });
-    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'retrain: kept as challenger');
+    expect(stored.promotion).toMatchObject({
+      promoted: false,
+      reason: r.reason,
+      champion: { version: '20261125T010000-lr' },
+    });
+    const logged = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'retrain: kept as challenger');
     expect(logged).toMatchObject({ severity: 'INFO', reason: r.reason, champion: '20261125T010000-lr' });
     expect((await registry.list()).map((m) => m.version)).toEqual(['20261125T010000-lr', '20261125T020000-lr']);
     expect((await registry.champion())!.version).toBe('20261125T010000-lr');
@@ -77,7 +96,13 @@ describe('retrain', () => {
   it('replaces a weaker champion, re-scored on the new window, when the gain reaches the margin', async () => {
     // A champion that scores every row the same: its AUPRC on any window is the fraud rate there.
     const names = KAGGLE_FEATURES.names;
-    await registry.save(tinyManifest('weak', { feature_spec: KAGGLE_FEATURES, scaler: { mean: names.map(() => 0), std: names.map(() => 1) } }), tinyModel(names.map(() => 0)));
+    await registry.save(
+      tinyManifest('weak', {
+        feature_spec: KAGGLE_FEATURES,
+        scaler: { mean: names.map(() => 0), std: names.map(() => 1) },
+      }),
+      tinyModel(names.map(() => 0)),
+    );
     await registry.promote('weak', 'test: a weak champion');
     const r = await retrain({ warehouse, registry, logger: silentLogger, now: at(4) }, options);
     const baseRate = r.manifest.data.validation_frauds / r.manifest.data.validation_rows;
@@ -102,8 +127,13 @@ describe('retrain', () => {
   it('refuses a history whose validation window holds no fraud, saying so', async () => {
     const empty = await DuckDbWarehouse.open(join(dir.path, 'none.duckdb'));
     await empty.ensureTables();
-    await empty.append('transactions', kaggleWarehouseRows(2_000, 3).map((r) => ({ ...r, Class: 0 })));
-    await expect(retrain({ warehouse: empty, registry, logger: silentLogger, now: at(5) }, options)).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(/holds no fraud/) });
+    await empty.append(
+      'transactions',
+      kaggleWarehouseRows(2_000, 3).map((r) => ({ ...r, Class: 0 })),
+    );
+    await expect(
+      retrain({ warehouse: empty, registry, logger: silentLogger, now: at(5) }, options),
+    ).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(/holds no fraud/) });
     await empty.close();
   });
 });

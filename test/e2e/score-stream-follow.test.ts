@@ -27,17 +27,33 @@ describe('score-stream --follow', () => {
     await tfReady();
     const registry = new ModelRegistry(new LocalObjectStore(config.modelsDir));
     const names = KAGGLE_FEATURES.names;
-    await registry.save(tinyManifest('follow-1', { feature_spec: KAGGLE_FEATURES }), tinyModel(names.map((n) => (n === 'V1' ? 3 : 0)), -1));
+    await registry.save(
+      tinyManifest('follow-1', { feature_spec: KAGGLE_FEATURES }),
+      tinyModel(
+        names.map((n) => (n === 'V1' ? 3 : 0)),
+        -1,
+      ),
+    );
     await registry.promote('follow-1', 'test');
 
     const csv = (name: string, from: number, n: number) => {
       const file = join(dir.path, name);
-      writeFileSync(file, [kaggleHeader, ...Array.from({ length: n }, (_, i) => kaggleRow(from + i, '12.00', 0, i % 2 ? '1.5' : '-1.5'))].join('\n') + '\n');
+      writeFileSync(
+        file,
+        [
+          kaggleHeader,
+          ...Array.from({ length: n }, (_, i) => kaggleRow(from + i, '12.00', 0, i % 2 ? '1.5' : '-1.5')),
+        ].join('\n') + '\n',
+      );
       return file;
     };
     await cliJson(['ingest', csv('early.csv', 0, 300)], env);
 
-    const proc = spawn(process.execPath, [join(import.meta.dirname, '../../bin/fraudflow.js'), 'score-stream', '--follow', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/fraudflow.js'), 'score-stream', '--follow', '--json'],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -47,7 +63,10 @@ describe('score-stream --follow', () => {
     const rt = createRuntime(config, createLogger({ level: 'ERROR' }));
     try {
       const log = await rt.eventLog();
-      const verdicts = async () => (await log.listTopics()).find((t) => t.name === 'verdicts')?.partitions.reduce((n, p) => n + p.highWatermark, 0) ?? 0;
+      const verdicts = async () =>
+        (await log.listTopics())
+          .find((t) => t.name === 'verdicts')
+          ?.partitions.reduce((n, p) => n + p.highWatermark, 0) ?? 0;
       await waitFor(async () => ((await verdicts()) >= 300 ? true : undefined), 'the first 300 verdicts', 60_000, 100);
       // Arrives while the follower runs: scored without a new start.
       await cliJson(['ingest', csv('late.csv', 1000, 200)], env);
@@ -56,7 +75,10 @@ describe('score-stream --follow', () => {
       expect(await exited, stderr).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ read: 500, scored: 500, skipped: 0, lag_left: 0 });
       expect(await verdicts()).toBe(500);
-      const lag = lagOf(await log.describeTopic('transactions'), await log.committedOffsets('fraudflow-score-stream', 'transactions'));
+      const lag = lagOf(
+        await log.describeTopic('transactions'),
+        await log.committedOffsets('fraudflow-score-stream', 'transactions'),
+      );
       expect(lag).toBe(0);
     } finally {
       proc.kill('SIGKILL');

@@ -25,7 +25,11 @@ const route = SINK_ROUTES.find((r) => r.topic === TOPICS.transactions)!;
 async function producedIds(log: EventLog): Promise<string[]> {
   const c = await log.consumer(`check-${randomUUID()}`, TOPICS.transactions);
   const ids: string[] = [];
-  for (let batch = await c.poll({ maxRecords: 10_000, maxWaitMs: 50 }); batch.length; batch = await c.poll({ maxRecords: 10_000, maxWaitMs: 50 })) {
+  for (
+    let batch = await c.poll({ maxRecords: 10_000, maxWaitMs: 50 });
+    batch.length;
+    batch = await c.poll({ maxRecords: 10_000, maxWaitMs: 50 })
+  ) {
     for (const r of batch) ids.push((JSON.parse(r.value.toString('utf8')) as { id: string }).id);
     await c.commit(nextOffsets(batch));
   }
@@ -41,28 +45,47 @@ async function landed(path: string): Promise<{ ids: string[]; n: number }> {
 }
 
 describe('sink under kill -9', () => {
-  it.concurrent.each(['before-write', 'after-write'] as const)('loses and duplicates nothing when the process is killed %s', async (point) => {
-    const data = join(dir.path, point);
-    const file = join(dir.path, `${point}.csv`);
-    await writeKaggleCsv(file, ROWS, 2);
-    const log = new EmbeddedEventLog({ path: join(data, 'eventlog.sqlite') });
-    for (const spec of topicSpecs(4)) await log.ensureTopic(spec);
-    await ingest(fileSource(file), { eventLog: log, logger: silentLogger }, { topic: TOPICS.transactions, batchSize: 1000 });
+  it.concurrent.each(['before-write', 'after-write'] as const)(
+    'loses and duplicates nothing when the process is killed %s',
+    async (point) => {
+      const data = join(dir.path, point);
+      const file = join(dir.path, `${point}.csv`);
+      await writeKaggleCsv(file, ROWS, 2);
+      const log = new EmbeddedEventLog({ path: join(data, 'eventlog.sqlite') });
+      for (const spec of topicSpecs(4)) await log.ensureTopic(spec);
+      await ingest(
+        fileSource(file),
+        { eventLog: log, logger: silentLogger },
+        { topic: TOPICS.transactions, batchSize: 1000 },
+      );
 
-    const crashed = await cli(['sink', '--topics', 'transactions'], { FRAUDFLOW_DATA_DIR: data, FRAUDFLOW_SINK_BATCH: String(BATCH), FRAUDFLOW_FAULT: point }, { until: /FAULT/ });
-    expect(crashed.killed).toBe(true);
-    // Killed where intended: the first batch is in the warehouse (after-write) or not (before-write), and nothing is committed.
-    const warehouse = join(data, 'warehouse.duckdb');
-    expect((await landed(warehouse)).n).toBe(point === 'after-write' ? BATCH : 0);
-    expect((await log.committedOffsets(SINK_GROUP, TOPICS.transactions)).reduce((a, p) => a + p.offset, 0)).toBe(0);
+      const crashed = await cli(
+        ['sink', '--topics', 'transactions'],
+        { FRAUDFLOW_DATA_DIR: data, FRAUDFLOW_SINK_BATCH: String(BATCH), FRAUDFLOW_FAULT: point },
+        { until: /FAULT/ },
+      );
+      expect(crashed.killed).toBe(true);
+      // Killed where intended: the first batch is in the warehouse (after-write) or not (before-write), and nothing is committed.
+      const warehouse = join(data, 'warehouse.duckdb');
+      expect((await landed(warehouse)).n).toBe(point === 'after-write' ? BATCH : 0);
+      expect((await log.committedOffsets(SINK_GROUP, TOPICS.transactions)).reduce((a, p) => a + p.offset, 0)).toBe(0);
 
-    const w = await DuckDbWarehouse.open(warehouse);
-    const [again] = await sink({ eventLog: log, warehouse: w, logger: silentLogger }, { routes: [route], group: SINK_GROUP, batchSize: BATCH, maxRows: 1e6, maxSeconds: 60 });
-    await w.close();
-    expect(again).toMatchObject({ rows: ROWS, lag_left: 0, inserted: point === 'after-write' ? ROWS - BATCH : ROWS, duplicates: point === 'after-write' ? BATCH : 0 });
-    const produced = await producedIds(log);
-    await log.close();
-    expect(produced).toHaveLength(ROWS);
-    expect((await landed(warehouse)).ids).toEqual(produced);
-  });
+      const w = await DuckDbWarehouse.open(warehouse);
+      const [again] = await sink(
+        { eventLog: log, warehouse: w, logger: silentLogger },
+        { routes: [route], group: SINK_GROUP, batchSize: BATCH, maxRows: 1e6, maxSeconds: 60 },
+      );
+      await w.close();
+      expect(again).toMatchObject({
+        rows: ROWS,
+        lag_left: 0,
+        inserted: point === 'after-write' ? ROWS - BATCH : ROWS,
+        duplicates: point === 'after-write' ? BATCH : 0,
+      });
+      const produced = await producedIds(log);
+      await log.close();
+      expect(produced).toHaveLength(ROWS);
+      expect((await landed(warehouse)).ids).toEqual(produced);
+    },
+  );
 });

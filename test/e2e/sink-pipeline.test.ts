@@ -24,19 +24,35 @@ describe('fraudflow ingest, sink, sql', () => {
     expect(ing).toMatchObject({ accepted: 3000, rejected: 1 });
 
     const first = await cliJson<TopicSummary[]>(['sink'], env);
-    expect(first.find((t) => t.topic === 'transactions')).toMatchObject({ rows: 3000, inserted: 3000, poison: 0, lag_left: 0 });
+    expect(first.find((t) => t.topic === 'transactions')).toMatchObject({
+      rows: 3000,
+      inserted: 3000,
+      poison: 0,
+      lag_left: 0,
+    });
     expect(first.find((t) => t.topic === 'transactions.dlq')).toMatchObject({ rows: 1, inserted: 1, lag_left: 0 });
-    const [count] = await cliJson<Array<{ n: number; ids: number }>>(['sql', 'select count(*) as n, count(distinct id) as ids from transactions'], env);
+    const [count] = await cliJson<Array<{ n: number; ids: number }>>(
+      ['sql', 'select count(*) as n, count(distinct id) as ids from transactions'],
+      env,
+    );
     expect(count).toEqual({ n: ing!.accepted, ids: ing!.accepted });
 
     await cliJson(['ingest', file], env);
     const second = await cliJson<TopicSummary[]>(['sink'], env);
-    expect(second.find((t) => t.topic === 'transactions')).toMatchObject({ rows: 3000, inserted: 0, duplicates: 3000, lag_left: 0 });
+    expect(second.find((t) => t.topic === 'transactions')).toMatchObject({
+      rows: 3000,
+      inserted: 0,
+      duplicates: 3000,
+      lag_left: 0,
+    });
     expect(second.find((t) => t.topic === 'transactions.dlq')).toMatchObject({ inserted: 0, lag_left: 0 });
 
     const w = await DuckDbWarehouse.open(join(data, 'warehouse.duckdb'), { readOnly: true });
-    const [after] = await queryAll(w, `select (select count(*) from transactions)::INTEGER as n, (select count(distinct id) from transactions)::INTEGER as ids,
-      (select count(*) from dead_letters)::INTEGER as dead`);
+    const [after] = await queryAll(
+      w,
+      `select (select count(*) from transactions)::INTEGER as n, (select count(distinct id) from transactions)::INTEGER as ids,
+      (select count(*) from dead_letters)::INTEGER as dead`,
+    );
     await w.close();
     expect(after).toEqual({ n: 3000, ids: 3000, dead: 1 });
   }, 240_000); // five CLI processes, each importing every adapter: about 25 s on an idle machine, several times that on a busy one

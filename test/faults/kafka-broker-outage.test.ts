@@ -15,8 +15,13 @@ import { brokerAnswers, KAFKA_TEST_BROKERS, kafkaAvailable } from '../helpers/ka
 const repo = join(import.meta.dirname, '../..');
 const dir = tempDir('fraudflow-outage-');
 // up.sh / down.sh act on the broker of KAFKA_PORT and FRAUDFLOW_KAFKA_HOME from this environment: the one under test.
-const broker = (action: 'up' | 'down') => execFileSync('bash', [join(repo, `deploy/local-kafka/${action}.sh`)], { stdio: 'inherit', env: process.env });
-const open = (clientId: string) => new KafkaEventLog({ brokers: KAFKA_TEST_BROKERS!.split(','), clientId, ssl: false, replicationFactor: 1 }, silentLogger);
+const broker = (action: 'up' | 'down') =>
+  execFileSync('bash', [join(repo, `deploy/local-kafka/${action}.sh`)], { stdio: 'inherit', env: process.env });
+const open = (clientId: string) =>
+  new KafkaEventLog(
+    { brokers: KAFKA_TEST_BROKERS!.split(','), clientId, ssl: false, replicationFactor: 1 },
+    silentLogger,
+  );
 
 afterAll(async () => {
   // Whatever happened, leave the broker running for the rest of the suite.
@@ -32,12 +37,18 @@ describe('ingest through a Kafka broker outage', () => {
     await writeKaggleCsv(file, rows, 7);
     const watcher = open('outage-watch');
     await watcher.ensureTopic({ name: 'transactions', partitions: 4 });
-    const landed = async () => (await watcher.describeTopic('transactions')).partitions.reduce((n, p) => n + p.highWatermark, 0);
+    const landed = async () =>
+      (await watcher.describeTopic('transactions')).partitions.reduce((n, p) => n + p.highWatermark, 0);
     const before = await landed();
 
     // The real CLI path, in its own process: config from the environment, runtime, ingest core, Kafka adapter.
     const child = spawn(process.execPath, [join(repo, 'bin/fraudflow.js'), 'ingest', file, '--json'], {
-      env: { ...process.env, KAFKA_BROKERS: KAFKA_TEST_BROKERS, FRAUDFLOW_DATA_DIR: join(dir.path, 'data'), FRAUDFLOW_INGEST_BATCH: '2000' },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: KAFKA_TEST_BROKERS,
+        FRAUDFLOW_DATA_DIR: join(dir.path, 'data'),
+        FRAUDFLOW_INGEST_BATCH: '2000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -46,13 +57,25 @@ describe('ingest through a Kafka broker outage', () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     try {
-      await waitFor(async () => (await landed()) - before > rows * 0.1 || undefined, 'a tenth of the file to land', 60_000, 50);
+      await waitFor(
+        async () => (await landed()) - before > rows * 0.1 || undefined,
+        'a tenth of the file to land',
+        60_000,
+        50,
+      );
       await watcher.close();
       broker('down');
       expect(await brokerAnswers()).toBe(false);
       broker('up');
       const code = await exited;
-      expect(code, err.split('\n').filter((l) => !l.includes('"kafkajs: ')).join('\n').slice(-2000)).toBe(0);
+      expect(
+        code,
+        err
+          .split('\n')
+          .filter((l) => !l.includes('"kafkajs: '))
+          .join('\n')
+          .slice(-2000),
+      ).toBe(0);
     } finally {
       child.kill('SIGKILL');
       await watcher.close();
@@ -65,7 +88,10 @@ describe('ingest through a Kafka broker outage', () => {
     // Read the whole topic, to its end. Each line of the file is there, every copy of a line carries the same id,
     // and distinct ids are exactly the accepted rows.
     const reader = open('outage-read');
-    const end = (await reader.describeTopic('transactions')).partitions.reduce((n, p) => n + p.highWatermark - p.lowWatermark, 0);
+    const end = (await reader.describeTopic('transactions')).partitions.reduce(
+      (n, p) => n + p.highWatermark - p.lowWatermark,
+      0,
+    );
     const consumer = await reader.consumer(`outage-${randomUUID()}`, 'transactions');
     let read = 0;
     const idOfLine = new Map<number, string>();

@@ -4,11 +4,22 @@ import { join } from 'node:path';
 
 const bin = join(import.meta.dirname, '../../bin/fraudflow.js');
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
-export function cli(args: string[], env: Record<string, string>, options: { until?: RegExp } = {}): Promise<CliResult & { killed: boolean }> {
+export function cli(
+  args: string[],
+  env: Record<string, string>,
+  options: { until?: RegExp } = {},
+): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [bin, ...args], { env: { ...process.env, FRAUDFLOW_INGEST_WORKERS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, FRAUDFLOW_INGEST_WORKERS: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;

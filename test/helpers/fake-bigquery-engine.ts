@@ -5,11 +5,27 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
-export interface BqField { name: string; type: string; mode?: string }
-export interface BqResult { fields: BqField[]; rows: Array<{ f: Array<{ v: string | null }> }>; dmlAffectedRows?: number }
+export interface BqField {
+  name: string;
+  type: string;
+  mode?: string;
+}
+export interface BqResult {
+  fields: BqField[];
+  rows: Array<{ f: Array<{ v: string | null }> }>;
+  dmlAffectedRows?: number;
+}
 
 const DUCK_TYPE: Record<string, string> = {
-  FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', INT64: 'BIGINT', INTEGER: 'BIGINT', STRING: 'VARCHAR', TIMESTAMP: 'TIMESTAMPTZ', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', JSON: 'JSON',
+  FLOAT64: 'DOUBLE',
+  FLOAT: 'DOUBLE',
+  INT64: 'BIGINT',
+  INTEGER: 'BIGINT',
+  STRING: 'VARCHAR',
+  TIMESTAMP: 'TIMESTAMPTZ',
+  BOOL: 'BOOLEAN',
+  BOOLEAN: 'BOOLEAN',
+  JSON: 'JSON',
 };
 
 /** Refuses what BigQuery's parser refuses and DuckDB accepts, so a DuckDB-only query fails here as it would there. */
@@ -17,14 +33,20 @@ const NOT_BIGQUERY: Array<[RegExp, string]> = [
   [/::/, 'Syntax error: "::" casts are not GoogleSQL (use CAST(x AS type))'],
   [/\barg_max\s*\(/i, 'Function not found: arg_max'],
   [/\bstrftime\s*\(/i, 'Function not found: strftime'],
-  [/\.\s*"[A-Za-z_]/, 'Syntax error: a double-quoted name is a string literal in GoogleSQL (quote names with backticks)'],
+  [
+    /\.\s*"[A-Za-z_]/,
+    'Syntax error: a double-quoted name is a string literal in GoogleSQL (quote names with backticks)',
+  ],
 ];
 
 /** The only dialect differences the statements fraudflow sends rely on; anything else reaches DuckDB as written. */
 export function toDuckSql(sql: string): string {
   for (const [pattern, message] of NOT_BIGQUERY) if (pattern.test(sql)) throw new Error(message);
   return sql
-    .replace(/ARRAY_AGG\(\s*([^()]+?)\s+ORDER BY\s+([^()]+?)\s+DESC\s+LIMIT\s+1\s*\)\s*\[OFFSET\(0\)\]/gi, 'arg_max($1, $2)')
+    .replace(
+      /ARRAY_AGG\(\s*([^()]+?)\s+ORDER BY\s+([^()]+?)\s+DESC\s+LIMIT\s+1\s*\)\s*\[OFFSET\(0\)\]/gi,
+      'arg_max($1, $2)',
+    )
     .replace(/FORMAT_TIMESTAMP\(\s*('[^']*')\s*,\s*([^()]+?)\s*\)/gi, 'strftime($2, $1)')
     .replace(/`([^`]+)`/g, (_, name: string) => `"${name.split('.').pop()!}"`)
     .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (')
@@ -49,7 +71,10 @@ function cell(v: DuckDBValue): string | null {
 }
 
 export class FakeBigQueryEngine {
-  private constructor(private readonly instance: DuckDBInstance, private readonly db: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDBConnection,
+  ) {}
 
   static async create(): Promise<FakeBigQueryEngine> {
     const instance = await DuckDBInstance.create(':memory:');
@@ -63,7 +88,9 @@ export class FakeBigQueryEngine {
       await this.db.run(`CREATE VIEW "${id}" AS ${toDuckSql(resource.view.query)}`);
       return;
     }
-    const cols = (resource.schema?.fields ?? []).map((f) => `"${f.name}" ${DUCK_TYPE[f.type] ?? 'VARCHAR'}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
+    const cols = (resource.schema?.fields ?? []).map(
+      (f) => `"${f.name}" ${DUCK_TYPE[f.type] ?? 'VARCHAR'}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
+    );
     await this.db.run(`CREATE TABLE "${id}" (${cols.join(', ')})`);
   }
 
@@ -77,13 +104,18 @@ export class FakeBigQueryEngine {
     const lines = ndjson.split('\n').filter((l) => l.trim() !== '');
     for (const [i, line] of lines.entries()) {
       const extra = Object.keys(JSON.parse(line) as object).find((k) => !known.has(k));
-      if (extra) throw new Error(`Error while reading data, error message: JSON parsing error in row starting at position ${i}: No such field: ${extra}.`);
+      if (extra)
+        throw new Error(
+          `Error while reading data, error message: JSON parsing error in row starting at position ${i}: No such field: ${extra}.`,
+        );
     }
     const file = join(tmpdir(), `fake-bq-${randomUUID()}.ndjson`);
     writeFileSync(file, lines.join('\n') + '\n');
     try {
       const columns = fields.map((f) => `'${f.name}': '${DUCK_TYPE[f.type] ?? 'VARCHAR'}'`).join(', ');
-      const r = await this.db.run(`INSERT INTO "${id}" BY NAME SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`);
+      const r = await this.db.run(
+        `INSERT INTO "${id}" BY NAME SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`,
+      );
       return Number(r.rowsChanged);
     } finally {
       rmSync(file, { force: true });

@@ -22,19 +22,38 @@ export interface FakeBigQuery {
   close(): Promise<void>;
 }
 
-interface Reply { status: number; body?: unknown }
-interface FakeJob { resource: Record<string, unknown>; result?: BqResult }
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+interface FakeJob {
+  resource: Record<string, unknown>;
+  result?: BqResult;
+}
 
-const error = (status: number, reason: string, message: string): Reply =>
-  ({ status, body: { error: { code: status, message, errors: [{ reason, message, domain: 'global' }], status: reason === 'notFound' ? 'NOT_FOUND' : 'INVALID_ARGUMENT' } } });
+const error = (status: number, reason: string, message: string): Reply => ({
+  status,
+  body: {
+    error: {
+      code: status,
+      message,
+      errors: [{ reason, message, domain: 'global' }],
+      status: reason === 'notFound' ? 'NOT_FOUND' : 'INVALID_ARGUMENT',
+    },
+  },
+});
 
 function multipart(contentType: string, raw: Buffer): { metadata: Record<string, unknown>; data: string } {
   const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
   if (!boundary) throw new Error(`not multipart: ${contentType}`);
-  const parts = raw.toString('utf8').split(`--${boundary}`).slice(1, -1).map((p) => {
-    const body = p.slice(p.indexOf('\r\n\r\n') + 4);
-    return body.endsWith('\r\n') ? body.slice(0, -2) : body;
-  });
+  const parts = raw
+    .toString('utf8')
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map((p) => {
+      const body = p.slice(p.indexOf('\r\n\r\n') + 4);
+      return body.endsWith('\r\n') ? body.slice(0, -2) : body;
+    });
   if (parts.length !== 2) throw new Error(`expected 2 multipart parts, got ${parts.length}`);
   return { metadata: JSON.parse(parts[0]!) as Record<string, unknown>, data: parts[1]! };
 }
@@ -47,21 +66,40 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
   const jobs = new Map<string, FakeJob>();
   const base = `/bigquery/v2/projects/${project}`;
 
-  const newJob = (body: Record<string, unknown>, statistics: Record<string, unknown>, failure?: string): Record<string, unknown> => {
+  const newJob = (
+    body: Record<string, unknown>,
+    statistics: Record<string, unknown>,
+    failure?: string,
+  ): Record<string, unknown> => {
     const ref = (body.jobReference ?? {}) as { jobId?: string; location?: string };
     const jobId = ref.jobId ?? randomUUID();
-    const status = failure ? { state: 'DONE', errorResult: { reason: 'invalid', message: failure }, errors: [{ reason: 'invalid', message: failure }] } : { state: 'DONE' };
-    return { kind: 'bigquery#job', id: `${project}:${ref.location ?? 'US'}.${jobId}`, jobReference: { projectId: project, jobId, location: ref.location ?? 'US' }, configuration: body.configuration, status, statistics };
+    const status = failure
+      ? {
+          state: 'DONE',
+          errorResult: { reason: 'invalid', message: failure },
+          errors: [{ reason: 'invalid', message: failure }],
+        }
+      : { state: 'DONE' };
+    return {
+      kind: 'bigquery#job',
+      id: `${project}:${ref.location ?? 'US'}.${jobId}`,
+      jobReference: { projectId: project, jobId, location: ref.location ?? 'US' },
+      configuration: body.configuration,
+      status,
+      statistics,
+    };
   };
 
   const load = async (body: Record<string, unknown>, data: string): Promise<Reply> => {
-    const config = (body.configuration as { load: { destinationTable: { tableId: string }; sourceFormat?: string } }).load;
+    const config = (body.configuration as { load: { destinationTable: { tableId: string }; sourceFormat?: string } })
+      .load;
     const tableId = config.destinationTable.tableId;
     const table = tables.get(tableId);
     let failure: string | undefined;
     let rows = 0;
     if (!table) failure = `Not found: Table ${project}:${tableId}`;
-    else if (config.sourceFormat !== 'NEWLINE_DELIMITED_JSON') failure = `this fake loads NEWLINE_DELIMITED_JSON only, got ${config.sourceFormat}`;
+    else if (config.sourceFormat !== 'NEWLINE_DELIMITED_JSON')
+      failure = `this fake loads NEWLINE_DELIMITED_JSON only, got ${config.sourceFormat}`;
     else {
       try {
         rows = await engine.load(tableId, data, (table.schema as { fields: BqField[] }).fields);
@@ -98,14 +136,25 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
     return {
       status: 200,
       body: {
-        kind: 'bigquery#getQueryResultsResponse', jobReference: job.resource.jobReference, jobComplete: true, totalRows: String(rows.length),
-        ...(dmlAffectedRows === undefined ? { schema: { fields }, rows: rows.slice(start, end) } : { numDmlAffectedRows: String(dmlAffectedRows) }),
+        kind: 'bigquery#getQueryResultsResponse',
+        jobReference: job.resource.jobReference,
+        jobComplete: true,
+        totalRows: String(rows.length),
+        ...(dmlAffectedRows === undefined
+          ? { schema: { fields }, rows: rows.slice(start, end) }
+          : { numDmlAffectedRows: String(dmlAffectedRows) }),
         ...(end < rows.length ? { pageToken: String(end) } : {}),
       },
     };
   };
 
-  const handle = async (method: string, path: string, query: Record<string, string>, body: Record<string, unknown>, data?: string): Promise<Reply> => {
+  const handle = async (
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: Record<string, unknown>,
+    data?: string,
+  ): Promise<Reply> => {
     if (path === `/upload${base}/jobs` && method === 'POST' && data !== undefined) return load(body, data);
     if (!path.startsWith(base)) return error(404, 'notFound', `Not found: ${path}`);
     const rest = path.slice(base.length);
@@ -114,10 +163,20 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
       const id = (body.datasetReference as { datasetId: string }).datasetId;
       if (datasets.has(id)) return error(409, 'duplicate', `Already Exists: Dataset ${project}:${id}`);
       datasets.add(id);
-      return { status: 200, body: { kind: 'bigquery#dataset', id: `${project}:${id}`, datasetReference: { projectId: project, datasetId: id }, location: body.location } };
+      return {
+        status: 200,
+        body: {
+          kind: 'bigquery#dataset',
+          id: `${project}:${id}`,
+          datasetReference: { projectId: project, datasetId: id },
+          location: body.location,
+        },
+      };
     }
     if ((m = rest.match(/^\/datasets\/([^/]+)$/)) && method === 'GET') {
-      return datasets.has(m[1]!) ? { status: 200, body: { kind: 'bigquery#dataset', datasetReference: { projectId: project, datasetId: m[1] } } } : error(404, 'notFound', `Not found: Dataset ${project}:${m[1]}`);
+      return datasets.has(m[1]!)
+        ? { status: 200, body: { kind: 'bigquery#dataset', datasetReference: { projectId: project, datasetId: m[1] } } }
+        : error(404, 'notFound', `Not found: Dataset ${project}:${m[1]}`);
     }
     if ((m = rest.match(/^\/datasets\/([^/]+)\/tables$/)) && method === 'POST') {
       const id = (body.tableReference as { tableId: string }).tableId;
@@ -154,7 +213,11 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
       const raw = Buffer.concat(chunks);
       const type = req.headers['content-type'] ?? '';
       const upload = type.startsWith('multipart/') ? multipart(type, raw) : undefined;
-      const body = upload ? upload.metadata : raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+      const body = upload
+        ? upload.metadata
+        : raw.length
+          ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>)
+          : {};
       requests.push({ method: req.method ?? '', path: url.pathname, query, body: upload ?? body });
       handle(req.method ?? '', url.pathname, query, body, upload?.data)
         .catch((e: unknown) => error(500, 'internalError', (e as Error).message))
@@ -167,7 +230,8 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests, tables,
+    requests,
+    tables,
     sql: async (q) => {
       const r = await engine.query(q);
       return r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row.f[i]!.v])));

@@ -10,14 +10,26 @@ export interface FakeGcs {
   close(): Promise<void>;
 }
 
-const notFound = (what: string) => ({ error: { code: 404, message: `No such object: ${what}`, errors: [{ reason: 'notFound', message: `No such object: ${what}` }] } });
+const notFound = (what: string) => ({
+  error: {
+    code: 404,
+    message: `No such object: ${what}`,
+    errors: [{ reason: 'notFound', message: `No such object: ${what}` }],
+  },
+});
 
 export async function startFakeGcs(bucket: string): Promise<FakeGcs> {
   const objects = new Map<string, Buffer>();
   const requests: FakeGcs['requests'] = [];
   const meta = (name: string, data: Buffer) => ({
-    kind: 'storage#object', bucket, name, size: String(data.length), updated: '2026-11-25T10:00:00.000Z', contentType: 'application/octet-stream',
-    md5Hash: createHash('md5').update(data).digest('base64'), generation: '1',
+    kind: 'storage#object',
+    bucket,
+    name,
+    size: String(data.length),
+    updated: '2026-11-25T10:00:00.000Z',
+    contentType: 'application/octet-stream',
+    md5Hash: createHash('md5').update(data).digest('base64'),
+    generation: '1',
   });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,7 +56,13 @@ export async function startFakeGcs(bucket: string): Promise<FakeGcs> {
       }
       if (req.method === 'GET' && url.pathname === base) {
         const prefix = url.searchParams.get('prefix') ?? '';
-        return send(200, { kind: 'storage#objects', items: [...objects.entries()].filter(([k]) => k.startsWith(prefix)).sort().map(([k, v]) => meta(k, v)) });
+        return send(200, {
+          kind: 'storage#objects',
+          items: [...objects.entries()]
+            .filter(([k]) => k.startsWith(prefix))
+            .sort()
+            .map(([k, v]) => meta(k, v)),
+        });
       }
       if (req.method === 'GET' && url.pathname.startsWith(`${base}/`)) {
         const name = decodeURIComponent(url.pathname.slice(base.length + 1));
@@ -56,5 +74,10 @@ export async function startFakeGcs(bucket: string): Promise<FakeGcs> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, objects, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    objects,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

@@ -12,7 +12,9 @@ export interface FakeVertex {
 
 /** Scores each instance (an object of named features) as the logistic of its first feature: easy to check. */
 export async function startFakeVertex(): Promise<FakeVertex> {
-  const fake = { requests: [] as FakeVertex['requests'], delayMs: 0 } as FakeVertex & { requests: FakeVertex['requests'] };
+  const fake = { requests: [] as FakeVertex['requests'], delayMs: 0 } as FakeVertex & {
+    requests: FakeVertex['requests'];
+  };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
@@ -26,13 +28,23 @@ export async function startFakeVertex(): Promise<FakeVertex> {
           return res.end(JSON.stringify({ error: { code: 404, message: `not found: ${path}`, status: 'NOT_FOUND' } }));
         }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ predictions: body.instances.map((x) => [1 / (1 + Math.exp(-Object.values(x)[0]!))]), deployedModelId: '42', model: 'projects/p/locations/l/models/m', modelVersionId: '1' }));
+        res.end(
+          JSON.stringify({
+            predictions: body.instances.map((x) => [1 / (1 + Math.exp(-Object.values(x)[0]!))]),
+            deployedModelId: '42',
+            model: 'projects/p/locations/l/models/m',
+            modelVersionId: '1',
+          }),
+        );
       };
       if (fake.delayMs > 0) setTimeout(answer, fake.delayMs);
       else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  Object.assign(fake, { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) });
+  Object.assign(fake, {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  });
   return fake;
 }

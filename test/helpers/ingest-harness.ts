@@ -28,7 +28,11 @@ export async function ingestHarness(encoder?: Encoder): Promise<Harness> {
   const log = new EmbeddedEventLog({ path: join(tmp.path, 'log.sqlite') });
   for (const spec of topicSpecs(2)) await log.ensureTopic(spec);
   const run = (path: string, batchSize = 100) =>
-    ingest(fileSource(path), { eventLog: log, logger: silentLogger, ...(encoder ? { encoder } : {}) }, { topic: TOPICS.transactions, batchSize, maxRecordBytes: 1 << 20 });
+    ingest(
+      fileSource(path),
+      { eventLog: log, logger: silentLogger, ...(encoder ? { encoder } : {}) },
+      { topic: TOPICS.transactions, batchSize, maxRecordBytes: 1 << 20 },
+    );
   const readAll = async (topic: string) => {
     const c = await log.consumer(`read-${randomUUID()}`, topic);
     const out: Array<{ key: string | null; value: unknown }> = [];

@@ -28,7 +28,10 @@ export async function kafkaAvailable(suite: string): Promise<boolean> {
   const up = await brokerAnswers();
   if (up) return true;
   const why = KAFKA_TEST_BROKERS ? `no broker answers at ${KAFKA_TEST_BROKERS}` : 'KAFKA_TEST_BROKERS is not set';
-  if (REQUIRE_KAFKA) throw new Error(`${suite}: a Kafka broker is required here (FRAUDFLOW_REQUIRE_KAFKA=1) but ${why}`);
-  process.stderr.write(`\n[${suite}] Kafka suite skipped (${why}): set KAFKA_TEST_BROKERS=127.0.0.1:19092 after \`npm run kafka:up\`\n`);
+  if (REQUIRE_KAFKA)
+    throw new Error(`${suite}: a Kafka broker is required here (FRAUDFLOW_REQUIRE_KAFKA=1) but ${why}`);
+  process.stderr.write(
+    `\n[${suite}] Kafka suite skipped (${why}): set KAFKA_TEST_BROKERS=127.0.0.1:19092 after \`npm run kafka:up\`\n`,
+  );
   return false;
 }

@@ -11,7 +11,13 @@ describe('configuration', () => {
   });
 
   it('picks Kafka when KAFKA_BROKERS is set, with SASL settings', () => {
-    const c = loadConfig({ KAFKA_BROKERS: 'b1:9092, b2:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL: 'true' });
+    const c = loadConfig({
+      KAFKA_BROKERS: 'b1:9092, b2:9092',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      KAFKA_SSL: 'true',
+    });
     expect(c.eventLog.kind).toBe('kafka');
     if (c.eventLog.kind === 'kafka') {
       expect(c.eventLog.kafka.brokers).toEqual(['b1:9092', 'b2:9092']);
@@ -31,17 +37,26 @@ describe('configuration', () => {
   });
 
   it('picks BigQuery when project and dataset are set, and DuckDB otherwise', () => {
-    expect(loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' }).warehouse).toEqual({ kind: 'duckdb', path: '/tmp/x/warehouse.duckdb' });
-    expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'fraudflow', BIGQUERY_LOCATION: 'EU' }).warehouse)
-      .toEqual({ kind: 'bigquery', projectId: 'p', dataset: 'fraudflow', location: 'EU' });
+    expect(loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' }).warehouse).toEqual({
+      kind: 'duckdb',
+      path: '/tmp/x/warehouse.duckdb',
+    });
+    expect(
+      loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'fraudflow', BIGQUERY_LOCATION: 'EU' }).warehouse,
+    ).toEqual({ kind: 'bigquery', projectId: 'p', dataset: 'fraudflow', location: 'EU' });
     expect(() => loadConfig({ BIGQUERY_PROJECT: 'p' })).toThrow(/BIGQUERY_DATASET/);
-    expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd', BIGQUERY_API_ENDPOINT: 'http://127.0.0.1:9050' }).warehouse).toMatchObject({ apiEndpoint: 'http://127.0.0.1:9050' });
+    expect(
+      loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd', BIGQUERY_API_ENDPOINT: 'http://127.0.0.1:9050' })
+        .warehouse,
+    ).toMatchObject({ apiEndpoint: 'http://127.0.0.1:9050' });
   });
 
   it('sinks larger transactions into DuckDB than into BigQuery unless FRAUDFLOW_SINK_BATCH says', () => {
     expect(loadConfig({}).sink.batch).toBe(250_000);
     expect(loadConfig({ BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd' }).sink.batch).toBe(50_000);
-    expect(loadConfig({ FRAUDFLOW_SINK_BATCH: '1000', BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd' }).sink.batch).toBe(1000);
+    expect(loadConfig({ FRAUDFLOW_SINK_BATCH: '1000', BIGQUERY_PROJECT: 'p', BIGQUERY_DATASET: 'd' }).sink.batch).toBe(
+      1000,
+    );
   });
 
   it('treats an empty variable as unset', () => {

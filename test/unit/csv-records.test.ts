@@ -34,7 +34,11 @@ describe('CSV record splitter', () => {
   it('cuts an oversized line into one error record and resumes on the next line number', () => {
     const input = Buffer.from(`ok\n${'z'.repeat(100)}\nnext\n`);
     const recs = splitAll(input, 8, 32);
-    expect(recs.map((r) => [r.line, r.error ?? r.raw])).toEqual([[1, 'ok'], [2, 'line is 100 bytes, over the limit of 32'], [3, 'next']]);
+    expect(recs.map((r) => [r.line, r.error ?? r.raw])).toEqual([
+      [1, 'ok'],
+      [2, 'line is 100 bytes, over the limit of 32'],
+      [3, 'next'],
+    ]);
     expect(recs[1]!.raw).toBe('z'.repeat(16));
   });
 

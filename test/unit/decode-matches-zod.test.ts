@@ -7,17 +7,44 @@ import { KAGGLE_HEADER } from '../../shared/synth/kaggle.ts';
 import { Random } from '../../shared/synth/random.ts';
 
 const detected = detectFormat(KAGGLE_HEADER, 'test.csv');
-const nasty = ['-0', '0', '-1', '-0.000001', '1.5', '2', '1e3', '1E-3', '-1e-400', '.5', '5.', '+3', '1e999', 'NaN', 'x', '00.1', '0.1.2', '--1', '1_0', '0x10', ' 1', '1 '];
+const nasty = [
+  '-0',
+  '0',
+  '-1',
+  '-0.000001',
+  '1.5',
+  '2',
+  '1e3',
+  '1E-3',
+  '-1e-400',
+  '.5',
+  '5.',
+  '+3',
+  '1e999',
+  'NaN',
+  'x',
+  '00.1',
+  '0.1.2',
+  '--1',
+  '1_0',
+  '0x10',
+  ' 1',
+  '1 ',
+];
 
 describe('fast decode agrees with zod', () => {
   it('on thousands of random rows mixing valid and invalid values', () => {
     const rnd = new Random(7);
     for (let n = 0; n < 3000; n++) {
-      const fields = KAGGLE_HEADER.map((_, i) => (rnd.next() < 0.05 ? rnd.pick(nasty) : i === 30 ? rnd.pick(['0', '1']) : (rnd.normal() * 3).toFixed(4)));
+      const fields = KAGGLE_HEADER.map((_, i) =>
+        rnd.next() < 0.05 ? rnd.pick(nasty) : i === 30 ? rnd.pick(['0', '1']) : (rnd.normal() * 3).toFixed(4),
+      );
       for (const wantRow of [true, false]) {
         const fast = decodeFields<KaggleTransaction>(detected, fields, wantRow);
         const numbers = Object.fromEntries(KAGGLE_HEADER.map((c, i) => [c, Number(fields[i])]));
-        const grammarOk = fields.every((f) => /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(f) && Number.isFinite(Number(f)));
+        const grammarOk = fields.every(
+          (f) => /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(f) && Number.isFinite(Number(f)),
+        );
         const zod = KaggleTransaction.safeParse(numbers);
         expect(fast.ok).toBe(grammarOk && zod.success);
         if (fast.ok) {
@@ -52,7 +79,9 @@ describe('the one-regex fast path', () => {
     const rnd = new Random(11);
     let accepted = 0;
     for (let n = 0; n < 3000; n++) {
-      const fields = KAGGLE_HEADER.map((_, i) => (rnd.next() < 0.03 ? rnd.pick(nasty) : i === 30 ? rnd.pick(['0', '1']) : (rnd.normal() * 3).toFixed(4)));
+      const fields = KAGGLE_HEADER.map((_, i) =>
+        rnd.next() < 0.03 ? rnd.pick(nasty) : i === 30 ? rnd.pick(['0', '1']) : (rnd.normal() * 3).toFixed(4),
+      );
       const json = fast(fields.join(','));
       if (json === null) continue;
       accepted++;

@@ -9,21 +9,55 @@ import { Random } from '../../shared/synth/random.ts';
 const WIDTH = 30;
 const rng = new Random(7);
 const random = () => rng.next();
-const scaler = { mean: Array.from({ length: WIDTH }, () => (random() - 0.5) * 200), std: Array.from({ length: WIDTH }, () => 0.1 + random() * 50) };
-const rows = Float32Array.from({ length: 500 * WIDTH }, (_, i) => scaler.mean[i % WIDTH]! + (random() - 0.5) * 4 * scaler.std[i % WIDTH]!);
+const scaler = {
+  mean: Array.from({ length: WIDTH }, () => (random() - 0.5) * 200),
+  std: Array.from({ length: WIDTH }, () => 0.1 + random() * 50),
+};
+const rows = Float32Array.from(
+  { length: 500 * WIDTH },
+  (_, i) => scaler.mean[i % WIDTH]! + (random() - 0.5) * 4 * scaler.std[i % WIDTH]!,
+);
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
 
 function mlp(): tf.LayersModel {
-  return tf.sequential({ layers: [
-    tf.layers.dense({ inputShape: [WIDTH], units: 16, activation: 'relu', kernelInitializer: seeded(1), biasInitializer: tf.initializers.randomNormal({ seed: 4, stddev: 0.3 }) }),
-    tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: seeded(2), biasInitializer: tf.initializers.randomNormal({ seed: 5, stddev: 0.3 }) }),
-    tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: seeded(3) }),
-  ] });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [WIDTH],
+        units: 16,
+        activation: 'relu',
+        kernelInitializer: seeded(1),
+        biasInitializer: tf.initializers.randomNormal({ seed: 4, stddev: 0.3 }),
+      }),
+      tf.layers.dense({
+        units: 8,
+        activation: 'relu',
+        kernelInitializer: seeded(2),
+        biasInitializer: tf.initializers.randomNormal({ seed: 5, stddev: 0.3 }),
+      }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: seeded(3) }),
+    ],
+  });
 }
-const logistic = () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [WIDTH], units: 1, activation: 'sigmoid', kernelInitializer: seeded(9), biasInitializer: tf.initializers.constant({ value: -1.5 }) })] });
+const logistic = () =>
+  tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [WIDTH],
+        units: 1,
+        activation: 'sigmoid',
+        kernelInitializer: seeded(9),
+        biasInitializer: tf.initializers.constant({ value: -1.5 }),
+      }),
+    ],
+  });
 
 /** tf.js occlusion: each standardised feature set to 0, the drop in probability. */
-function tfReasons(model: tf.LayersModel, scaled: Float32Array, row: number): Array<{ feature: string; contribution: number }> {
+function tfReasons(
+  model: tf.LayersModel,
+  scaled: Float32Array,
+  row: number,
+): Array<{ feature: string; contribution: number }> {
   const one = scaled.slice(row * WIDTH, (row + 1) * WIDTH);
   const score = predictScaled(model, one, WIDTH)[0]!;
   const probe = new Float32Array(WIDTH * WIDTH);
@@ -32,14 +66,20 @@ function tfReasons(model: tf.LayersModel, scaled: Float32Array, row: number): Ar
     probe[f * WIDTH + f] = 0;
   }
   const occluded = predictScaled(model, probe, WIDTH);
-  return Array.from({ length: WIDTH }, (_, f) => ({ feature: `f${f}`, contribution: score - occluded[f]! })).sort((a, b) => b.contribution - a.contribution);
+  return Array.from({ length: WIDTH }, (_, f) => ({ feature: `f${f}`, contribution: score - occluded[f]! })).sort(
+    (a, b) => b.contribution - a.contribution,
+  );
 }
 
 beforeAll(async () => {
   await tfReady();
 });
 
-const CASES = [['logistic regression', logistic, true], ['16-8-1 MLP', mlp, true], ['16-8-1 MLP, loop', mlp, false]] as const;
+const CASES = [
+  ['logistic regression', logistic, true],
+  ['16-8-1 MLP', mlp, true],
+  ['16-8-1 MLP, loop', mlp, false],
+] as const;
 
 describe.each(CASES)('DenseNet (%s)', (_name, build, compile) => {
   it('gives the probabilities tf.js gives on the standardised rows', () => {
@@ -71,7 +111,13 @@ describe.each(CASES)('DenseNet (%s)', (_name, build, compile) => {
 
 describe('DenseNet.fromModel', () => {
   it('declines what it does not compute exactly (other layers, other activations), leaving it to tf.js', () => {
-    const withDropout = tf.sequential({ layers: [tf.layers.dense({ inputShape: [WIDTH], units: 4, activation: 'relu' }), tf.layers.dropout({ rate: 0.1 }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    const withDropout = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [WIDTH], units: 4, activation: 'relu' }),
+        tf.layers.dropout({ rate: 0.1 }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+      ],
+    });
     const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [WIDTH], units: 1, activation: 'tanh' })] });
     expect(DenseNet.fromModel(withDropout, scaler)).toBeNull();
     expect(DenseNet.fromModel(tanh, scaler)).toBeNull();

@@ -12,10 +12,30 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const rnd = new Random(5);
 function envelope(i: number, mutate: boolean): string {
-  const payload: Record<string, unknown> = { Time: i, ...Object.fromEntries(PCA_COLUMNS.map((c) => [c, Number((rnd.normal() * 2).toFixed(6))])), Amount: Number((rnd.next() * 100).toFixed(2)), Class: i % 2 };
-  let text = JSON.stringify({ id: i.toString(16).padStart(32, '0'), schema: { name: 'kaggle', version: 1 }, source: { file: `dir/é-${i}.csv`, line: i + 2 }, ingested_at: '2026-11-25T10:00:00.123Z', payload });
+  const payload: Record<string, unknown> = {
+    Time: i,
+    ...Object.fromEntries(PCA_COLUMNS.map((c) => [c, Number((rnd.normal() * 2).toFixed(6))])),
+    Amount: Number((rnd.next() * 100).toFixed(2)),
+    Class: i % 2,
+  };
+  let text = JSON.stringify({
+    id: i.toString(16).padStart(32, '0'),
+    schema: { name: 'kaggle', version: 1 },
+    source: { file: `dir/é-${i}.csv`, line: i + 2 },
+    ingested_at: '2026-11-25T10:00:00.123Z',
+    payload,
+  });
   if (mutate) {
-    const cuts = ['"Amount":-1', '"Class":2', '"Time":"3"', '"version":2', '"ingested_at":"2026-13-01T00:00:00Z"', '"line":0', '"V7":1e999', ',"extra":1'];
+    const cuts = [
+      '"Amount":-1',
+      '"Class":2',
+      '"Time":"3"',
+      '"version":2',
+      '"ingested_at":"2026-13-01T00:00:00Z"',
+      '"line":0',
+      '"V7":1e999',
+      ',"extra":1',
+    ];
     const m = rnd.pick(cuts);
     if (m.startsWith(',')) text = text.replace('}}', `${m}}}`);
     else {
@@ -50,11 +70,30 @@ describe('fast envelope matcher', () => {
       await a.ensureTables();
       await b.ensureTables();
       const texts = Array.from({ length: 300 }, (_, i) => envelope(i, false));
-      await a.appendEnvelopes('transactions', 'kaggle', texts.map((t) => Buffer.from(t)));
-      await b.append('transactions', texts.map((t) => { const c = checkEnvelope(Buffer.from(t)); if (!c.ok) throw new Error('invalid'); return flatten('transactions', c.envelope); }));
+      await a.appendEnvelopes(
+        'transactions',
+        'kaggle',
+        texts.map((t) => Buffer.from(t)),
+      );
+      await b.append(
+        'transactions',
+        texts.map((t) => {
+          const c = checkEnvelope(Buffer.from(t));
+          if (!c.ok) throw new Error('invalid');
+          return flatten('transactions', c.envelope);
+        }),
+      );
       const sql = 'select * from transactions order by id';
       expect(await queryAll(a, sql)).toEqual(await queryAll(b, sql));
-      expect((await a.appendEnvelopes('transactions', 'kaggle', texts.map((t) => Buffer.from(t)))).inserted).toBe(0);
+      expect(
+        (
+          await a.appendEnvelopes(
+            'transactions',
+            'kaggle',
+            texts.map((t) => Buffer.from(t)),
+          )
+        ).inserted,
+      ).toBe(0);
     } finally {
       await a.close();
       await b.close();

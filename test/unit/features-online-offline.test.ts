@@ -12,7 +12,9 @@ import { tempDir } from '../helpers/tmp.ts';
 
 describe('raw transaction features', () => {
   it('online equals offline for every transaction of a simulated month, bit for bit', async () => {
-    const month = [...simulateDays({ customers: 200, terminals: 100, days: 30, seed: 11, startDate: '2026-04-01', radius: 15 })].flat();
+    const month = [
+      ...simulateDays({ customers: 200, terminals: 100, days: 30, seed: 11, startDate: '2026-04-01', radius: 15 }),
+    ].flat();
     expect(month.length).toBeGreaterThan(5000);
     const offline: number[][] = [];
     for await (const r of offlineFeatures(month)) offline.push(r.features);
@@ -44,7 +46,13 @@ describe('raw transaction features', () => {
 
   it('computes the windows as worked out by hand', () => {
     const at = (iso: string) => Date.parse(iso) / 1000;
-    const tx: RawTx = { transaction_id: 'x', tx_datetime: '2026-04-11T05:00:00Z', customer_id: 'c', terminal_id: 't', amount: 30 };
+    const tx: RawTx = {
+      transaction_id: 'x',
+      tx_datetime: '2026-04-11T05:00:00Z',
+      customer_id: 'c',
+      terminal_id: 't',
+      amount: 30,
+    };
     const t = at(tx.tx_datetime);
     const customer = [
       { txId: 'a', t: at('2026-03-15T05:00:00Z'), amountCents: 1000, label: 0 as const }, // 27 days before: in the 30-day window only
@@ -61,8 +69,22 @@ describe('raw transaction features', () => {
     // Saturday 2026-04-11, 05:00 UTC: weekend, night (hour <= 6)
     expect(named).toMatchObject({ tx_amount: 30, tx_during_weekend: 1, tx_during_night: 1 });
     // customer: 1 day = {c, x} -> 2, (40+30)/2 = 35 ; 7 days = {b, c, x} -> 3, 90/3 = 30 ; 30 days = all -> 4, 100/4 = 25
-    expect(named).toMatchObject({ customer_id_nb_tx_1day_window: 2, customer_id_avg_amount_1day_window: 35, customer_id_nb_tx_7day_window: 3, customer_id_avg_amount_7day_window: 30, customer_id_nb_tx_30day_window: 4, customer_id_avg_amount_30day_window: 25 });
+    expect(named).toMatchObject({
+      customer_id_nb_tx_1day_window: 2,
+      customer_id_avg_amount_1day_window: 35,
+      customer_id_nb_tx_7day_window: 3,
+      customer_id_avg_amount_7day_window: 30,
+      customer_id_nb_tx_30day_window: 4,
+      customer_id_avg_amount_30day_window: 25,
+    });
     // terminal, 7 days late: 1-day = {p} 1/1 ; 7-day = {p, q} 1/2 ; 30-day = {p, q, r} 2/3
-    expect(named).toMatchObject({ terminal_id_nb_tx_1day_window: 1, terminal_id_risk_1day_window: 1, terminal_id_nb_tx_7day_window: 2, terminal_id_risk_7day_window: 0.5, terminal_id_nb_tx_30day_window: 3, terminal_id_risk_30day_window: 2 / 3 });
+    expect(named).toMatchObject({
+      terminal_id_nb_tx_1day_window: 1,
+      terminal_id_risk_1day_window: 1,
+      terminal_id_nb_tx_7day_window: 2,
+      terminal_id_risk_7day_window: 0.5,
+      terminal_id_nb_tx_30day_window: 3,
+      terminal_id_risk_30day_window: 2 / 3,
+    });
   });
 });

@@ -1,8 +1,12 @@
 // kafkajs errors become typed event-log errors: an outage or a timeout is retriable, a refusal is not, and the cause is kept.
 import { describe, expect, it } from 'vitest';
 import {
-  KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError,
-  KafkaJSRequestTimeoutError, KafkaJSSASLAuthenticationError,
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { FraudflowError } from '../../shared/errors.ts';
 import { isRetriable } from '../../shared/retry.ts';
@@ -12,7 +16,11 @@ import { kafkaError } from '../../shared/eventlog/kafka-errors.ts';
 type ErrorClass = new (e: Error | string, options?: { cause?: unknown }) => Error;
 const NonRetriable = KafkaJSNonRetriableError as unknown as ErrorClass;
 const SaslFailed = KafkaJSSASLAuthenticationError as unknown as ErrorClass;
-const refused = () => new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092', { broker: '127.0.0.1:19092', code: 'ECONNREFUSED' });
+const refused = () =>
+  new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092', {
+    broker: '127.0.0.1:19092',
+    code: 'ECONNREFUSED',
+  });
 
 describe('kafka errors', () => {
   it('makes a refused connection a retriable EVENTLOG_UNAVAILABLE with the topic and the cause', () => {
@@ -36,10 +44,22 @@ describe('kafka errors', () => {
   });
 
   it('treats request timeouts as retriable and refusals by the broker as failures', () => {
-    expect(kafkaError(new KafkaJSRequestTimeoutError('Request Produce timed out'), 'x').code).toBe('EVENTLOG_UNAVAILABLE');
-    const notLeader = new KafkaJSProtocolError({ message: 'not the leader', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true } as unknown as Error);
+    expect(kafkaError(new KafkaJSRequestTimeoutError('Request Produce timed out'), 'x').code).toBe(
+      'EVENTLOG_UNAVAILABLE',
+    );
+    const notLeader = new KafkaJSProtocolError({
+      message: 'not the leader',
+      type: 'NOT_LEADER_FOR_PARTITION',
+      code: 6,
+      retriable: true,
+    } as unknown as Error);
     expect(kafkaError(notLeader, 'x').code).toBe('EVENTLOG_UNAVAILABLE');
-    const denied = new KafkaJSProtocolError({ message: 'not authorized', type: 'TOPIC_AUTHORIZATION_FAILED', code: 29, retriable: false } as unknown as Error);
+    const denied = new KafkaJSProtocolError({
+      message: 'not authorized',
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+      code: 29,
+      retriable: false,
+    } as unknown as Error);
     expect(kafkaError(denied, 'x').code).toBe('EVENTLOG_FAILED');
     expect(kafkaError(new SaslFailed('SASL SCRAM SHA512 authentication failed'), 'x').code).toBe('EVENTLOG_FAILED');
     const badInput = kafkaError(new NonRetriable(new TypeError('bad value')), 'x');

@@ -38,7 +38,10 @@ describe('ranking metrics', () => {
     // 30 scores on a 0.1 grid (11 distinct values). Reference values from scikit-learn 1.9.1:
     // average_precision_score -> 0.4840138679603563, roc_auc_score -> 0.5475113122171946,
     // at 0.5: confusion (tn, fp, fn, tp) = (6, 11, 4, 9), precision .45, recall 9/13, f1 .5454...
-    const s = [0.2, 0.5, 0.4, 0.6, 0.6, 0.1, 0.0, 0.8, 0.3, 0.2, 1.0, 0.5, 0.8, 0.5, 0.6, 0.2, 0.6, 0.9, 0.5, 0.7, 0.7, 0.1, 0.8, 0.6, 0.3, 0.0, 0.9, 0.5, 0.7, 0.9];
+    const s = [
+      0.2, 0.5, 0.4, 0.6, 0.6, 0.1, 0.0, 0.8, 0.3, 0.2, 1.0, 0.5, 0.8, 0.5, 0.6, 0.2, 0.6, 0.9, 0.5, 0.7, 0.7, 0.1, 0.8,
+      0.6, 0.3, 0.0, 0.9, 0.5, 0.7, 0.9,
+    ];
     const y = [0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1];
     expect(averagePrecision(s, y)).toBeCloseTo(0.4840138679603563, 12);
     expect(rocAuc(s, y)).toBeCloseTo(0.5475113122171946, 12);
@@ -57,7 +60,8 @@ describe('ranking metrics', () => {
       if (pos === 0 || pos === n) continue;
       // AUC: every positive/negative pair, a tie counting half.
       let wins = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (y[i] === 1 && y[j] === 0) wins += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) if (y[i] === 1 && y[j] === 0) wins += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
       expect(rocAuc(s, y)).toBeCloseTo(wins / (pos * (n - pos)), 12);
       // AP: at each distinct threshold, precision and recall counted from scratch.
       let ap = 0;
@@ -81,7 +85,9 @@ describe('ranking metrics', () => {
     // One class only: AUC undefined -> NaN (sklearn raises).
     expect(rocAuc([0.9, 0.1], [1, 1])).toBeNaN();
     expect(averagePrecision([], [])).toBeNaN();
-    expect(() => averagePrecision([0.9, Number.NaN], [1, 0])).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+    expect(() => averagePrecision([0.9, Number.NaN], [1, 0])).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
     expect(() => rocAuc([0.9, 0.1], [1, 2])).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
     expect(() => rocAuc([0.9], [1, 0])).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
   });
@@ -113,24 +119,55 @@ describe('threshold decisions', () => {
 
   it('confusion matrix and precision/recall/F1 at a threshold by hand', () => {
     // >= .7 flags .9(1) .8(0) .7(1): TP 2 FP 1; not flagged .6(0) .2(1): TN 1 FN 1
-    expect(atThreshold(scores, labels, 0.7)).toEqual({ threshold: 0.7, tp: 2, fp: 1, tn: 1, fn: 1, precision: 2 / 3, recall: 2 / 3, f1: 2 / 3 });
+    expect(atThreshold(scores, labels, 0.7)).toEqual({
+      threshold: 0.7,
+      tp: 2,
+      fp: 1,
+      tn: 1,
+      fn: 1,
+      precision: 2 / 3,
+      recall: 2 / 3,
+      f1: 2 / 3,
+    });
     // Above every score nothing is flagged: precision 0 by convention (sklearn's zero_division=0), recall 0.
-    expect(atThreshold(scores, labels, 0.95)).toEqual({ threshold: 0.95, tp: 0, fp: 0, tn: 2, fn: 3, precision: 0, recall: 0, f1: 0 });
+    expect(atThreshold(scores, labels, 0.95)).toEqual({
+      threshold: 0.95,
+      tp: 0,
+      fp: 0,
+      tn: 2,
+      fn: 3,
+      precision: 0,
+      recall: 0,
+      f1: 0,
+    });
   });
 
   it('target precision picks the lowest threshold reaching it', () => {
     // precision at .9: 1, at .8: .5, at .7: 2/3, at .6: .5, at .2: .6
-    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 0.6 })).toEqual({ threshold: 0.2, reached: true });
-    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 0.66 })).toEqual({ threshold: 0.7, reached: true });
+    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 0.6 })).toEqual({
+      threshold: 0.2,
+      reached: true,
+    });
+    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 0.66 })).toEqual({
+      threshold: 0.7,
+      reached: true,
+    });
     // Unreachable: the most precise threshold, and the caller is told.
-    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 1.1 })).toEqual({ threshold: 0.9, reached: false });
+    expect(chooseThreshold(scores, labels, { kind: 'target-precision', precision: 1.1 })).toEqual({
+      threshold: 0.9,
+      reached: false,
+    });
   });
 
   it('min cost weighs missed frauds against false alarms', () => {
     // cost(t) = FN*10 + FP*1: none 30; .9: 20+0=20; .8: 20+1=21; .7: 10+1=11; .6: 10+2=12; .2: 0+2=2
-    expect(chooseThreshold(scores, labels, { kind: 'min-cost', missedFraudCost: 10, falseAlarmCost: 1 }).threshold).toBe(0.2);
+    expect(
+      chooseThreshold(scores, labels, { kind: 'min-cost', missedFraudCost: 10, falseAlarmCost: 1 }).threshold,
+    ).toBe(0.2);
     // with false alarms at 10 too: .9: 20; .7: 10+10=20; .2: 20; none 30 -> first (highest) minimum .9
-    expect(chooseThreshold(scores, labels, { kind: 'min-cost', missedFraudCost: 10, falseAlarmCost: 10 }).threshold).toBe(0.9);
+    expect(
+      chooseThreshold(scores, labels, { kind: 'min-cost', missedFraudCost: 10, falseAlarmCost: 10 }).threshold,
+    ).toBe(0.9);
   });
 
   it('min cost can decide to flag nothing, even when the top score is exactly 1', () => {
@@ -142,26 +179,39 @@ describe('threshold decisions', () => {
   });
 
   it('refuses to choose a threshold on a window without fraud', () => {
-    expect(() => chooseThreshold([0.3, 0.2], [0, 0], { kind: 'target-precision', precision: 0.5 })).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+    expect(() => chooseThreshold([0.3, 0.2], [0, 0], { kind: 'target-precision', precision: 0.5 })).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
   });
 });
 
 describe('card precision@k', () => {
-  it('takes each card\'s highest score of the day and averages over days', () => {
+  it("takes each card's highest score of the day and averages over days", () => {
     const rows = [
-      { day: 'd1', card: 'a', score: 0.9, label: 0 }, { day: 'd1', card: 'a', score: 0.1, label: 1 },
-      { day: 'd1', card: 'b', score: 0.8, label: 0 }, { day: 'd1', card: 'c', score: 0.2, label: 1 },
-      { day: 'd2', card: 'a', score: 0.3, label: 0 }, { day: 'd2', card: 'b', score: 0.7, label: 1 },
+      { day: 'd1', card: 'a', score: 0.9, label: 0 },
+      { day: 'd1', card: 'a', score: 0.1, label: 1 },
+      { day: 'd1', card: 'b', score: 0.8, label: 0 },
+      { day: 'd1', card: 'c', score: 0.2, label: 1 },
+      { day: 'd2', card: 'a', score: 0.3, label: 0 },
+      { day: 'd2', card: 'b', score: 0.7, label: 1 },
     ];
     // d1: cards a(.9, fraud) b(.8) c(.2, fraud): top 2 = a, b -> 1/2 ; d2: b(.7 fraud) a(.3): top 2 -> 1/2
-    expect(cardPrecisionAtK(rows, 2)).toEqual({ mean: 0.5, perDay: [{ day: 'd1', precision: 0.5 }, { day: 'd2', precision: 0.5 }] });
+    expect(cardPrecisionAtK(rows, 2)).toEqual({
+      mean: 0.5,
+      perDay: [
+        { day: 'd1', precision: 0.5 },
+        { day: 'd2', precision: 0.5 },
+      ],
+    });
   });
 
   it('divides by k on a day with fewer than k cards, as the handbook does, and is NaN without rows', () => {
     // d1: one card, fraudulent -> 1/3 ; d2: cards x (fraud), y (fraud), z: top 3 -> 2/3 ; mean 1/2
     const rows = [
       { day: 'd1', card: 'a', score: 0.5, label: 1 },
-      { day: 'd2', card: 'x', score: 0.2, label: 1 }, { day: 'd2', card: 'y', score: 0.9, label: 1 }, { day: 'd2', card: 'z', score: 0.4, label: 0 },
+      { day: 'd2', card: 'x', score: 0.2, label: 1 },
+      { day: 'd2', card: 'y', score: 0.9, label: 1 },
+      { day: 'd2', card: 'z', score: 0.4, label: 0 },
     ];
     const r = cardPrecisionAtK(rows, 3);
     expect(r.perDay.map((d) => d.precision)).toEqual([1 / 3, 2 / 3]);
@@ -171,7 +221,10 @@ describe('card precision@k', () => {
 
   it('breaks ties at the k-th place by card id, whatever the input order', () => {
     // b and c tie at .5 for the one slot: c is fraudulent, b is not; by id b comes first -> 0
-    const rows = [{ day: 'd', card: 'c', score: 0.5, label: 1 }, { day: 'd', card: 'b', score: 0.5, label: 0 }];
+    const rows = [
+      { day: 'd', card: 'c', score: 0.5, label: 1 },
+      { day: 'd', card: 'b', score: 0.5, label: 0 },
+    ];
     expect(cardPrecisionAtK(rows, 1).mean).toBe(0);
     expect(cardPrecisionAtK([...rows].reverse(), 1).mean).toBe(0);
   });

@@ -7,7 +7,8 @@ import { writeSimulation, RAW_HEADER } from '../../shared/simulator/write.ts';
 import { RawTransaction } from '../../shared/schema/raw.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const run = (seed: number): SimulatedTransaction[] => [...simulateDays({ customers: 300, terminals: 600, days: 40, seed, startDate: '2026-04-01' })].flat();
+const run = (seed: number): SimulatedTransaction[] =>
+  [...simulateDays({ customers: 300, terminals: 600, days: 40, seed, startDate: '2026-04-01' })].flat();
 
 describe('transaction simulator', () => {
   const a = run(5);
@@ -40,7 +41,13 @@ describe('transaction simulator', () => {
   it('streams a CSV whose counts match the summary', async () => {
     const dir = tempDir('fraudflow-sim-');
     const file = join(dir.path, 'sim.csv');
-    const s = await writeSimulation(file, { customers: 300, terminals: 600, days: 40, seed: 5, startDate: '2026-04-01' });
+    const s = await writeSimulation(file, {
+      customers: 300,
+      terminals: 600,
+      days: 40,
+      seed: 5,
+      startDate: '2026-04-01',
+    });
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(RAW_HEADER);
     expect(lines.length - 1).toBe(s.rows);

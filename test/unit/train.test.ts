@@ -28,7 +28,12 @@ describe('training mlp', () => {
   it('learns: validation AUPRC far above the fraud rate, and the same seed gives the same model', async () => {
     const kind: ModelKind = 'mlp';
     const epochs: number[] = [];
-    const a = await trainModel(xTrain, yTrain, xVal, yVal, width, { kind, maxEpochs: 3, seed: 9, onEpoch: (e) => epochs.push(e.auprc) });
+    const a = await trainModel(xTrain, yTrain, xVal, yVal, width, {
+      kind,
+      maxEpochs: 3,
+      seed: 9,
+      onEpoch: (e) => epochs.push(e.auprc),
+    });
     const b = await trainModel(xTrain, yTrain, xVal, yVal, width, { kind, maxEpochs: 3, seed: 9 });
     const baseRate = yVal.reduce((s, v) => s + v, 0) / yVal.length;
     expect(baseRate).toBeGreaterThan(0);
@@ -48,8 +53,17 @@ describe('training mlp', () => {
 describe('training logistic-regression', () => {
   it('fits to the optimum, keeps the better class weighting on validation, and repeats exactly', async () => {
     const seen: number[] = [];
-    const a = await trainModel(xTrain, yTrain, xVal, yVal, width, { kind: 'logistic-regression', maxEpochs: 3, seed: 9, onEpoch: (e) => seen.push(e.auprc) });
-    const b = await trainModel(xTrain, yTrain, xVal, yVal, width, { kind: 'logistic-regression', maxEpochs: 3, seed: 10 });
+    const a = await trainModel(xTrain, yTrain, xVal, yVal, width, {
+      kind: 'logistic-regression',
+      maxEpochs: 3,
+      seed: 9,
+      onEpoch: (e) => seen.push(e.auprc),
+    });
+    const b = await trainModel(xTrain, yTrain, xVal, yVal, width, {
+      kind: 'logistic-regression',
+      maxEpochs: 3,
+      seed: 10,
+    });
     const baseRate = yVal.reduce((s, v) => s + v, 0) / yVal.length;
     expect(a.auprc).toBeGreaterThan(Math.max(0.3, 50 * baseRate));
     expect(seen).toHaveLength(2); // balanced and unweighted

@@ -18,12 +18,19 @@ export class MemoryFeatureState implements FeatureState {
 
   async append(customer: string, terminal: string, event: TxEvent): Promise<void> {
     if (this.byTx.has(event.txId)) return; // a redelivered transaction is recorded once
-    for (const [map, key] of [[this.customers, customer], [this.terminals, terminal]] as const) {
+    for (const [map, key] of [
+      [this.customers, customer],
+      [this.terminals, terminal],
+    ] as const) {
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
       list.push(event);
       // Drop what no window can reach again (histories arrive in time order).
-      if (list.length > 64 && list[0]!.t < event.t - KEEP_SECONDS) map.set(key, list.filter((e) => e.t >= event.t - KEEP_SECONDS));
+      if (list.length > 64 && list[0]!.t < event.t - KEEP_SECONDS)
+        map.set(
+          key,
+          list.filter((e) => e.t >= event.t - KEEP_SECONDS),
+        );
     }
     this.byTx.set(event.txId, { customer, terminal });
     this.latest = Math.max(this.latest, event.t);
@@ -32,7 +39,10 @@ export class MemoryFeatureState implements FeatureState {
   async setLabel(txId: string, label: 0 | 1): Promise<void> {
     const where = this.byTx.get(txId);
     if (!where) return;
-    for (const [map, key] of [[this.customers, where.customer], [this.terminals, where.terminal]] as const) {
+    for (const [map, key] of [
+      [this.customers, where.customer],
+      [this.terminals, where.terminal],
+    ] as const) {
       const list = map.get(key) ?? [];
       const i = list.findIndex((e) => e.txId === txId);
       if (i >= 0) list[i] = { ...list[i]!, label };

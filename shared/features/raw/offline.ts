@@ -2,7 +2,9 @@
 import { computeAndRecord, type RawTx } from './compute.ts';
 import { MemoryFeatureState } from './memory-state.ts';
 
-export async function* offlineFeatures(history: AsyncIterable<RawTx> | Iterable<RawTx>): AsyncGenerator<{ tx: RawTx; features: number[] }> {
+export async function* offlineFeatures(
+  history: AsyncIterable<RawTx> | Iterable<RawTx>,
+): AsyncGenerator<{ tx: RawTx; features: number[] }> {
   const state = new MemoryFeatureState();
   for await (const tx of history) yield { tx, features: await computeAndRecord(tx, state) };
 }

@@ -12,7 +12,9 @@ export const RAW_FEATURES = {
   name: 'raw',
   version: 1,
   names: [
-    'tx_amount', 'tx_during_weekend', 'tx_during_night',
+    'tx_amount',
+    'tx_during_weekend',
+    'tx_during_night',
     ...WINDOWS_DAYS.flatMap((w) => [`customer_id_nb_tx_${w}day_window`, `customer_id_avg_amount_${w}day_window`]),
     ...WINDOWS_DAYS.flatMap((w) => [`terminal_id_nb_tx_${w}day_window`, `terminal_id_risk_${w}day_window`]),
   ],

@@ -12,7 +12,12 @@ export interface SqliteFeatureStateOptions {
   readonly pruneEvery?: number;
 }
 
-interface Row { tx_id: string; t: number; amount_cents: number; label: number | null }
+interface Row {
+  tx_id: string;
+  t: number;
+  amount_cents: number;
+  label: number | null;
+}
 
 export class SqliteFeatureState implements FeatureState {
   private readonly db: Database.Database;
@@ -30,18 +35,26 @@ export class SqliteFeatureState implements FeatureState {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, tx_id TEXT NOT NULL,
+    this.db
+      .exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, tx_id TEXT NOT NULL,
       t REAL NOT NULL, amount_cents INTEGER NOT NULL, label INTEGER);
       CREATE INDEX IF NOT EXISTS events_entity ON events (kind, entity, t);
       CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);
       CREATE INDEX IF NOT EXISTS events_t ON events (t);`);
     this.stmts = {
-      since: this.db.prepare<[string, string, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq'),
-      between: this.db.prepare<[string, string, number, number], Row>('SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq'),
+      since: this.db.prepare<[string, string, number], Row>(
+        'SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq',
+      ),
+      between: this.db.prepare<[string, string, number, number], Row>(
+        'SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq',
+      ),
       // A redelivered or re-scored transaction is recorded once (events_tx makes the check an index lookup).
-      insert: this.db.prepare<[{ kind: string; entity: string; tx: string; t: number; cents: number; label: number | null }]>(
+      insert: this.db.prepare<
+        [{ kind: string; entity: string; tx: string; t: number; cents: number; label: number | null }]
+      >(
         `INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) SELECT @kind, @entity, @tx, @t, @cents, @label
-        WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`),
+        WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`,
+      ),
       label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
       prune: this.db.prepare<[number]>('DELETE FROM events WHERE t < ?'),
     };

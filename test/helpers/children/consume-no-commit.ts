@@ -5,9 +5,14 @@ import { silentLogger } from '../../../shared/logger.ts';
 import type { EventLog } from '../../../shared/eventlog/port.ts';
 
 const [kind, target, topic, group] = process.argv.slice(2);
-const log: EventLog = kind === 'kafka'
-  ? new KafkaEventLog({ brokers: target!.split(','), clientId: 'crash-test', ssl: false, replicationFactor: 1 }, silentLogger, { sessionTimeoutMs: 6_000 })
-  : new EmbeddedEventLog({ path: target!, leaseMs: 1_500 });
+const log: EventLog =
+  kind === 'kafka'
+    ? new KafkaEventLog(
+        { brokers: target!.split(','), clientId: 'crash-test', ssl: false, replicationFactor: 1 },
+        silentLogger,
+        { sessionTimeoutMs: 6_000 },
+      )
+    : new EmbeddedEventLog({ path: target!, leaseMs: 1_500 });
 const consumer = await log.consumer(group!, topic!);
 for (;;) {
   const batch = await consumer.poll({ maxRecords: 50, maxWaitMs: 1000 });

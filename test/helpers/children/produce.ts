@@ -6,7 +6,10 @@ const batches = Number(batchesArg);
 const size = Number(sizeArg);
 const log = new EmbeddedEventLog({ path: path!, synchronous: 'FULL' });
 for (let b = 0; b < batches; b++) {
-  const messages = Array.from({ length: size }, (_, i) => ({ key: `${name}-${(b * size + i) % 97}`, value: `${name}:${b * size + i}` }));
+  const messages = Array.from({ length: size }, (_, i) => ({
+    key: `${name}-${(b * size + i) % 97}`,
+    value: `${name}:${b * size + i}`,
+  }));
   await log.produce(topic!, messages);
   process.stdout.write(`acked ${name} ${(b + 1) * size}\n`);
 }

@@ -42,6 +42,7 @@ function ensureVenv(): void {
   } catch (e) {
     throw new Error(
       `bench quality needs python3 with its venv module (Debian: apt-get install python3-venv); the other modules run without it: ${(e as Error).message}`,
+      { cause: e },
     );
   }
   execFileSync(join(venv, 'bin/pip'), ['install', '-q', '-r', join(repo, 'bench/python/requirements.txt')], {

@@ -1,5 +1,5 @@
 // `fraudflow retrain`: train on the labelled history, evaluate on the most recent window, promote only if better.
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { retrainWith } from '../../functions/retrain/index.ts';
 import type { RetrainOptions } from '../../functions/retrain/retrain.ts';
 import type { RuntimeFactory } from '../main.ts';

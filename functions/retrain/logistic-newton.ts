@@ -119,7 +119,7 @@ export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: 
     const step = choleskySolve(hess, grad, m);
     // Halve the step until the objective decreases: Newton can overshoot far from the optimum.
     let scale = 1;
-    let next = new Float64Array(m);
+    const next = new Float64Array(m);
     let value = Infinity;
     for (let tries = 0; tries < 30; tries++) {
       for (let i = 0; i < m; i++) next[i] = theta[i]! - scale * step[i]!;
@@ -137,7 +137,6 @@ export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: 
     // Converged when the parameters stop moving, or the loss stops falling (relative 1e-12: float64 noise).
     if (moved < tolerance || gain <= 1e-12 * Math.abs(current))
       return { weights: theta.slice(0, d), bias: theta[d]!, iterations: iteration, converged: true };
-    next = new Float64Array(m);
   }
   return { weights: theta.slice(0, d), bias: theta[d]!, iterations: maxIterations, converged: false };
 }

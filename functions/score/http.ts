@@ -1,6 +1,6 @@
 // The score HTTP edge: API key, body size, zod validation with every issue listed, single or batch; maps errors to statuses.
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { FraudflowError, isFraudflowError } from '../../shared/errors.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
 import { KaggleScoreRequest, RawScoreRequest, requestFormat, type ScoreBatch, type ScoreResponse } from './request.ts';

@@ -23,8 +23,11 @@ export function atThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>
     fn = 0;
   for (let i = 0; i < scores.length; i++) {
     const flagged = scores[i]! >= threshold;
-    if (labels[i] === 1) flagged ? tp++ : fn++;
-    else flagged ? fp++ : tn++;
+    if (labels[i] === 1) {
+      if (flagged) tp++;
+      else fn++;
+    } else if (flagged) fp++;
+    else tn++;
   }
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn);

@@ -1,5 +1,5 @@
 // Customer and terminal profiles of the Fraud Detection Handbook's simulator: places on a 100x100 grid, spending habits.
-import { Random } from '../synth/random.ts';
+import { type Random } from '../synth/random.ts';
 
 export interface CustomerProfile {
   readonly id: number;

@@ -366,6 +366,8 @@ describe('deploy plan: warehouse, topics, the rest', () => {
 });
 
 describe('deploy config errors', () => {
+  // The patches mutate untyped JSON at any depth, which is the point of these tests.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   const bad =
     (patch: (c: Record<string, any>) => void): (() => DeployConfig) =>
     () => {
@@ -373,6 +375,7 @@ describe('deploy config errors', () => {
       patch(c);
       return parseDeployConfig(c, 'test.json');
     };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   it('names every problem at once, with its path', () => {
     expect(bad((c) => Object.assign(c, { project: 'X', region: 'moon' }))).toThrow(
@@ -426,7 +429,10 @@ describe('deploy config errors', () => {
       ...example(),
       functions: {
         ...(example().functions as object),
-        retrain: { ...(example().functions as any).retrain, env: { FRAUDFLOW_THRESHOLD_RULE: 'best' } },
+        retrain: {
+          ...(example().functions as Record<string, object>).retrain,
+          env: { FRAUDFLOW_THRESHOLD_RULE: 'best' },
+        },
       },
     });
     expect(() => buildPlan(c)).toThrow(

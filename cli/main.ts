@@ -1,9 +1,9 @@
 // The fraudflow command line: one subcommand per function or operator task, each with --json for scripts.
-import { Command } from 'commander';
-import { loadConfig } from '../shared/config.ts';
+import { Command, CommanderError } from 'commander';
+import { debugRequested, loadConfig } from '../shared/config.ts';
 import { createRuntime, type Runtime } from '../shared/runtime.ts';
 import { createLogger } from '../shared/logger.ts';
-import { errorLine, exitCodeOf } from './output.ts';
+import { errorJson, errorText, exitCodeOf } from './output.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerTopics } from './commands/topics.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -22,8 +22,9 @@ export type RuntimeFactory = () => Runtime;
 export function buildProgram(runtime: RuntimeFactory): Command {
   const program = new Command('fraudflow')
     .description('Machine learning on streaming card transactions: ingest, sink, retrain, score.')
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+    // Usage errors are thrown (not process.exit) so main prints them once, as JSON under --json, and exits 2.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   registerIngest(program, runtime);
   registerTopics(program, runtime);
   registerSink(program, runtime);
@@ -64,11 +65,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     return rt;
   };
+  const json = argv.includes('--json');
   try {
     await buildProgram(runtime).parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
-    process.stderr.write(errorLine(e) + '\n');
+    // Help was printed (asked for: 0; a bare `fraudflow` with no command: a usage error, 2) and says it all.
+    if (e instanceof CommanderError && (e.exitCode === 0 || e.code === 'commander.help'))
+      return e.exitCode === 0 ? 0 : 2;
+    const debug = debugRequested();
+    process.stderr.write((json ? errorJson(e, debug) : errorText(e, debug)) + '\n');
     return exitCodeOf(e);
   } finally {
     await rt?.close();

@@ -1,4 +1,5 @@
 // Printing for the CLI: aligned tables for people, JSON for scripts, one-line errors with a hint.
+import { CommanderError } from 'commander';
 import { FraudflowError, type ErrorCode } from '../shared/errors.ts';
 
 export function table(items: readonly object[], columns?: readonly string[]): string {
@@ -44,6 +45,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 };
 
 export function exitCodeOf(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (!(e instanceof FraudflowError)) return EXIT.failed;
   if (e.code === 'CONFIG_INVALID') return EXIT.usage;
   if (['INPUT_INVALID', 'FORMAT_UNKNOWN', 'FILE_UNREADABLE', 'NOT_FOUND'].includes(e.code)) return EXIT.input;
@@ -51,7 +53,36 @@ export function exitCodeOf(e: unknown): number {
   return EXIT.failed;
 }
 
+/** The code a script sees: ours, USAGE for a command line commander refused, INTERNAL for anything unexpected. */
+function codeOf(e: unknown): string {
+  if (e instanceof FraudflowError) return e.code;
+  if (e instanceof CommanderError) return 'USAGE';
+  return 'INTERNAL';
+}
+
+function messageOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  // commander prefixes its own messages with "error: "; ours carry the code instead.
+  return e instanceof CommanderError ? text.replace(/^error: /, '') : text;
+}
+
+/** The one JSON object a failure prints on stderr under --json: {"error": {code, message, details}}. */
+export function errorJson(e: unknown, debug: boolean): string {
+  const details = e instanceof FraudflowError ? e.details : {};
+  const error: Record<string, unknown> = { code: codeOf(e), message: messageOf(e), details };
+  if (e instanceof FraudflowError && HINTS[e.code]) error.hint = HINTS[e.code];
+  if (debug && e instanceof Error && e.stack) error.stack = e.stack;
+  return JSON.stringify({ error });
+}
+
+/** One line (and a hint) for people; the stack only when debugging was asked for. */
+export function errorText(e: unknown, debug: boolean): string {
+  const line = errorLine(e);
+  return debug && e instanceof Error && e.stack ? `${line}\n${e.stack}` : line;
+}
+
 export function errorLine(e: unknown): string {
+  if (e instanceof CommanderError) return `fraudflow: ${messageOf(e)} (fraudflow --help lists the commands)`;
   if (e instanceof FraudflowError) {
     const hint = HINTS[e.code];
     return `fraudflow: error [${e.code}] ${e.message}${hint ? `\n  hint: ${hint}` : ''}`;

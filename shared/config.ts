@@ -17,7 +17,11 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const EnvSchema = z
   .object({
     FRAUDFLOW_DATA_DIR: z.string().min(1).default('.data'),
-    FRAUDFLOW_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+    FRAUDFLOW_LOG_LEVEL: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']))
+      .default('INFO'),
     FRAUDFLOW_PARTITIONS: int(1, 256).default(4),
     FRAUDFLOW_INGEST_BATCH: int(1, 100_000).default(5000),
     /** Worker threads that decode and encode rows during ingest; 0 = in the calling thread. */
@@ -272,4 +276,9 @@ function thresholdRule(text: string): Config['retrain']['thresholdRule'] {
   return kind === 'precision'
     ? { kind: 'target-precision', precision: Number(a) }
     : { kind: 'min-cost', missedFraudCost: Number(a), falseAlarmCost: Number(b) };
+}
+
+/** Whether the operator asked for debug output (stack traces included), read without loading the whole config. */
+export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.FRAUDFLOW_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG';
 }

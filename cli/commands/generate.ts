@@ -3,31 +3,25 @@ import type { Command } from 'commander';
 import { writeSimulation } from '../../shared/simulator/write.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { table } from '../output.ts';
-
-const int = (v: string, flag: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
-  return n;
-};
+import { nonNegativeInt, positiveInt } from '../args.ts';
 
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('simulate raw transactions (customers, terminals, three fraud scenarios) as a raw-format CSV')
-    .option('--customers <n>', 'customers', '5000')
-    .option('--terminals <n>', 'terminals', '10000')
-    .option('--days <n>', 'days', '90')
-    .option('--seed <n>', 'seed: the same seed gives the same file', '1')
+    .option('--customers <n>', 'customers', positiveInt, 5000)
+    .option('--terminals <n>', 'terminals', positiveInt, 10_000)
+    .option('--days <n>', 'days', positiveInt, 90)
+    .option('--seed <n>', 'seed: the same seed gives the same file', nonNegativeInt, 1)
     .option('--start-date <date>', 'first day (UTC)', '2026-04-01')
     .requiredOption('--out <file>', 'CSV to write')
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
-        customers: string;
-        terminals: string;
-        days: string;
-        seed: string;
+        customers: number;
+        terminals: number;
+        days: number;
+        seed: number;
         startDate: string;
         out: string;
         json?: boolean;
@@ -35,10 +29,10 @@ export function registerGenerate(program: Command): void {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.startDate))
           throw new FraudflowError('INPUT_INVALID', `--start-date must be YYYY-MM-DD, got ${o.startDate}`);
         const s = await writeSimulation(o.out, {
-          customers: int(o.customers, '--customers'),
-          terminals: int(o.terminals, '--terminals'),
-          days: int(o.days, '--days'),
-          seed: Number(o.seed),
+          customers: o.customers,
+          terminals: o.terminals,
+          days: o.days,
+          seed: o.seed,
           startDate: o.startDate,
         });
         if (o.json) return void process.stdout.write(JSON.stringify(s, null, 2) + '\n');

@@ -5,16 +5,17 @@ import { SINK_ROUTES } from '../../functions/sink/routes.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
+import { positiveInt } from '../args.ts';
 
 export function registerSink(program: Command, runtime: RuntimeFactory): void {
   program
     .command('sink')
     .description("drain topics from the sink group's committed offsets into the warehouse (idempotent), then exit")
     .option('--topics <list>', `comma-separated topics (default: ${SINK_ROUTES.map((r) => r.topic).join(',')})`)
-    .option('--max-rows <n>', 'stop each topic after this many messages')
-    .option('--max-seconds <s>', 'stop the run after this long')
+    .option('--max-rows <n>', 'stop each topic after this many messages', positiveInt)
+    .option('--max-seconds <s>', 'stop the run after this long', positiveInt)
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { topics?: string; maxRows?: string; maxSeconds?: string; json?: boolean }) => {
+    .action(async (opts: { topics?: string; maxRows?: number; maxSeconds?: number; json?: boolean }) => {
       const wanted = opts.topics?.split(',').map((t) => t.trim());
       const routes = wanted ? SINK_ROUTES.filter((r) => wanted.includes(r.topic)) : SINK_ROUTES;
       const unknown = wanted?.filter((t) => !SINK_ROUTES.some((r) => r.topic === t)) ?? [];
@@ -25,16 +26,9 @@ export function registerSink(program: Command, runtime: RuntimeFactory): void {
         );
       const summaries = await sinkWith(runtime(), {
         routes,
-        ...(opts.maxRows ? { maxRows: positive(opts.maxRows, '--max-rows') } : {}),
-        ...(opts.maxSeconds ? { maxSeconds: positive(opts.maxSeconds, '--max-seconds') } : {}),
+        ...(opts.maxRows ? { maxRows: opts.maxRows } : {}),
+        ...(opts.maxSeconds ? { maxSeconds: opts.maxSeconds } : {}),
       });
       process.stdout.write((opts.json ? JSON.stringify(summaries, null, 2) : table(summaries)) + '\n');
     });
-}
-
-function positive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new FraudflowError('INPUT_INVALID', `${flag} must be a positive integer, got ${v}`);
-  return n;
 }

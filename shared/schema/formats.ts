@@ -7,6 +7,7 @@ import { KAGGLE_SCHEMA, KaggleTransaction } from './kaggle.ts';
 import { RAW_SCHEMA, RawTransaction } from './raw.ts';
 import { LABEL_SCHEMA, Label } from './label.ts';
 import type { SchemaRef } from './envelope.ts';
+import { duplicatedNames, matchColumns, type ColumnMap } from './header.ts';
 
 /**
  * How a row gets its deterministic 32-hex id (the same row ingested twice gets the same id) and its
@@ -76,33 +77,62 @@ function describe(f: AnyCsvFormat): string {
   return `${f.ref.name}: ${f.columns.map((c) => (c.optional ? `[${c.name}]` : c.name)).join(',')}`;
 }
 
-/** Picks the format whose required columns the header has, with no column it does not know. */
-export function detectFormat(header: readonly string[], file: string): DetectedFormat {
+/**
+ * Picks the format whose required columns the header holds (any case, a synonym, or as the user's map says), the
+ * one holding most of its columns when several do. Other columns are ignored (they stay in a dead letter's text).
+ */
+export function detectFormat(header: readonly string[], file: string, map: ColumnMap = {}): DetectedFormat {
   const names = header.map((h) => h.trim());
-  const dupes = names.filter((n, i) => names.indexOf(n) !== i);
-  for (const format of CSV_FORMATS) {
-    const known = new Set(format.columns.map((c) => c.name));
-    const missing = format.columns.filter((c) => !c.optional && !names.includes(c.name)).map((c) => c.name);
-    const unexpected = names.filter((n) => !known.has(n));
-    if (missing.length === 0 && unexpected.length === 0 && dupes.length === 0) {
-      return { format, indexOf: format.columns.map((c) => names.indexOf(c.name)), width: names.length };
-    }
-  }
-  const closest = [...CSV_FORMATS].sort((a, b) => overlap(b, names) - overlap(a, names))[0]!;
-  const missing = closest.columns.filter((c) => !c.optional && !names.includes(c.name)).map((c) => c.name);
-  const unexpected = names.filter((n) => !closest.columns.some((c) => c.name === n));
-  const parts = [
-    missing.length ? `missing ${missing.join(',')}` : '',
-    unexpected.length ? `unexpected ${unexpected.slice(0, 10).join(',')}` : '',
-    dupes.length ? `duplicated ${[...new Set(dupes)].join(',')}` : '',
-  ].filter(Boolean);
+  const dupes = duplicatedNames(names);
+  if (dupes.length)
+    throw new FraudflowError('FORMAT_UNKNOWN', `${file}: the header names ${dupes.join(',')} more than once`, {
+      file,
+      duplicated: dupes,
+    });
+  checkMap(map, names, file);
+  const matches = CSV_FORMATS.map((format) => {
+    const indexOf = matchColumns(
+      names,
+      format.columns.map((c) => c.name),
+      map,
+    );
+    const missing = format.columns.filter((c, k) => !c.optional && indexOf[k]! < 0).map((c) => c.name);
+    return { format, indexOf, missing, shared: indexOf.filter((i) => i >= 0).length };
+  });
+  const byShared = [...matches].sort((a, b) => b.shared - a.shared);
+  const best = byShared.find((m) => m.missing.length === 0);
+  if (best) return { format: best.format, indexOf: best.indexOf, width: names.length };
+  const closest = byShared[0]!;
+  const ignored = names.filter((_, i) => !closest.indexOf.includes(i));
   throw new FraudflowError(
     'FORMAT_UNKNOWN',
-    `${file}: unknown header (${parts.join('; ') || 'no columns'}). Expected one of: ${CSV_FORMATS.map(describe).join(' | ')} ([x] = optional)`,
-    { file, header: names.slice(0, 50), closest: closest.ref.name, missing, unexpected: unexpected.slice(0, 50) },
+    `${file}: unknown header; closest is ${closest.format.ref.name} (${closest.shared} of its columns found), ` +
+      `missing ${closest.missing.join(',')}${ignored.length ? `; not used: ${ignored.slice(0, 10).join(',')}` : ''}. ` +
+      `Expected one of: ${CSV_FORMATS.map(describe).join(' | ')} ([x] = optional; any case; ` +
+      `map other names with --map column=HEADER)`,
+    { file, header: names.slice(0, 50), closest: closest.format.ref.name, missing: closest.missing },
   );
 }
 
-function overlap(f: AnyCsvFormat, names: readonly string[]): number {
-  return f.columns.filter((c) => names.includes(c.name)).length;
+/** A map may only name columns some format has, and headers the file has. */
+function checkMap(map: ColumnMap, names: readonly string[], file: string): void {
+  const columns = new Set(CSV_FORMATS.flatMap((f) => f.columns.map((c) => c.name)));
+  const lower = names.map((n) => n.toLowerCase());
+  for (const [column, headerName] of Object.entries(map)) {
+    if (!columns.has(column))
+      throw new FraudflowError('INPUT_INVALID', `column map: ${column} is not a column of any format`, {
+        file,
+        column,
+      });
+    if (!lower.includes(headerName.trim().toLowerCase()))
+      throw new FraudflowError(
+        'FORMAT_UNKNOWN',
+        `${file}: the column map says ${column}=${headerName}, but the header has no ${headerName}`,
+        {
+          file,
+          column,
+          header: names.slice(0, 50),
+        },
+      );
+  }
 }

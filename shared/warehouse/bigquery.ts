@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { BigQuery, type Job, type Table } from '@google-cloud/bigquery';
 import type { GoogleAuth } from 'google-auth-library';
-import { wrapError } from '../errors.ts';
+import { FraudflowError, wrapError } from '../errors.ts';
 import type { AnyEnvelope } from '../schema/registry.ts';
 import { flatten } from './flatten.ts';
 import type { AppendResult, Row, Warehouse } from './port.ts';
-import { TABLES, type TableName } from './tables.ts';
+import { TABLES, type TableDef, type TableName } from './tables.ts';
 import {
   bigQuerySchema,
   bigQueryTableResource,
@@ -68,6 +68,7 @@ export class BigQueryWarehouse implements Warehouse {
         const table = dataset.table(def.name);
         const [has] = await table.exists();
         if (!has) await table.create(bigQueryTableResource(def));
+        else await addMissingColumns(table, def);
         const view = dataset.table(`${def.name}_unique`);
         const [hasView] = await view.exists();
         if (!hasView)
@@ -190,4 +191,19 @@ export class BigQueryWarehouse implements Warehouse {
       };
     }
   }
+}
+
+/** A table made by an older version gains the nullable columns added since (BigQuery allows adding NULLABLE fields). */
+async function addMissingColumns(table: Table, def: TableDef): Promise<void> {
+  const [metadata] = await table.getMetadata();
+  const fields = (metadata as { schema?: { fields?: Array<{ name: string }> } }).schema?.fields ?? [];
+  const have = new Set(fields.map((f) => f.name.toLowerCase()));
+  const added = bigQuerySchema(def).filter((f) => !have.has(String(f.name).toLowerCase()));
+  if (added.length === 0) return;
+  if (added.some((f) => f.mode === 'REQUIRED'))
+    throw new FraudflowError('WAREHOUSE_FAILED', `bigquery: table ${def.name} lacks required columns`, {
+      table: def.name,
+      missing: added.map((f) => f.name),
+    });
+  await table.setMetadata({ schema: { fields: [...fields, ...added] } });
 }

@@ -79,6 +79,12 @@ export class DuckDbWarehouse implements Warehouse {
       const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
       // No PRIMARY KEY: maintaining the index costs more than the anti-join that dedupes each append (one writer at a time).
       await this.run(`CREATE TABLE IF NOT EXISTS ${t.name} (${cols.join(', ')})`, t.name);
+      // A warehouse made by an older version gains the nullable columns added since (old rows read NULL there).
+      for (const c of t.columns.filter((c) => c.nullable))
+        await this.run(
+          `ALTER TABLE ${t.name} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${SQL_TYPE[c.type]}`,
+          t.name,
+        );
     }
   }
 

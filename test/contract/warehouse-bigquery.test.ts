@@ -1,5 +1,6 @@
 // The BigQuery adapter through the official client against a local server speaking BigQuery's REST API: the warehouse contract, and the real request bodies.
 import { fakeAuth } from '../helpers/fake-auth.ts';
+import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse, bigQuerySchema } from '../../shared/warehouse/bigquery.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
@@ -174,5 +175,32 @@ describe('BigQuery warehouse: what goes over the wire', () => {
       message: expect.stringMatching(/load the batch/),
     });
     expect(await fake.sql('select count(*) as n from transactions')).toEqual([{ n: '4' }]);
+  });
+});
+
+describe('BigQuery table made by an older version', () => {
+  it('gains the nullable columns added since through tables.patch, the existing fields kept in order', async () => {
+    const fake = await startFakeBigQuery('proj');
+    try {
+      const options = { projectId: 'proj', apiEndpoint: fake.url, authClient: fakeAuth('proj') as never };
+      const bq = new BigQuery(options);
+      await bq.dataset('fraudflow').create({ location: 'EU' });
+      const oldFields = bigQuerySchema(TABLES.labels).filter((f) => f.name !== 'labelled_by');
+      await bq
+        .dataset('fraudflow')
+        .table('labels')
+        .create({ schema: { fields: oldFields } });
+      const w = new BigQueryWarehouse({ ...options, dataset: 'fraudflow', location: 'EU' });
+      await w.ensureTables();
+      const patch = fake.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/tables/labels'))!;
+      const fields = (patch.body as { schema: { fields: Array<{ name: string; mode: string }> } }).schema.fields;
+      expect(fields.map((f) => f.name)).toEqual([...oldFields.map((f) => f.name), 'labelled_by']);
+      expect(fields.at(-1)!.mode).toBe('NULLABLE');
+      await w.ensureTables(); // nothing left to add: no second patch
+      expect(fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+      await w.close();
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -62,3 +62,37 @@ describe('DuckDB warehouse', () => {
     await w.close();
   });
 });
+
+describe('DuckDB warehouse made by an older version', () => {
+  it('gains the nullable columns added since, old rows reading NULL there', async () => {
+    const path = join(dir.path, 'old.duckdb');
+    const old = await DuckDbWarehouse.open(path);
+    const cols = TABLES.labels.columns.filter((c) => c.name !== 'labelled_by');
+    await queryAll(old, `create table labels (${cols.map((c) => `"${c.name}" VARCHAR`).join(', ')})`);
+    await queryAll(old, `insert into labels (id, transaction_id) values ('old-1', 'tx-old')`);
+    await old.close();
+    const w = await DuckDbWarehouse.open(path);
+    await w.ensureTables();
+    await w.append('labels', [
+      {
+        id: 'a'.repeat(32),
+        schema_name: 'label',
+        schema_version: 1,
+        source_file: 'review',
+        source_line: 1,
+        ingested_at: '2026-12-01T10:00:00.000Z',
+        transaction_id: 'tx-new',
+        label: 1,
+        source: 'review',
+        labelled_at: '2026-12-01T10:00:00Z',
+        labelled_by: 'ana@example.com',
+      },
+    ]);
+    const rows = await queryAll(w, 'select transaction_id, labelled_by from labels order by transaction_id');
+    expect(rows).toEqual([
+      { transaction_id: 'tx-new', labelled_by: 'ana@example.com' },
+      { transaction_id: 'tx-old', labelled_by: null },
+    ]);
+    await w.close();
+  });
+});

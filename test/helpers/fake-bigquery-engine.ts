@@ -94,6 +94,14 @@ export class FakeBigQueryEngine {
     await this.db.run(`CREATE TABLE "${id}" (${cols.join(', ')})`);
   }
 
+  /** tables.patch adding fields: BigQuery accepts only NULLABLE additions, the existing fields unchanged. */
+  async addFields(id: string, fields: readonly BqField[]): Promise<void> {
+    for (const f of fields) {
+      if (f.mode === 'REQUIRED') throw new Error(`Provided Schema does not match Table: field ${f.name} is REQUIRED`);
+      await this.db.run(`ALTER TABLE "${id}" ADD COLUMN "${f.name}" ${DUCK_TYPE[f.type] ?? 'VARCHAR'}`);
+    }
+  }
+
   async dropTable(id: string): Promise<void> {
     await this.db.run(`DROP TABLE IF EXISTS "${id}"`);
   }

@@ -189,6 +189,15 @@ export async function startFakeBigQuery(project: string): Promise<FakeBigQuery> 
       const t = tables.get(m[2]!);
       if (!t) return error(404, 'notFound', `Not found: Table ${project}:${m[1]}.${m[2]}`);
       if (method === 'GET') return { status: 200, body: { kind: 'bigquery#table', ...t } };
+      if (method === 'PATCH') {
+        const before = ((t.schema as { fields?: BqField[] } | undefined)?.fields ?? []).map((f) => f.name);
+        const after = (body.schema as { fields?: BqField[] } | undefined)?.fields ?? [];
+        if (before.some((name, i) => after[i]?.name !== name))
+          return error(400, 'invalid', 'Provided Schema does not match Table: existing fields must stay');
+        await engine.addFields(m[2]!, after.slice(before.length));
+        tables.set(m[2]!, { ...t, schema: { fields: after } });
+        return { status: 200, body: { kind: 'bigquery#table', ...t, schema: { fields: after } } };
+      }
       if (method === 'DELETE') {
         await engine.dropTable(m[2]!);
         tables.delete(m[2]!);

@@ -61,6 +61,9 @@ export const EnvSchema = z
     FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
     FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
     FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
+    /** Cards the review queue shows a day (the investigators' k), and each card's recent transactions. */
+    FRAUDFLOW_REVIEW_CARDS: int(1, 10_000).default(100),
+    FRAUDFLOW_REVIEW_HISTORY: int(0, 100).default(10),
 
     VERTEX_PROJECT: z.string().min(1).optional(),
     VERTEX_LOCATION: z.string().min(1).default('us-central1'),
@@ -155,6 +158,7 @@ export interface Config {
     maxBodyBytes: number;
     maxBatch: number;
   };
+  readonly review: { cards: number; historyPerCard: number };
   readonly retrain: {
     thresholdRule:
       | { kind: 'target-precision'; precision: number }
@@ -259,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH,
       ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
     },
+    review: { cards: e.FRAUDFLOW_REVIEW_CARDS, historyPerCard: e.FRAUDFLOW_REVIEW_HISTORY },
     retrain: {
       thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE),
       promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,

@@ -10,7 +10,7 @@ export function registerDev(program: Command): void {
     .description(
       'serve every function on 127.0.0.1 (functions-framework), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly',
     )
-    .option('--port <n>', 'first port (ingest, sink, retrain, score, score-stream follow)', '8081')
+    .option('--port <n>', 'first port (ingest, sink, retrain, score, score-stream, review follow)', '8081')
     .option('--sink <cron>', 'sink schedule', '* * * * *')
     .option('--score-stream <cron>', 'score-stream schedule (croner: six fields for seconds)', '*/10 * * * * *')
     .option('--retrain <cron>', 'retrain schedule', '0 3 * * *')

@@ -20,7 +20,7 @@ export interface DevRunner {
   stop(): Promise<void>;
 }
 
-const FUNCTIONS = ['ingest', 'sink', 'retrain', 'score', 'score-stream'] as const;
+const FUNCTIONS = ['ingest', 'sink', 'retrain', 'score', 'score-stream', 'review'] as const;
 
 export async function startDev(options: DevOptions): Promise<DevRunner> {
   await import('../../functions/index.ts'); // registers every function with the framework

@@ -65,6 +65,13 @@ export const FUNCTIONS: readonly FunctionDescriptor[] = [
     uses: { kafka: true, models: 'read', vertex: 'serve' },
     drains: true,
   },
+  {
+    folder: 'review',
+    entryPoint: 'review',
+    trigger: { kind: 'http' },
+    // Reads the day's verdicts from the warehouse; an analyst's labels go to the `labels` topic.
+    uses: { kafka: true, warehouse: 'read', apiKey: true },
+  },
 ];
 
 /** A folder built into a container image instead: Vertex AI runs it for each published champion. */

@@ -181,6 +181,12 @@ describe('deploy plan: every function folder', () => {
         'storage.objectViewer on bucket:models',
       ].sort(),
       'score-stream': [...kafka, 'storage.objectViewer on bucket:models'].sort(),
+      review: [
+        ...kafka,
+        'bigquery.dataViewer on dataset',
+        'bigquery.jobUser on project',
+        'secretmanager.secretAccessor on secret:api-key',
+      ].sort(),
     };
     expect(rolesWith(config)).toEqual(base);
     const vertex = 'aiplatform.user on project';

@@ -16,6 +16,7 @@ import { table } from '../output.ts';
 import { progressBar } from '../progress.ts';
 import { writeFile } from 'node:fs/promises';
 import { lastRunFile } from '../report/data.ts';
+import { confusionColumns, LABELS_JOIN, truthOf, VERDICT_TRANSACTIONS } from '../report/verdict-sql.ts';
 import { writeReport } from './report.ts';
 
 const SCORE_GROUP = 'fraudflow-score-stream';
@@ -95,19 +96,14 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
       say('[6/6] sink the verdicts and compare them with the labels');
       await sinkWith(rt);
       const w = await rt.warehouse();
-      const klass = `t.${w.dialect.ident('Class')}`;
+      const d = w.dialect;
+      const version = model.promoted ? model.version : (await rt.models().champion())!.version;
       const quality = await queryAll(
         w,
-        `
-        select CAST(count(*) AS INTEGER) as verdicts,
-               CAST(sum(case when v.verdict = 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as tp,
-               CAST(sum(case when v.verdict = 'fraud' and ${klass} = 0 then 1 else 0 end) AS INTEGER) as fp,
-               CAST(sum(case when v.verdict <> 'fraud' and ${klass} = 1 then 1 else 0 end) AS INTEGER) as fn,
-               CAST(sum(case when v.verdict = 'review' then 1 else 0 end) AS INTEGER) as review
-        from verdicts v join transactions t on t.id = v.transaction_id
-        where v.model_version = '${model.promoted ? model.version : (await rt.models().champion())!.version}'`,
+        `SELECT ${confusionColumns(truthOf(d))} ${VERDICT_TRANSACTIONS} ${LABELS_JOIN(d)}
+        WHERE v.model_version = '${version}'`,
       );
-      const q = quality[0] as { verdicts: number; tp: number; fp: number; fn: number; review: number };
+      const q = quality[0] as { verdicts: number; tp: number; fp: number; fn: number; reviews: number };
       const summary = {
         ingest,
         sink,
@@ -147,7 +143,7 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
             fraud_tp: q.tp,
             fraud_fp: q.fp,
             missed: q.fn,
-            review: q.review,
+            review: q.reviews,
             precision: summary.verdicts.precision,
             recall: summary.verdicts.recall,
           },

@@ -3,14 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Runtime } from '../../shared/runtime.ts';
-import { gatherReport } from '../report/data.ts';
+import { gatherReport, type ReportData } from '../report/data.ts';
 import { renderReport } from '../report/html.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
-export async function writeReport(rt: Runtime, out: string): Promise<string> {
+export async function writeReport(rt: Runtime, out: string, data?: ReportData): Promise<string> {
   const path = resolve(out);
-  await writeFile(path, renderReport(await gatherReport(rt)));
+  await writeFile(path, renderReport(data ?? (await gatherReport(rt))));
   return path;
 }
 
@@ -25,8 +25,8 @@ export function registerReport(program: Command, runtime: RuntimeFactory): void 
     .action(async (opts: { out: string; json?: boolean }) => {
       const rt = runtime();
       if (opts.json) return void process.stdout.write(JSON.stringify(await gatherReport(rt), null, 2) + '\n');
-      const path = await writeReport(rt, opts.out);
       const data = await gatherReport(rt);
+      const path = await writeReport(rt, opts.out, data);
       process.stdout.write(`report written to ${path}\n\nverdicts against labels, per day\n${table(data.quality)}\n`);
     });
 }

@@ -3,8 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from '../../shared/runtime.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
-import { queryAll } from '../../shared/warehouse/port.ts';
+import { queryAll, type Warehouse } from '../../shared/warehouse/port.ts';
 import { psi } from '../../shared/metrics/histogram.ts';
+import { championHistory, type ChampionSpell } from './champions.ts';
+import { qualityByDay, type DayQuality } from './quality.ts';
+import { transactionDay, VERDICT_TRANSACTIONS } from './verdict-sql.ts';
 
 export interface StageFigure {
   stage: string;
@@ -24,43 +27,26 @@ export interface ReportData {
     recall: number;
     champion: boolean;
   }>;
+  champions: ChampionSpell[];
   stages: StageFigure[];
   drift: Array<{ day: string; verdicts: number; mean_score: number; psi: number | null }>;
-  quality: Array<{
-    day: string;
-    verdicts: number;
-    tp: number;
-    fp: number;
-    fn: number;
-    precision: number | null;
-    recall: number | null;
-  }>;
+  /** The k of the per-day Card Precision@k. */
+  k: number;
+  quality: DayQuality[];
 }
 
 export const lastRunFile = (rt: Runtime) => join(rt.config.dataDir, 'last-run.json');
 
-import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
-import { latestLabels } from '../../functions/retrain/dataset.ts';
-
-/** The day of a transaction: "day N" of a Kaggle set (seconds since its start), the calendar day of a raw one. */
-const dayOf = (d: SqlDialect) =>
-  `coalesce('day ' || CAST(CAST(floor(t.${d.ident('Time')} / 86400) AS INTEGER) AS STRING), ${d.formatTimestamp('t.tx_datetime', '%Y-%m-%d')})`;
-
-export async function gatherReport(rt: Runtime): Promise<ReportData> {
-  const registry = rt.models();
-  const [versions, pointer] = await Promise.all([registry.list(), registry.champion()]);
-  const champion = pointer ? (versions.find((v) => v.version === pointer.version) ?? null) : null;
-  const w = await rt.warehouse();
-  const d = w.dialect;
-  const DAY = dayOf(d);
+/** Per day, the champion-era score histogram (20 bins) against the validation one: the population stability index. */
+async function driftByDay(w: Warehouse, champion: ModelManifest | null): Promise<ReportData['drift']> {
   const bins = await queryAll(
     w,
-    `select ${DAY} as day, CAST(floor(least(v.probability, 0.999999) * 20) AS INTEGER) as bin, CAST(count(*) AS INTEGER) as n, avg(v.probability) as mean
-    from verdicts v join transactions t on t.id = v.transaction_id where not coalesce(v.fallback, false) group by 1, 2 order by 1, 2`,
+    `SELECT ${transactionDay(w.dialect)} AS day, CAST(floor(least(v.probability, 0.999999) * 20) AS INTEGER) AS bin,
+      CAST(count(*) AS INTEGER) AS n, avg(v.probability) AS mean
+    ${VERDICT_TRANSACTIONS} WHERE NOT coalesce(v.fallback, false) GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  const expected = champion?.curves
-    ? champion.curves.histogram.fraud.map((f, i) => f + champion.curves!.histogram.genuine[i]!)
-    : null;
+  const curves = champion?.curves;
+  const expected = curves ? curves.histogram.fraud.map((f, i) => f + curves.histogram.genuine[i]!) : null;
   const byDay = new Map<string, { counts: number[]; n: number; sum: number }>();
   for (const r of bins) {
     const day = String(r.day);
@@ -70,18 +56,19 @@ export async function gatherReport(rt: Runtime): Promise<ReportData> {
     d.n += Number(r.n);
     d.sum += Number(r.mean) * Number(r.n);
   }
-  // Truth is the latest label that arrived (labels table), else the one the transaction came with.
-  const truth = `coalesce(l.label, t.${d.ident('Class')}, t.label)`;
-  const quality = await queryAll(
-    w,
-    `select ${DAY} as day, CAST(count(*) AS INTEGER) as verdicts,
-      CAST(sum(case when v.verdict = 'fraud' and ${truth} = 1 then 1 else 0 end) AS INTEGER) as tp,
-      CAST(sum(case when v.verdict = 'fraud' and ${truth} = 0 then 1 else 0 end) AS INTEGER) as fp,
-      CAST(sum(case when v.verdict <> 'fraud' and ${truth} = 1 then 1 else 0 end) AS INTEGER) as fn
-    from verdicts v join transactions t on t.id = v.transaction_id
-    left join ${latestLabels(d)} l on l.transaction_id = coalesce(t.transaction_id, t.id)
-    group by 1 order by 1`,
-  );
+  return [...byDay.entries()].map(([day, d]) => ({
+    day,
+    verdicts: d.n,
+    mean_score: d.sum / d.n,
+    psi: expected ? psi(expected, d.counts) : null,
+  }));
+}
+
+export async function gatherReport(rt: Runtime, k = 100): Promise<ReportData> {
+  const registry = rt.models();
+  const [versions, pointer] = await Promise.all([registry.list(), registry.champion()]);
+  const champion = pointer ? (versions.find((v) => v.version === pointer.version) ?? null) : null;
+  const w = await rt.warehouse();
   return {
     generated_at: new Date().toISOString(),
     champion,
@@ -94,28 +81,12 @@ export async function gatherReport(rt: Runtime): Promise<ReportData> {
       recall: v.metrics.recall,
       champion: v.version === pointer?.version,
     })),
+    champions: championHistory(pointer, versions),
     stages: existsSync(lastRunFile(rt))
       ? (JSON.parse(readFileSync(lastRunFile(rt), 'utf8')) as { stages: StageFigure[] }).stages
       : [],
-    drift: [...byDay.entries()].map(([day, d]) => ({
-      day,
-      verdicts: d.n,
-      mean_score: d.sum / d.n,
-      psi: expected ? psi(expected, d.counts) : null,
-    })),
-    quality: quality.map((q) => {
-      const tp = Number(q.tp),
-        fp = Number(q.fp),
-        fn = Number(q.fn);
-      return {
-        day: String(q.day),
-        verdicts: Number(q.verdicts),
-        tp,
-        fp,
-        fn,
-        precision: tp + fp ? tp / (tp + fp) : null,
-        recall: tp + fn ? tp / (tp + fn) : null,
-      };
-    }),
+    drift: await driftByDay(w, champion),
+    k,
+    quality: await qualityByDay(w, k),
   };
 }

@@ -50,6 +50,22 @@ charts.push(new Chart(document.getElementById('stages'), { type: 'bar', data: { 
   datasets: [{ label: 'rows/s', data: data.stages.map(s => s.rows_per_s) }] }, options: { animation: false, indexAxis: 'y' } }));
 charts.push(new Chart(document.getElementById('drift'), { type: 'bar', data: { labels: data.drift.map(d => d.day),
   datasets: [{ label: 'PSI of the day\\'s scores vs validation', data: data.drift.map(d => d.psi) }] }, options: { animation: false, scales: { y: { min: 0 } } } }));
+const q = data.quality;
+charts.push(new Chart(document.getElementById('daily'), { data: { labels: q.map(d => d.day), datasets: [
+  { type: 'bar', label: 'alerts (fraud verdicts)', data: q.map(d => d.alerts), yAxisID: 'y' },
+  { type: 'bar', label: 'sent to review', data: q.map(d => d.reviews), yAxisID: 'y' },
+  { type: 'line', label: 'Card Precision@' + data.k, data: q.map(d => d.card_precision_at_k), yAxisID: 'cp' }] },
+  options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: 'verdicts' } },
+    cp: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false }, title: { display: true, text: 'CP@' + data.k } } } } }));
+charts.push(new Chart(document.getElementById('reviewed'), { type: 'bar', data: { labels: q.map(d => d.day),
+  datasets: [{ label: 'flagged verdicts labelled in the review queue (share)', data: q.map(d => d.review_share) }] },
+  options: { animation: false, scales: { y: { min: 0, max: 1 } } } }));
+charts.push(new Chart(document.getElementById('champions'), { type: 'line', data: { labels: data.champions.map(h => h.from.slice(0, 16).replace('T', ' ')),
+  datasets: [{ label: 'champion validation AUPRC', data: data.champions.map(h => h.auprc), stepped: true }] },
+  options: { animation: false, scales: { y: { min: 0, max: 1 } } } }));
+// For the browser test: how many values each chart plots (null and missing values do not count).
+window.__chartPoints = Object.fromEntries(charts.map(ch => [ch.canvas.id,
+  ch.data.datasets.reduce((n, d) => n + d.data.filter(v => v !== null && v !== undefined && !(typeof v === 'object' && v.y === null)).length, 0)]));
 window.__chartsDrawn = charts.length;
 `;
 
@@ -70,8 +86,11 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-
 <div class="card"><h2>Metrics per model version</h2><canvas id="versions"></canvas></div>
 <div class="card"><h2>Throughput per stage (last run)</h2><canvas id="stages"></canvas></div>
 <div class="card"><h2>Score drift by day (PSI)</h2><canvas id="drift"></canvas>${rows(r.drift)}</div>
-<div class="card"><h2>Verdicts against labels, per day</h2>${rows(r.quality)}</div>
+<div class="card"><h2>Alerts and Card Precision@${r.k} per day</h2><canvas id="daily"></canvas></div>
+<div class="card"><h2>Review queue: share of flagged verdicts labelled, per day</h2><canvas id="reviewed"></canvas></div>
+<div class="card"><h2>Champion over time</h2><canvas id="champions"></canvas>${rows(r.champions.map((h) => ({ from: h.from, version: h.version, model: h.model, action: h.action, why: h.reason })))}</div>
 </div>
+<h2>Verdicts against the labels known now, per day</h2>${rows(r.quality)}
 <h2>Model versions</h2>${rows(r.versions)}
 <script type="application/json" id="report-data">${json}</script>
 <script>${DRAW}</script>

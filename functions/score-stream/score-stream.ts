@@ -71,7 +71,8 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
           const tx = checked.envelope.payload as unknown as RawTx;
           const features = await scoringFeatures(tx, ports.features);
           if (spec === 'raw') {
-            raw.push({ transaction_id: checked.envelope.id, customer_id: tx.customer_id });
+            // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
+            raw.push({ transaction_id: tx.transaction_id, customer_id: tx.customer_id });
             rawRows.push(features);
           } else totals.skipped++;
         } else if (name === 'kaggle' && spec === 'kaggle') {

@@ -123,7 +123,7 @@ describe('history queries on both warehouses', () => {
       } as unknown as Runtime);
     const verdicts = (i: number) =>
       envelope(`v${i}`, 'verdict', i + 2, {
-        transaction_id: contentId(`r${i}`),
+        transaction_id: `tx-${i}`, // a raw transaction's verdict names its business id
         customer_id: `c${i % 3}`,
         probability: (i % 10) / 10,
         verdict: i % 10 >= 8 ? 'fraud' : 'legit',

@@ -42,7 +42,7 @@ describe('raw-format pipeline', () => {
     const [v] = await cliJson<Array<{ n: number; ids: number }>>(
       [
         'sql',
-        "select count(*)::INTEGER as n, count(distinct v.transaction_id)::INTEGER as ids from verdicts v join transactions t on t.id = v.transaction_id where t.schema_name = 'raw'",
+        "select count(*)::INTEGER as n, count(distinct v.transaction_id)::INTEGER as ids from verdicts v join transactions t on t.transaction_id = v.transaction_id where t.schema_name = 'raw'",
       ],
       env,
     );

@@ -49,7 +49,13 @@ describe('HTML report', () => {
       await page.goto(pathToFileURL(demo.report).href);
       // Browser-side code as strings: this project's TypeScript has no DOM types.
       await page.waitForFunction('window.__chartsDrawn !== undefined', null, { timeout: 10_000 });
-      expect(await page.evaluate('window.__chartsDrawn')).toBe(6);
+      expect(await page.evaluate('window.__chartsDrawn')).toBe(9);
+      // Every chart plots values, not just axes.
+      const points = (await page.evaluate('window.__chartPoints')) as Record<string, number>;
+      expect(Object.keys(points).sort()).toEqual(
+        ['champions', 'daily', 'drift', 'hist', 'pr', 'reviewed', 'roc', 'stages', 'versions'].sort(),
+      );
+      for (const [id, n] of Object.entries(points)) expect(n, `chart ${id}`).toBeGreaterThan(0);
       // Each canvas holds drawn pixels, not a blank.
       const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
         const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -8,7 +8,7 @@ export function registerDev(program: Command): void {
   program
     .command('dev')
     .description(
-      'serve every function on 127.0.0.1 (functions-framework), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly',
+      'serve every function on 127.0.0.1 (behind the HTTP edge), ingest CSVs dropped into <data>/uploads, run the schedules; Ctrl-C stops cleanly',
     )
     .option('--port <n>', 'first port (ingest, sink, retrain, score, score-stream follow)', '8081')
     .option('--sink <cron>', 'sink schedule', '* * * * *')
@@ -22,6 +22,10 @@ export function registerDev(program: Command): void {
         basePort: Number(opts.port),
         schedules: { sink: opts.sink, 'score-stream': opts.scoreStream, retrain: opts.retrain },
         logger,
+      }).catch(async (e: unknown) => {
+        // PORT_IN_USE (retriable: exit code 4) reaches the one-line error of cli/main.ts; nothing is left open.
+        await rt.close();
+        throw e;
       });
       process.stdout.write(
         `fraudflow dev: drop CSVs into ${rt.config.uploadsDir}\n${Object.entries(dev.urls)
@@ -33,7 +37,10 @@ export function registerDev(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      process.stdout.write('fraudflow dev: stopping (finishing what is running)\n');
+      process.stdout.write('fraudflow dev: stopping (finishing what is running; Ctrl-C again to quit now)\n');
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
       await dev.stop();
       await rt.close();
       process.stdout.write('fraudflow dev: stopped\n');

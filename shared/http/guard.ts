@@ -1,0 +1,118 @@
+// The HTTP edge of a function: method, API key, content type and declared length checked before any body byte is
+// read, then the body read under a cap and parsed as JSON; only then is the handler called.
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.ts';
+import type { KeyCheck } from './api-key.ts';
+import { errorAnswer, refusal, sendAnswer, type HttpAnswer } from './answer.ts';
+import { declaredLength, readBody, tooLarge } from './body.ts';
+import { contentTypeProblem } from './content-type.ts';
+import { parseJsonBody } from './json.ts';
+
+export interface EdgePolicy {
+  /** Methods that carry a body to the handler (POST). */
+  readonly methods: readonly string[];
+  /** Set: the request must present this key before anything else about it is looked at. */
+  readonly key?: KeyCheck;
+  /** Media types accepted (UTF-8 or no charset). */
+  readonly contentTypes: readonly string[];
+  readonly maxBodyBytes: number;
+}
+
+export interface EdgeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The parsed body. */
+  readonly json: unknown;
+  /** Its bytes, as received. */
+  readonly raw: Buffer;
+}
+
+export type EdgeHandler = (req: EdgeRequest) => Promise<HttpAnswer>;
+
+export interface EdgeRoute {
+  /** Resolved per request: a route whose configuration is invalid refuses with 500 before reading anything. */
+  policy(): EdgePolicy;
+  handle: EdgeHandler;
+}
+
+/** The refusal owed before the body is read, if any. */
+export function preBodyRefusal(req: IncomingMessage, policy: EdgePolicy): HttpAnswer | undefined {
+  const method = req.method ?? '';
+  if (!policy.methods.includes(method))
+    return {
+      ...refusal(
+        'METHOD_NOT_ALLOWED',
+        `use ${policy.methods.join(' or ')} with a JSON body, not ${method.slice(0, 16)}`,
+      ),
+      headers: { allow: policy.methods.join(', ') },
+    };
+  if (policy.key && !policy.key(req.headers))
+    return {
+      ...refusal('UNAUTHORIZED', 'missing or wrong API key (send x-api-key: <key> or Authorization: Bearer <key>)'),
+      headers: { 'www-authenticate': 'Bearer' },
+    };
+  const typeProblem = contentTypeProblem(req.headers['content-type'], policy.contentTypes);
+  if (typeProblem) return refusal('UNSUPPORTED_MEDIA_TYPE', typeProblem);
+  const declared = declaredLength(req);
+  if (Number.isNaN(declared)) return refusal('INPUT_INVALID', 'the Content-Length header is not a length');
+  if (declared !== undefined && declared > policy.maxBodyBytes)
+    return errorAnswer(tooLarge(policy.maxBodyBytes, declared));
+  return undefined;
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** A node:http request listener that runs the edge, then the route's handler; every answer is JSON. */
+export function edgeListener(route: EdgeRoute, logger: Logger): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    void serveOne(route, logger, req, res);
+  };
+}
+
+async function serveOne(route: EdgeRoute, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let policy: EdgePolicy;
+  try {
+    policy = route.policy();
+  } catch (e) {
+    return sendAnswer(res, errorAnswer(e, logger), true);
+  }
+  const refused = preBodyRefusal(req, policy);
+  if (refused) {
+    logger.info('http: refused before reading the body', {
+      status: refused.status,
+      method: req.method,
+      content_length: req.headers['content-length'],
+    });
+    return sendAnswer(res, refused, true);
+  }
+  // The key and the length passed: only now may a client that waits for it send the body.
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, policy.maxBodyBytes);
+  } catch (e) {
+    const answer = errorAnswer(e);
+    logger.info('http: refused while reading the body', { status: answer.status, method: req.method });
+    return sendAnswer(res, answer, true);
+  }
+  const parsed = parseJsonBody(raw);
+  if (!parsed.ok) return sendAnswer(res, parsed.answer);
+  let answer: HttpAnswer;
+  try {
+    answer = await route.handle({
+      method: req.method!,
+      path: pathOf(req),
+      headers: req.headers,
+      json: parsed.json,
+      raw,
+    });
+  } catch (e) {
+    answer = errorAnswer(e, logger);
+  }
+  sendAnswer(res, answer);
+}

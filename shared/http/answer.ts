@@ -1,5 +1,6 @@
 // HTTP answers of the edge: errors mapped to statuses in one place, JSON bodies with no stack, no absolute path.
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { FraudflowError, isFraudflowError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -42,14 +43,31 @@ export function refusal(code: FraudflowError['code'], message: string): HttpAnsw
 }
 
 /**
- * Writes a JSON answer. `close` ends the connection after it: used when the body was not read, so the server
- * never drains (or keeps the connection for) a body it refused.
+ * Node closes a `Connection: close` response's socket the moment the answer is written; unread upload bytes then
+ * make the kernel reset the connection, and a client still sending loses the answer (EPIPE, not 413). So the
+ * socket half-closes after the answer and drops what still arrives (nothing is kept) for at most `ms`.
+ */
+function closeAfterLinger(socket: Socket, ms: number): void {
+  socket.destroySoon = function (this: Socket) {
+    if (this.writable) this.end();
+    const timer = setTimeout(() => this.destroy(), ms);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+    this.once('end', () => this.destroy());
+    this.resume();
+  };
+}
+
+/**
+ * Writes a JSON answer. `close` ends the connection after it: used when the body was not read (or not all of
+ * it), so the server neither reads the rest of a refused body nor keeps its connection.
  */
 export function sendAnswer(res: ServerResponse, answer: HttpAnswer, close = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  if (close && res.socket) closeAfterLinger(res.socket, 2000);
   const payload = answer.status === 204 ? '' : JSON.stringify(answer.body ?? null);
   res.writeHead(answer.status, {
     ...answer.headers,

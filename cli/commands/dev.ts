@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startDev } from '../dev/runner.ts';
 import { processRuntime } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
+import { FraudflowError } from '../../shared/errors.ts';
 
 export function registerDev(program: Command): void {
   program
@@ -15,11 +16,14 @@ export function registerDev(program: Command): void {
     .option('--score-stream <cron>', 'score-stream schedule (croner: six fields for seconds)', '*/10 * * * * *')
     .option('--retrain <cron>', 'retrain schedule', '0 3 * * *')
     .action(async (opts: { port: string; sink: string; scoreStream: string; retrain: string }) => {
+      const basePort = Number(opts.port);
+      if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65_531)
+        throw new FraudflowError('CONFIG_INVALID', `--port ${opts.port}: expected a port number (0 = any free ports)`);
       const rt = processRuntime(); // the functions use the process runtime: the runner shares it
       const logger = createLogger({ level: 'INFO' });
       const dev = await startDev({
         uploadsDir: rt.config.uploadsDir,
-        basePort: Number(opts.port),
+        basePort,
         schedules: { sink: opts.sink, 'score-stream': opts.scoreStream, retrain: opts.retrain },
         logger,
       }).catch(async (e: unknown) => {

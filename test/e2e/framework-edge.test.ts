@@ -73,11 +73,14 @@ beforeAll(async () => {
   );
 }, 120_000);
 
+let sink: ChildProcess | undefined;
 afterAll(async () => {
-  if (child.exitCode === null) {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  for (const c of [child, sink])
+    if (c && c.exitCode === null) {
+      const gone = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await gone;
+    }
   dir.cleanup();
 });
 
@@ -143,4 +146,46 @@ describe('score under functions-framework (the deployed process)', () => {
     const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-2), 20_000))]);
     expect(code).not.toBe(-2);
   }, 30_000);
+});
+
+describe('a CloudEvent function under functions-framework', () => {
+  it('takes a Scheduler tick through the edge (204), and refuses GET, text/plain and oversized events first', async () => {
+    const port = await freePort();
+    const sinkUrl = `http://127.0.0.1:${port}/`;
+    let out = '';
+    sink = framework('sink', port);
+    sink.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    sink.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const first = await waitFor(
+      () =>
+        fetch(sinkUrl, { method: 'GET' }).then(
+          (r) => r,
+          () => undefined,
+        ),
+      `functions-framework to listen (${out.slice(-800)})`,
+      90_000,
+      100,
+    );
+    expect(first.status).toBe(405);
+    const tick = {
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': 'tick-1',
+      'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
+      'ce-source': '//pubsub.googleapis.com/projects/p/topics/fraudflow-sink-tick',
+    };
+    const body = JSON.stringify({
+      message: { data: 'e30=', messageId: 'm-1' },
+      subscription: 'projects/p/subscriptions/s',
+    });
+    const ran = await fetch(sinkUrl, { method: 'POST', headers: tick, body });
+    expect(ran.status, await ran.clone().text()).toBe(204);
+    const text = await fetch(sinkUrl, { method: 'POST', headers: { ...tick, 'content-type': 'text/plain' }, body });
+    expect(text.status).toBe(415);
+    const notEvent = await fetch(sinkUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(notEvent.status).toBe(400);
+    expect(await notEvent.json()).toMatchObject({ code: 'INPUT_INVALID' });
+    const big = await chunkedUpload(sinkUrl, tick, 50 * MB);
+    expect(big.status).toBe(413);
+  }, 120_000);
 });

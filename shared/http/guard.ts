@@ -1,6 +1,7 @@
 // The HTTP edge of a function: method, API key, content type and declared length checked before any body byte is
 // read, then the body read under a cap and parsed as JSON; only then is the handler called.
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { FraudflowError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { KeyCheck } from './api-key.ts';
 import { errorAnswer, refusal, sendAnswer, type HttpAnswer } from './answer.ts';
@@ -79,7 +80,9 @@ async function serveOne(route: EdgeRoute, logger: Logger, req: IncomingMessage, 
   try {
     policy = route.policy();
   } catch (e) {
-    return sendAnswer(res, errorAnswer(e, logger), true);
+    // A route not ready yet (the model server loading) says so without an error log per request.
+    const quiet = e instanceof FraudflowError && e.retriable;
+    return sendAnswer(res, errorAnswer(e, quiet ? undefined : logger), true);
   }
   const refused = preBodyRefusal(req, policy);
   if (refused) {

@@ -93,6 +93,9 @@ export const EnvSchema = z
       .optional(),
     BIGQUERY_LOCATION: z.string().min(1).default('US'),
     BIGQUERY_API_ENDPOINT: z.url().optional(),
+
+    /** The largest CloudEvent body (ingest, sink, retrain, score-stream) the HTTP edge reads. */
+    FRAUDFLOW_EVENT_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -170,6 +173,8 @@ export interface Config {
     seed: number;
     format: 'kaggle' | 'raw' | undefined;
   };
+  /** The largest CloudEvent body the HTTP edge of an event-driven function reads. */
+  readonly eventMaxBodyBytes: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -273,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seed: e.FRAUDFLOW_SEED,
       format: e.FRAUDFLOW_TRAIN_FORMAT,
     },
+    eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
   };
 }
 
@@ -286,4 +292,10 @@ function thresholdRule(text: string): Config['retrain']['thresholdRule'] {
 /** Whether the operator asked for debug output (stack traces included), read without loading the whole config. */
 export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.FRAUDFLOW_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG';
+}
+
+/** The function functions-framework serves in this process (the buildpack sets FUNCTION_TARGET), if any. */
+export function frameworkTarget(env: Record<string, string | undefined> = process.env): string | undefined {
+  const t = env.FUNCTION_TARGET;
+  return t === undefined || t === '' ? undefined : t;
 }

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   TIMEOUT: { http: 504, retriable: true },
   INTERNAL: { http: 500, retriable: false },
   DEPLOY_STEP_FAILED: { http: 500, retriable: false },
+  METHOD_NOT_ALLOWED: { http: 405, retriable: false },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, retriable: false },
+  /** A port to listen on is taken (another `fraudflow dev`?): retry once it is free. */
+  PORT_IN_USE: { http: 503, retriable: true },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

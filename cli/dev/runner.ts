@@ -1,10 +1,11 @@
-// The local runner: every function served on 127.0.0.1 by functions-framework, an uploads folder as the bucket, cron as Cloud Scheduler.
+// The local runner: every function served on 127.0.0.1 behind the HTTP edge, an uploads folder as the bucket, cron as Cloud Scheduler.
 import { mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Cron } from 'croner';
 import type { Logger } from '../../shared/logger.ts';
+import { edgeListener } from '../../shared/http/guard.ts';
+import { closeServer, edgeServer, listen } from '../../shared/http/server.ts';
 import { pubsubTick, storageFinalized, type HttpEvent } from './cloudevents.ts';
 
 export interface DevOptions {
@@ -23,17 +24,20 @@ export interface DevRunner {
 const FUNCTIONS = ['ingest', 'sink', 'retrain', 'score', 'score-stream', 'review'] as const;
 
 export async function startDev(options: DevOptions): Promise<DevRunner> {
-  await import('../../functions/index.ts'); // registers every function with the framework
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+  const { ROUTES } = await import('../../functions/routes.ts');
   const servers: Server[] = [];
   const urls: Record<string, string> = {};
   for (const [i, name] of FUNCTIONS.entries()) {
-    const server = getTestServer(name);
-    await new Promise<void>((resolve) =>
-      server.listen(options.basePort === 0 ? 0 : options.basePort + i, '127.0.0.1', resolve),
+    const server = edgeServer(edgeListener(ROUTES[name]!, options.logger.child({ function: name })));
+    // A port already taken (a second `fraudflow dev`) fails with PORT_IN_USE naming it; the others close first.
+    const port = await listen(server, options.basePort === 0 ? 0 : options.basePort + i, '127.0.0.1').catch(
+      async (e: unknown) => {
+        await Promise.all(servers.map((s) => closeServer(s)));
+        throw e;
+      },
     );
     servers.push(server);
-    urls[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    urls[name] = `http://127.0.0.1:${port}/`;
   }
   const inFlight = new Set<Promise<unknown>>();
   const deliver = (fn: string, event: HttpEvent): Promise<void> => {
@@ -107,7 +111,7 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
       for (const j of jobs) j.stop();
       // Nothing in flight is dropped: every delivered event finishes first.
       await Promise.allSettled([...inFlight]);
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      await Promise.all(servers.map((s) => closeServer(s)));
     },
   };
 }

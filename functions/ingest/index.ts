@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as ff from '@google-cloud/functions-framework';
 import { FraudflowError } from '../../shared/errors.ts';
+import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
@@ -72,6 +73,13 @@ export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<Ing
   return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
 }
 
-ff.cloudEvent('ingest', async (event: ff.CloudEvent<unknown>) => {
-  await onObjectFinalized(processRuntime(), event.data);
+/** Served behind the HTTP edge (shared/http), in `fraudflow dev` and deployed. */
+export const ingestRoute = cloudEventRoute(
+  'ingest',
+  () => processRuntime().config.eventMaxBodyBytes,
+  (event) => onObjectFinalized(processRuntime(), event.data),
+);
+
+ff.cloudEvent('ingest', () => {
+  throw notBehindEdge('ingest');
 });

@@ -1,12 +1,12 @@
-// Entry point of the serving container Vertex AI runs for the champion: loads the model from AIP_STORAGE_URI, serves AIP_* routes.
-import { createServer } from 'node:http';
+// Entry point of the serving container Vertex AI runs for the champion: listens at once on AIP_HTTP_PORT, loads the
+// model from AIP_STORAGE_URI behind it (health 503 until then), serves AIP_* routes.
 import { z } from 'zod';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { modelAt } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { servingHandler } from './serve.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
+import { startModelServer } from './start.ts';
 
 /** What Vertex AI sets in a custom container (https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements). */
 const ServingEnv = z.object({
@@ -23,27 +23,27 @@ async function main(): Promise<void> {
   if (!parsed.success)
     throw new FraudflowError('CONFIG_INVALID', `model server: ${issueLines(parsed.error, '').join('; ')}`);
   const env = parsed.data;
-  await tfReady();
-  const model = await modelAt(env.AIP_STORAGE_URI);
-  const server = createServer(
-    servingHandler(model, {
-      predictRoute: env.AIP_PREDICT_ROUTE,
-      healthRoute: env.AIP_HEALTH_ROUTE,
-      maxBodyBytes: 8 << 20,
-      maxInstances: 10_000,
-    }),
-  );
-  server.listen(env.AIP_HTTP_PORT, env.FRAUDFLOW_SERVE_HOST, () => {
-    logger.info('model server ready', {
-      version: model.manifest.version,
-      port: env.AIP_HTTP_PORT,
-      predict: env.AIP_PREDICT_ROUTE,
-      health: env.AIP_HEALTH_ROUTE,
-    });
+  const server = await startModelServer({
+    port: env.AIP_HTTP_PORT,
+    host: env.FRAUDFLOW_SERVE_HOST,
+    predictRoute: env.AIP_PREDICT_ROUTE,
+    healthRoute: env.AIP_HEALTH_ROUTE,
+    maxBodyBytes: 8 << 20,
+    maxInstances: 10_000,
+    logger,
+    load: async () => {
+      await tfReady();
+      return modelAt(env.AIP_STORAGE_URI);
+    },
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // A model that cannot load never will: exit, so Vertex AI reports the failed deployment instead of waiting.
+  server.loaded.catch((e: unknown) => {
+    logger.error('model server could not load the model', { error: e });
+    process.exit(1);
+  });
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,10 @@
 // The Vertex AI custom serving container's core: Vertex's prediction protocol (instances in, predictions out) over one loaded model.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { z } from 'zod';
 import { FraudflowError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { refusal, sendAnswer, type HttpAnswer } from '../../shared/http/answer.ts';
+import { edgeListener } from '../../shared/http/guard.ts';
 import type { LoadedModel } from '../../shared/model/port.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
 
@@ -39,61 +42,53 @@ export function rowsOf(instances: ReadonlyArray<z.infer<typeof Instance>>, names
   });
 }
 
-async function body(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > limit) throw new FraudflowError('PAYLOAD_TOO_LARGE', `request body over ${limit} bytes`);
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The answer to a parsed predict body: Vertex's `{instances}` in, `{predictions}` out. */
+export function predictAnswer(model: LoadedModel, json: unknown, maxInstances: number): HttpAnswer {
+  const parsed = PredictRequest.safeParse(json);
+  if (!parsed.success)
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `expected {"instances": [...]}: ${issueLines(parsed.error, '').join('; ')}`,
+    );
+  if (parsed.data.instances.length > maxInstances)
+    throw new FraudflowError('PAYLOAD_TOO_LARGE', `${parsed.data.instances.length} instances, at most ${maxInstances}`);
+  const scores = model.predict(rowsOf(parsed.data.instances, model.manifest.feature_spec.names));
+  return { status: 200, body: { predictions: Array.from(scores), model_version: model.manifest.version } };
 }
 
-export function servingHandler(
-  model: LoadedModel,
+/**
+ * The container's one request listener. It answers from the moment it listens: the health route says 503 until
+ * the model is loaded, then 200; predict goes through the HTTP edge (method, content type, size, JSON) and is
+ * refused with 503 before its body is read while there is no model yet.
+ */
+export function servingListener(
+  model: () => LoadedModel | undefined,
   o: ServeOptions,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const send = (res: ServerResponse, status: number, payload: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(payload));
-  };
-  const names = model.manifest.feature_spec.names;
+  logger: Logger,
+): RequestListener {
+  const predict = edgeListener(
+    {
+      policy: () => {
+        if (!model()) throw new FraudflowError('MODEL_UNAVAILABLE', 'the model is still loading');
+        return { methods: ['POST'], contentTypes: ['application/json'], maxBodyBytes: o.maxBodyBytes };
+      },
+      handle: async (req) => predictAnswer(model()!, req.json, o.maxInstances),
+    },
+    logger,
+  );
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === o.healthRoute)
-      return send(res, 200, { status: 'ok', version: model.manifest.version });
-    if (req.method !== 'POST' || path !== o.predictRoute)
-      return send(res, 404, { error: `no route ${req.method} ${path}` });
-    void (async () => {
-      try {
-        let json: unknown;
-        try {
-          json = JSON.parse(await body(req, o.maxBodyBytes));
-        } catch (e) {
-          if (e instanceof FraudflowError) throw e;
-          throw new FraudflowError('INPUT_INVALID', 'the body is not JSON');
-        }
-        const parsed = PredictRequest.safeParse(json);
-        if (!parsed.success)
-          throw new FraudflowError(
-            'INPUT_INVALID',
-            `expected {"instances": [...]}: ${issueLines(parsed.error, '').join('; ')}`,
-          );
-        if (parsed.data.instances.length > o.maxInstances)
-          throw new FraudflowError(
-            'PAYLOAD_TOO_LARGE',
-            `${parsed.data.instances.length} instances, at most ${o.maxInstances}`,
-          );
-        const scores = model.predict(rowsOf(parsed.data.instances, names));
-        send(res, 200, { predictions: Array.from(scores), model_version: model.manifest.version });
-      } catch (e) {
-        const err =
-          e instanceof FraudflowError
-            ? e
-            : new FraudflowError('INTERNAL', `prediction failed: ${(e as Error).message}`, {}, { cause: e });
-        send(res, err.httpStatus, { error: err.message, code: err.code });
-      }
-    })();
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    if (path === o.predictRoute) return predict(req, res);
+    if (path !== o.healthRoute) return sendAnswer(res, refusal('NOT_FOUND', `no route ${path.slice(0, 200)}`), true);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendAnswer(res, { ...refusal('METHOD_NOT_ALLOWED', 'use GET'), headers: { allow: 'GET, HEAD' } }, true);
+    const m = model();
+    sendAnswer(
+      res,
+      m
+        ? { status: 200, body: { status: 'ok', version: m.manifest.version } }
+        : { status: 503, body: { status: 'loading', code: 'MODEL_UNAVAILABLE' } },
+    );
   };
 }

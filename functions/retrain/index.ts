@@ -1,6 +1,7 @@
 // Entry points of retrain: the nightly Cloud Scheduler -> Pub/Sub CloudEvent handler and the CLI; thin over the core.
 import * as ff from '@google-cloud/functions-framework';
 import { tfReady } from '../../shared/model/tf-backend.ts';
+import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { retrain, type RetrainOptions, type RetrainResult } from './retrain.ts';
 import { retrainRequestOf } from './request.ts';
@@ -40,6 +41,12 @@ export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promi
   });
 }
 
-ff.cloudEvent('retrain', async (event: ff.CloudEvent<unknown>) => {
-  await onScheduledMessage(processRuntime(), event.data);
+export const retrainRoute = cloudEventRoute(
+  'retrain',
+  () => processRuntime().config.eventMaxBodyBytes,
+  (event) => onScheduledMessage(processRuntime(), event.data),
+);
+
+ff.cloudEvent('retrain', () => {
+  throw notBehindEdge('retrain');
 });

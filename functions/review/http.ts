@@ -1,8 +1,9 @@
-// The review queue's HTTP edge: the API key (header, or a cookie set by the login form), routes, validation, statuses.
+// The review queue behind the HTTP edge: its paths' policies, the API key (header, or a sign-in cookie), pages, statuses.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { FraudflowError, isFraudflowError } from '../../shared/errors.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
+import { errorAnswer, refusal, type HttpAnswer } from '../../shared/http/answer.ts';
+import type { EdgePolicy } from '../../shared/http/guard.ts';
 import { LabelDecision } from './labels.ts';
 import { queuePage } from './page.ts';
 import type { ReviewQueue } from './queue.ts';
@@ -17,12 +18,6 @@ export interface ReviewRequest {
   readonly body: unknown;
 }
 
-export interface ReviewAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
-
 export interface ReviewHandlers {
   readonly apiKey?: string;
   queue(day: string | undefined): Promise<ReviewQueue>;
@@ -30,24 +25,23 @@ export interface ReviewHandlers {
 }
 
 const COOKIE = 'fraudflow_review';
-const html = (status: number, body: string, headers: Record<string, string> = {}): ReviewAnswer => ({
+const html = (status: number, page: string, headers: Record<string, string> = {}): HttpAnswer => ({
   status,
+  body: null,
+  html: page,
   headers: {
-    'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     // The page's own inline style and script only; nothing from elsewhere.
     'content-security-policy':
       "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     ...headers,
   },
-  body,
 });
-const json = (status: number, body: unknown): ReviewAnswer => ({
+const json = (status: number, body: unknown): HttpAnswer => ({
   status,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
+  body,
+  headers: { 'cache-control': 'no-store' },
 });
-const errorJson = (e: FraudflowError) => json(e.httpStatus, { error: { code: e.code, message: e.message } });
 
 /** Compared as digests: equal length whatever was sent, so the time taken says nothing of the key. */
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -55,12 +49,12 @@ const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 /** The cookie holds a digest of the key, never the key itself. */
 const sessionOf = (key: string) => createHash('sha256').update(`fraudflow-review:${key}`).digest('hex');
 
-function header(req: ReviewRequest, name: string): string | undefined {
+function header(req: Pick<ReviewRequest, 'headers'>, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
 }
 
-function authorised(req: ReviewRequest, key: string): boolean {
+function authorised(req: Pick<ReviewRequest, 'headers'>, key: string): boolean {
   const given = header(req, 'x-api-key') ?? /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
   if (given !== undefined) return same(given, key);
   const cookie = (header(req, 'cookie') ?? '')
@@ -82,32 +76,28 @@ const DayQuery = z.object({
     .optional(),
 });
 
-export async function handleReview(req: ReviewRequest, h: ReviewHandlers): Promise<ReviewAnswer> {
+export async function handleReview(req: ReviewRequest, h: ReviewHandlers): Promise<HttpAnswer> {
   try {
     if (h.apiKey && req.method === 'POST' && req.path === '/login') return login(req, h.apiKey);
     if (h.apiKey && !authorised(req, h.apiKey))
-      return req.method === 'GET'
-        ? html(401, LOGIN)
-        : json(401, { error: { code: 'UNAUTHORIZED', message: 'missing or wrong API key' } });
+      return req.method === 'GET' ? html(401, LOGIN) : refusal('UNAUTHORIZED', 'missing or wrong API key');
     if (req.method === 'GET' && (req.path === '/' || req.path === '')) {
       const q = DayQuery.safeParse(req.query);
-      if (!q.success)
-        return json(400, { error: { code: 'INPUT_INVALID', message: issueLines(q.error, 'day').join('; ') } });
+      if (!q.success) return refusal('INPUT_INVALID', issueLines(q.error, 'day').join('; '));
       return html(200, queuePage(await h.queue(q.data.day)));
     }
     if (req.method === 'POST' && req.path === '/label') {
       const d = LabelDecision.safeParse(formOrJson(req.body));
-      if (!d.success)
-        return json(400, { error: { code: 'INPUT_INVALID', message: issueLines(d.error, '').join('; ') } });
+      if (!d.success) return refusal('INPUT_INVALID', issueLines(d.error, '').join('; '));
       return json(200, await h.label(d.data));
     }
-    return json(404, { error: { code: 'NOT_FOUND', message: 'GET / for the queue, POST /label to label' } });
+    return refusal('NOT_FOUND', 'GET / for the queue, POST /label to label');
   } catch (e) {
-    return errorJson(isFraudflowError(e) ? e : new FraudflowError('INTERNAL', 'the review queue failed'));
+    return errorAnswer(e);
   }
 }
 
-function login(req: ReviewRequest, key: string): ReviewAnswer {
+function login(req: ReviewRequest, key: string): HttpAnswer {
   const given = (req.body as { key?: unknown } | undefined)?.key;
   if (typeof given !== 'string' || !same(given, key)) return html(401, LOGIN);
   const secure = header(req, 'x-forwarded-proto') === 'https' ? '; Secure' : '';
@@ -118,7 +108,8 @@ function login(req: ReviewRequest, key: string): ReviewAnswer {
       'set-cookie': `${COOKIE}=${sessionOf(key)}; HttpOnly; SameSite=Strict; Path=/${secure}`,
       'cache-control': 'no-store',
     },
-    body: '',
+    body: null,
+    html: '',
   };
 }
 
@@ -127,4 +118,21 @@ function formOrJson(body: unknown): unknown {
   if (typeof body !== 'object' || body === null) return body;
   const b = body as Record<string, unknown>;
   return typeof b.transaction_ids === 'string' ? { ...b, transaction_ids: [b.transaction_ids] } : b;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * What the edge checks before a body is read, per path: the sign-in form is the one keyless POST (a few bytes);
+ * labels need the key (header or cookie) before their body is read; pages are GETs without a body.
+ */
+export function reviewPolicy(apiKey: string | undefined, target: { method: string; path: string }): EdgePolicy {
+  if (target.method === 'POST' && target.path === '/login')
+    return { methods: ['POST'], contentTypes: [FORM], maxBodyBytes: 4096 };
+  const key =
+    apiKey === undefined ? {} : { key: (headers: ReviewRequest['headers']) => authorised({ headers }, apiKey) };
+  if (target.method === 'POST')
+    return { methods: ['POST'], contentTypes: ['application/json', FORM], maxBodyBytes: 64 * 1024, ...key };
+  // A page: the handler itself answers a missing key with the sign-in page rather than a JSON 401.
+  return { methods: [], bodyless: ['GET'], contentTypes: [], maxBodyBytes: 0 };
 }

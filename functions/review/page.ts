@@ -39,7 +39,7 @@ const SCRIPT = `(() => {
     const body = { transaction_ids: data.getAll('transaction_ids'), decision: data.get('decision'), analyst: who };
     const res = await fetch('label', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = await res.json().catch(() => ({}));
-    if (!res.ok) { say('Not saved: ' + (answer.error && answer.error.message || res.status)); return; }
+    if (!res.ok) { say('Not saved: ' + (answer.error || res.status)); return; }
     const card = form.closest('.card');
     const i = cards().indexOf(card);
     const row = form.closest('tr');

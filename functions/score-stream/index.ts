@@ -1,6 +1,7 @@
 // Entry points of score-stream: the scheduled CloudEvent handler and the CLI; thin over the core.
 import * as ff from '@google-cloud/functions-framework';
 import { tfReady } from '../../shared/model/tf-backend.ts';
+import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { scoreStream, type ScoreStreamOptions, type ScoreStreamSummary } from './score-stream.ts';
 
@@ -29,6 +30,12 @@ export async function scoreStreamWith(
   );
 }
 
-ff.cloudEvent('score-stream', async () => {
-  await scoreStreamWith(processRuntime());
+export const scoreStreamRoute = cloudEventRoute(
+  'score-stream',
+  () => processRuntime().config.eventMaxBodyBytes,
+  () => scoreStreamWith(processRuntime()),
+);
+
+ff.cloudEvent('score-stream', () => {
+  throw notBehindEdge('score-stream');
 });

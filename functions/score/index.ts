@@ -1,41 +1,61 @@
-// Entry point of score: the HTTP function (functions-framework); the champion is loaded once per instance and swapped when it changes.
+// Entry point of score: the HTTP function behind the edge (shared/http); the champion is loaded once per instance and swapped when it changes.
 import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { handleScore, type HttpAnswer, type HttpRequestLike } from './http.ts';
+import { apiKeyCheck } from '../../shared/http/api-key.ts';
+import type { HttpAnswer } from '../../shared/http/answer.ts';
+import { errorAnswer, sendAnswer } from '../../shared/http/answer.ts';
+import type { EdgePolicy } from '../../shared/http/guard.ts';
+import { notBehindEdge, type FunctionRoute } from '../../shared/http/function-route.ts';
+import { handleScore } from './http.ts';
 import { scoreBatch } from './score.ts';
 
-export async function scoreHttp(rt: Runtime, req: HttpRequestLike): Promise<HttpAnswer> {
+/** `json`: the body as the edge parsed it, after the key and size checks. */
+export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {
   await tfReady();
   const c = rt.config.score;
-  return handleScore(
-    req,
-    { maxBodyBytes: c.maxBodyBytes, maxBatch: c.maxBatch, ...(c.apiKey ? { apiKey: c.apiKey } : {}) },
-    async (batch) =>
-      scoreBatch(
-        batch,
-        {
-          model: rt.modelEndpoint(),
-          eventLog: await rt.eventLog(),
-          verdicts: await rt.verdictPublisher(),
-          features: rt.featureState(),
-          logger: rt.logger.child({ function: 'score' }),
-        },
-        {
-          reviewRatio: c.reviewRatio,
-          fallbackVerdict: c.fallbackVerdict,
-          reasons: 3,
-          explainAll: true,
-          source: 'http',
-        },
-      ),
+  return handleScore(json, { maxBatch: c.maxBatch }, async (batch) =>
+    scoreBatch(
+      batch,
+      {
+        model: rt.modelEndpoint(),
+        eventLog: await rt.eventLog(),
+        verdicts: await rt.verdictPublisher(),
+        features: rt.featureState(),
+        logger: rt.logger.child({ function: 'score' }),
+      },
+      {
+        reviewRatio: c.reviewRatio,
+        fallbackVerdict: c.fallbackVerdict,
+        reasons: 3,
+        explainAll: true,
+        source: 'http',
+      },
+    ),
   );
 }
 
-ff.http('score', async (req, res) => {
-  const raw =
-    (req as { rawBody?: Buffer }).rawBody ??
-    Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null));
-  const answer = await scoreHttp(processRuntime(), { method: req.method, headers: req.headers, rawBody: raw });
-  res.status(answer.status).json(answer.body);
-});
+/** Built once per runtime: the key's digest is computed once, not per request. */
+const policies = new WeakMap<Runtime, EdgePolicy>();
+function scorePolicy(rt: Runtime): EdgePolicy {
+  let p = policies.get(rt);
+  if (!p) {
+    const c = rt.config.score;
+    p = {
+      methods: ['POST'],
+      contentTypes: ['application/json'],
+      maxBodyBytes: c.maxBodyBytes,
+      ...(c.apiKey ? { key: apiKeyCheck(c.apiKey) } : {}),
+    };
+    policies.set(rt, p);
+  }
+  return p;
+}
+
+export const scoreRoute: FunctionRoute = {
+  name: 'score',
+  policy: () => scorePolicy(processRuntime()),
+  handle: (req) => scoreHttp(processRuntime(), req.json),
+};
+
+ff.http('score', (_req, res) => sendAnswer(res, errorAnswer(notBehindEdge('score')), true));

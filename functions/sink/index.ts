@@ -2,6 +2,7 @@
 import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { FraudflowError } from '../../shared/errors.ts';
+import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { sink, type FaultPoint, type SinkOptions, type TopicSummary } from './sink.ts';
 import { SINK_GROUP, SINK_ROUTES } from './routes.ts';
 
@@ -37,6 +38,12 @@ export async function sinkWith(rt: Runtime, overrides: Partial<SinkOptions> = {}
 }
 
 /** Cloud Scheduler publishes to a Pub/Sub topic every minute; the message body is not used. */
-ff.cloudEvent('sink', async () => {
-  await sinkWith(processRuntime());
+export const sinkRoute = cloudEventRoute(
+  'sink',
+  () => processRuntime().config.eventMaxBodyBytes,
+  () => sinkWith(processRuntime()),
+);
+
+ff.cloudEvent('sink', () => {
+  throw notBehindEdge('sink');
 });

@@ -1,5 +1,7 @@
-// A function registered with functions-framework, served on 127.0.0.1 as the cloud would call it; stopped with the process runtime.
-import type { AddressInfo } from 'node:net';
+// A function served on 127.0.0.1 behind the HTTP edge, as `fraudflow dev` and the deployed function serve it; stopped with the process runtime.
+import { createLogger } from '../../shared/logger.ts';
+import { edgeListener } from '../../shared/http/guard.ts';
+import { closeServer, edgeServer, listen } from '../../shared/http/server.ts';
 
 export interface Served {
   readonly url: string;
@@ -7,15 +9,16 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `name` must already be registered (import its functions/<name>/index.ts first). */
 export async function serveFunction(name: string): Promise<Served> {
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  const server = getTestServer(name);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { ROUTES } = await import('../../functions/routes.ts');
+  const route = ROUTES[name];
+  if (!route) throw new Error(`no function ${name}`);
+  const server = edgeServer(edgeListener(route, createLogger({ level: 'WARNING', base: { function: name } })));
+  const port = await listen(server, 0, '127.0.0.1');
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `http://127.0.0.1:${port}/`,
     async stop() {
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
       const { processRuntime } = await import('../../shared/runtime.ts');
       await processRuntime().close();
     },

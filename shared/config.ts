@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FraudflowError } from './errors.ts';
 import { issueLines } from './schema/issues.ts';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './schema/limits.ts';
 
 const csv = z.string().transform((s) =>
   s
@@ -57,6 +58,8 @@ export const EnvSchema = z
     FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
     FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
     FRAUDFLOW_SCORE_MAX_BATCH: int(1, 10_000).default(1000),
+    /** Online scoring (HTTP and score-stream) refuses a raw transaction dated more than this far ahead of the clock. */
+    FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS: int(0, 366 * 86_400).default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
 
     VERTEX_PROJECT: z.string().min(1).optional(),
     VERTEX_LOCATION: z.string().min(1).default('us-central1'),
@@ -150,6 +153,7 @@ export interface Config {
     apiKey?: string;
     maxBodyBytes: number;
     maxBatch: number;
+    maxFutureSkewSeconds: number;
   };
   readonly retrain: {
     thresholdRule:
@@ -253,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT,
       maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
       maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH,
+      maxFutureSkewSeconds: e.FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS,
       ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
     },
     retrain: {

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   TIMEOUT: { http: 504, retriable: true },
   INTERNAL: { http: 500, retriable: false },
   DEPLOY_STEP_FAILED: { http: 500, retriable: false },
+  /** A valid time that online scoring refuses: too far ahead of the clock (FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS). */
+  TIME_OUT_OF_RANGE: { http: 422, retriable: false },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FraudflowError } from './errors.ts';
 import { issueLines } from './schema/issues.ts';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './schema/limits.ts';
 
 const csv = z.string().transform((s) =>
   s
@@ -64,6 +65,8 @@ export const EnvSchema = z
     /** Cards the review queue shows a day (the investigators' k), and each card's recent transactions. */
     FRAUDFLOW_REVIEW_CARDS: int(1, 10_000).default(100),
     FRAUDFLOW_REVIEW_HISTORY: int(0, 100).default(10),
+    /** Online scoring (HTTP and score-stream) refuses a raw transaction dated more than this far ahead of the clock. */
+    FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS: int(0, 366 * 86_400).default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
 
     VERTEX_PROJECT: z.string().min(1).optional(),
     VERTEX_LOCATION: z.string().min(1).default('us-central1'),
@@ -160,6 +163,7 @@ export interface Config {
     apiKey?: string;
     maxBodyBytes: number;
     maxBatch: number;
+    maxFutureSkewSeconds: number;
   };
   readonly review: { cards: number; historyPerCard: number };
   readonly retrain: {
@@ -266,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT,
       maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
       maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH,
+      maxFutureSkewSeconds: e.FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS,
       ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
     },
     review: { cards: e.FRAUDFLOW_REVIEW_CARDS, historyPerCard: e.FRAUDFLOW_REVIEW_HISTORY },

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, retriable: false },
   /** A port to listen on is taken (another `fraudflow dev`?): retry once it is free. */
   PORT_IN_USE: { http: 503, retriable: true },
+  /** A valid time that online scoring refuses: too far ahead of the clock (FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS). */
+  TIME_OUT_OF_RANGE: { http: 422, retriable: false },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

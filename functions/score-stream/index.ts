@@ -23,6 +23,7 @@ export async function scoreStreamWith(
       maxRows: rt.config.sink.maxRows,
       maxSeconds: rt.config.sink.maxSeconds,
       reviewRatio: rt.config.score.reviewRatio,
+      maxFutureSkewSeconds: rt.config.score.maxFutureSkewSeconds,
       fallbackVerdict: rt.config.score.fallbackVerdict,
       reasons: 3,
       ...overrides,

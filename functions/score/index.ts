@@ -26,6 +26,7 @@ export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer>
       },
       {
         reviewRatio: c.reviewRatio,
+        maxFutureSkewSeconds: c.maxFutureSkewSeconds,
         fallbackVerdict: c.fallbackVerdict,
         reasons: 3,
         explainAll: true,

@@ -1,4 +1,4 @@
-// The score core: features, the model endpoint, a verdict per transaction (a fallback one when the model fails), published to `verdicts`.
+// The score core: features, the model endpoint, a verdict per transaction (a fallback one when no sane score exists), published to `verdicts`.
 import type { Logger } from '../../shared/logger.ts';
 import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
 import type { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
@@ -11,6 +11,17 @@ import { FraudflowError } from '../../shared/errors.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';
 import { RAW_FEATURE_WIDTH, scoringFeatures } from '../../shared/features/raw/compute.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
+import { txEpochMs } from '../../shared/schema/raw.ts';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../../shared/schema/limits.ts';
+import {
+  fallbackVerdict,
+  finiteRows,
+  modelVerdicts,
+  pickRows,
+  publishable,
+  type Scored,
+  type VerdictRules,
+} from './verdicts.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -21,16 +32,39 @@ export interface ScorePorts {
   readonly now?: () => Date;
 }
 
-export interface ScoreOptions {
-  /** A probability at or above threshold x reviewRatio (but below the threshold) is sent for review. */
-  readonly reviewRatio: number;
-  /** The verdict when the model cannot answer, so that no transaction goes without one. */
-  readonly fallbackVerdict: Verdict['verdict'];
-  readonly reasons: number;
-  /** Explain every verdict, not only fraud and review. */
-  readonly explainAll?: boolean;
+export interface ScoreOptions extends VerdictRules {
   /** Where the verdicts come from (a file, `http`, `stream`), for the envelope's source. */
   readonly source: string;
+  /** Raw transactions dated further ahead of the clock are refused (TIME_OUT_OF_RANGE); DEFAULT_MAX_FUTURE_SKEW_SECONDS when unset. */
+  readonly maxFutureSkewSeconds?: number;
+}
+
+export type { Scored } from './verdicts.ts';
+
+const clockOf = (ports: { readonly now?: () => Date }): (() => Date) => ports.now ?? (() => new Date());
+
+/** Why online scoring refuses this raw transaction's time (too far ahead of the clock), or undefined. */
+export function futureSkewProblem(tx_datetime: string, nowMs: number, maxSkewSeconds: number): string | undefined {
+  const ahead = (txEpochMs(tx_datetime) - nowMs) / 1000;
+  if (ahead <= maxSkewSeconds) return undefined;
+  return `tx_datetime: ${tx_datetime} is ${Math.round(ahead)} s ahead of the clock (${new Date(nowMs).toISOString()}); online scoring accepts at most ${maxSkewSeconds} s ahead (FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS)`;
+}
+
+/** Refuses the whole request before any transaction joins the feature state: every too-early time named. */
+function refuseFutureTimes(txs: readonly RawScoreRequest[], nowMs: number, maxSkewSeconds: number): void {
+  const refused = txs
+    .map((t) => ({
+      transaction_id: t.transaction_id,
+      problem: futureSkewProblem(t.tx_datetime, nowMs, maxSkewSeconds),
+    }))
+    .filter((r) => r.problem !== undefined);
+  if (refused.length === 0) return;
+  const shown = refused.slice(0, 5).map((r) => `transaction ${r.transaction_id}: ${r.problem}`);
+  throw new FraudflowError(
+    'TIME_OUT_OF_RANGE',
+    shown.join('; ') + (refused.length > 5 ? `; and ${refused.length - 5} more` : ''),
+    { refused: refused.length, max_future_skew_seconds: maxSkewSeconds },
+  );
 }
 
 export function transactionIdOf(t: KaggleScoreRequest): string {
@@ -60,6 +94,7 @@ export async function scoreRawTransactions(
   ports: ScorePorts & { readonly features: FeatureState },
   options: ScoreOptions,
 ): Promise<Verdict[]> {
+  refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
   const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
   for (let i = 0; i < txs.length; i++) rows.set(await scoringFeatures(txs[i]!, ports.features), i * RAW_FEATURE_WIDTH);
   return scoreRows(
@@ -91,12 +126,7 @@ export async function scoreBatch(
     : scoreTransactions(batch.txs, ports, options);
 }
 
-export interface Scored {
-  readonly transaction_id: string;
-  readonly customer_id?: string;
-}
-
-/** The model-agnostic part: feature rows in, verdicts out (and published), a fallback verdict when the model fails. */
+/** The model-agnostic part: feature rows in, verdicts out (and published); a fallback verdict where no sane score exists. */
 export async function scoreRows(
   txs: readonly Scored[],
   rows: Float32Array,
@@ -104,57 +134,28 @@ export async function scoreRows(
   ports: ScorePorts,
   options: ScoreOptions,
 ): Promise<Verdict[]> {
-  const now = (ports.now ?? (() => new Date()))().toISOString();
-  let verdicts: Verdict[];
-  try {
-    const p = await ports.model.predict(rows, width);
-    const threshold = p.manifest.threshold;
-    const decided = txs.map((_, i) => {
-      const probability = p.scores[i]!;
-      return probability >= threshold
-        ? ('fraud' as const)
-        : probability >= threshold * options.reviewRatio
-          ? ('review' as const)
-          : ('legit' as const);
+  const now = clockOf(ports)().toISOString();
+  // A non-finite feature has no meaningful score (and would poison the batch on a remote endpoint): fallback, not the model.
+  const good = finiteRows(rows, width, txs.length);
+  if (good.length < txs.length)
+    ports.logger.warn('score: non-finite features; fallback verdict', {
+      count: txs.length - good.length,
+      transaction_ids: txs
+        .filter((_, i) => !good.includes(i))
+        .slice(0, 10)
+        .map((t) => t.transaction_id),
     });
-    // Reasons cost a prediction per feature: give them where a person will look (fraud and review), or to every HTTP answer.
-    const explainAt = decided.map((d, i) => (options.explainAll || d !== 'legit' ? i : -1)).filter((i) => i >= 0);
-    const reasons = new Map<number, Verdict['reasons']>();
-    if (options.reasons > 0 && explainAt.length) {
-      const sub = new Float32Array(explainAt.length * width);
-      explainAt.forEach((row, k) => sub.set(rows.subarray(row * width, (row + 1) * width), k * width));
-      (await ports.model.explain(sub, width, options.reasons)).forEach((r, k) => reasons.set(explainAt[k]!, r));
-    }
-    verdicts = txs.map((t, i) => ({
-      transaction_id: t.transaction_id,
-      ...(t.customer_id ? { customer_id: t.customer_id } : {}),
-      probability: p.scores[i]!,
-      verdict: decided[i]!,
-      threshold,
-      model_version: p.manifest.version,
-      reasons: reasons.get(i) ?? [],
-      scored_at: now,
-    }));
-  } catch (e) {
-    ports.logger.error('score: the model endpoint failed; applying the fallback verdict', {
-      error: e,
-      count: txs.length,
-    });
-    verdicts = txs.map((t) => ({
-      transaction_id: t.transaction_id,
-      ...(t.customer_id ? { customer_id: t.customer_id } : {}),
-      probability: 0,
-      verdict: options.fallbackVerdict,
-      threshold: 1,
-      model_version: 'fallback',
-      reasons: [],
-      scored_at: now,
-      fallback: true,
-    }));
+  const verdicts = txs.map((t) => fallbackVerdict(t, options, now));
+  if (good.length) {
+    const picked = good.map((i) => txs[i]!);
+    const rowsOf = pickRows(rows, width, good, txs.length);
+    const decided = await modelVerdicts(picked, rowsOf, width, ports.model, options, now, ports.logger);
+    good.forEach((i, k) => (verdicts[i] = decided[k]!));
   }
-  if (ports.verdicts) await ports.verdicts.publish(verdictMessages(verdicts, options.source, now));
-  else await publishVerdicts(verdicts, ports.eventLog, options.source, now);
-  return verdicts;
+  const checked = verdicts.map((v, i) => publishable(v, txs[i]!, options, now, ports.logger));
+  if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
+  else await publishVerdicts(checked, ports.eventLog, options.source, now);
+  return checked;
 }
 
 /** Each verdict as an envelope; its id is fixed by the transaction, so a re-publish is dropped by the sink: one verdict per transaction. */

@@ -7,19 +7,36 @@ const UNSIGNED = '(?:0|[1-9]\\d*)(?:\\.\\d+)?';
 const MAX_FIELD = 200;
 const SIGNED = `-?${UNSIGNED}`;
 
+/** A plain decimal with at most `digits` integer digits: its magnitude is below 10^digits. */
+function capped(digits: number, signed: boolean): string {
+  const whole = digits === 0 ? '0' : `(?:0|[1-9]\\d{0,${digits - 1}})`;
+  return `${signed ? '-?' : ''}${whole}(?:\\.\\d+)?`;
+}
+
+/** The most integer digits a decimal may have and still be certainly within `limit` in magnitude (10^d <= limit). */
+function digitsWithin(limit: number): number | undefined {
+  if (!(limit >= 1)) return undefined;
+  return limit >= 1e15 ? 15 : String(Math.floor(limit)).length - 1;
+}
+
 /**
  * The pattern of a column's text that zod certainly accepts, or undefined when the column has no simple one.
- * It may reject valid text (e.g. "1e3", "-0" for a non-negative column); such lines go the slow, exact way.
+ * It may reject valid text (e.g. "1e3", "-0" for a non-negative column, 1000 for a column bounded at 1000); such
+ * lines go the slow, exact way.
  */
 export function columnPattern(c: Column): string | undefined {
   const b = c.bounds;
   if (!b) return undefined;
   if (b.values)
     return b.values.every((v) => Number.isSafeInteger(v) && v >= 0) ? `(?:${b.values.join('|')})` : undefined;
-  if (b.integer || b.max) return undefined;
-  if (!b.min) return SIGNED;
-  if (b.min.value === 0 && b.min.inclusive) return UNSIGNED;
-  return undefined;
+  if (b.integer) return undefined;
+  const unsigned = b.min?.value === 0 && b.min.inclusive;
+  if (b.min && !unsigned && !(b.min.value <= -1)) return undefined;
+  if (!b.max && (!b.min || unsigned)) return unsigned ? UNSIGNED : SIGNED;
+  // A bounded column: fewer integer digits than the nearer bound has, so the text is certainly within both.
+  const limits = [b.max?.value, unsigned ? undefined : b.min && -b.min.value].filter((v) => v !== undefined);
+  const digits = digitsWithin(Math.min(...limits));
+  return digits === undefined ? undefined : capped(digits, !unsigned);
 }
 
 export type FastRow = (line: string) => string | null;

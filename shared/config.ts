@@ -86,6 +86,10 @@ export const EnvSchema = z
       .optional(),
     BIGQUERY_LOCATION: z.string().min(1).default('US'),
     BIGQUERY_API_ENDPOINT: z.url().optional(),
+    /** A compressed upload inflating to more than this is refused before any row is produced (gzip bombs). */
+    FRAUDFLOW_MAX_DECOMPRESSED_BYTES: int(1 << 20, 2 ** 40).default(4 * 2 ** 30),
+    /** A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. */
+    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(48 << 20),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -162,6 +166,8 @@ export interface Config {
     seed: number;
     format: 'kaggle' | 'raw' | undefined;
   };
+  readonly maxDecompressedBytes: number;
+  readonly sinkBatchBytes: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -264,6 +270,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seed: e.FRAUDFLOW_SEED,
       format: e.FRAUDFLOW_TRAIN_FORMAT,
     },
+    maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,
+    sinkBatchBytes: e.FRAUDFLOW_SINK_BATCH_BYTES,
   };
 }
 

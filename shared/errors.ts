@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   TIMEOUT: { http: 504, retriable: true },
   INTERNAL: { http: 500, retriable: false },
   DEPLOY_STEP_FAILED: { http: 500, retriable: false },
+  /** The warehouse refused the data itself (not an outage): retrying the same rows fails the same way. */
+  WAREHOUSE_REJECTED: { http: 422, retriable: false },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

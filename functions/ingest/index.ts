@@ -54,6 +54,7 @@ export async function ingestWith(
     topicFor: (format) => (format === 'label' ? TOPICS.labels : undefined),
     batchSize: rt.config.ingestBatch,
     maxRecordBytes: rt.config.maxRecordBytes,
+    maxDecompressedBytes: rt.config.maxDecompressedBytes,
     ...extra,
   });
 }

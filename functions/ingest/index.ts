@@ -8,6 +8,7 @@ import { TOPICS } from '../../shared/topics.ts';
 import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
 import { inlineEncoder, workerEncoder, type Encoder } from './encoder-pool.ts';
 import { StorageObjectData } from './storage-event.ts';
+import { answerIngest } from './http.ts';
 
 export function fileSource(path: string): IngestSource {
   return {
@@ -73,6 +74,12 @@ export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<Ing
   return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
 }
 
-ff.cloudEvent('ingest', async (event: ff.CloudEvent<unknown>) => {
-  await onObjectFinalized(processRuntime(), event.data);
+/**
+ * Registered as HTTP so the status is ours: a client error (missing object, bad format) answers 4xx and Eventarc does
+ * not retry it; only what a retry can fix answers 5xx. The body is the CloudEvent, binary or structured mode.
+ */
+ff.http('ingest', async (req, res) => {
+  const rt = processRuntime();
+  const answer = await answerIngest((data) => onObjectFinalized(rt, data), req.headers, req.body, rt.logger);
+  res.status(answer.status).json(answer.body);
 });

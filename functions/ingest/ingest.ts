@@ -75,6 +75,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
   const splitter = new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks });
   let blankInBlocks = 0;
+  const encoderRecovery = { recoveries: 0, rereadLines: 0 };
   const recent = new RecentIds(options.dedupeWindow ?? 1 << 18);
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   let batch: OutgoingMessage[] = [];
@@ -114,6 +115,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
     const schema = detected!.format.ref.name;
     counts.read += block.read;
     blankInBlocks += block.blankLines;
+    encoderRecovery.recoveries += block.recoveries;
+    encoderRecovery.rereadLines += block.rereadLines;
     for (const d of block.dead) dead.push(deadLetterMessage(source.name, d, d.reasons, schema, item.ingestedAt));
     const byRow = detected!.format.identity.by === 'row';
     for (let i = 0; i < block.ids.length; i++) {
@@ -131,8 +134,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       dlq_topic: dlqTopic,
       ...counts,
       blank_lines: splitter.blankLines + blankInBlocks,
-      quote_recoveries: splitter.quoteRecoveries,
-      reread_lines: splitter.rereadLines,
+      quote_recoveries: splitter.quoteRecoveries + encoderRecovery.recoveries,
+      reread_lines: splitter.rereadLines + encoderRecovery.rereadLines,
       bytes: splitter.bytes,
       elapsed_ms: Math.round(elapsed),
       rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),

@@ -192,10 +192,12 @@ function toRows(route: SinkRoute, records: readonly LogRecord[], at: string): Ba
   const fast = new Map<string, LogRecord[]>();
   for (const record of records) {
     if (route.kind === 'envelope') {
-      // The warehouse reads the bytes themselves: only valid UTF-8 may take the fast path.
-      const hit = isUtf8(record.value)
-        ? MATCHERS.find(([, matches]) => matches(record.value.toString('utf8')))
-        : undefined;
+      // Bytes that are not UTF-8 would reach the warehouse altered (U+FFFD) or be refused by it: dead-lettered.
+      if (!isUtf8(record.value)) {
+        poison.push(poisonRow(record, ['not valid UTF-8'], at));
+        continue;
+      }
+      const hit = MATCHERS.find(([, matches]) => matches(record.value.toString('utf8')));
       if (hit) {
         let list = fast.get(hit[0]);
         if (!list) fast.set(hit[0], (list = []));

@@ -265,10 +265,10 @@ function stageValue(v: unknown, type: ColumnType, column: string): number | stri
   }
 }
 
-/** Errors about the data itself (DuckDB's "Invalid Input" and "Conversion" errors): the same rows fail again. */
+/** Errors about the data itself (DuckDB's "Invalid Input", "Conversion", "Constraint" errors): the same rows fail again. */
 function refusedCode(e: unknown): 'WAREHOUSE_REJECTED' | 'WAREHOUSE_FAILED' {
   if (e instanceof FraudflowError) return e.code === 'WAREHOUSE_REJECTED' ? e.code : 'WAREHOUSE_FAILED';
-  return /^(Invalid Input|Conversion) Error/.test(String((e as Error)?.message))
+  return /^(Invalid Input|Conversion|Constraint) Error/.test(String((e as Error)?.message))
     ? 'WAREHOUSE_REJECTED'
     : 'WAREHOUSE_FAILED';
 }

@@ -99,6 +99,10 @@ export const EnvSchema = z
 
     /** The largest CloudEvent body (ingest, sink, retrain, score-stream) the HTTP edge reads. */
     FRAUDFLOW_EVENT_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),
+    /** A compressed upload inflating to more than this is refused before any row is produced (gzip bombs). */
+    FRAUDFLOW_MAX_DECOMPRESSED_BYTES: int(1 << 20, 2 ** 40).default(4 * 2 ** 30),
+    /** A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. */
+    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(48 << 20),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -179,6 +183,8 @@ export interface Config {
   };
   /** The largest CloudEvent body the HTTP edge of an event-driven function reads. */
   readonly eventMaxBodyBytes: number;
+  readonly maxDecompressedBytes: number;
+  readonly sinkBatchBytes: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -284,6 +290,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       format: e.FRAUDFLOW_TRAIN_FORMAT,
     },
     eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
+    maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,
+    sinkBatchBytes: e.FRAUDFLOW_SINK_BATCH_BYTES,
   };
 }
 

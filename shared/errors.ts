@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   PORT_IN_USE: { http: 503, retriable: true },
   /** A valid time that online scoring refuses: too far ahead of the clock (FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS). */
   TIME_OUT_OF_RANGE: { http: 422, retriable: false },
+  /** The warehouse refused the data itself (not an outage): retrying the same rows fails the same way. */
+  WAREHOUSE_REJECTED: { http: 422, retriable: false },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

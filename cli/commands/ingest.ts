@@ -4,6 +4,7 @@ import { fileSource, ingestWith } from '../../functions/ingest/index.ts';
 import type { IngestSummary } from '../../functions/ingest/ingest.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
+import { FraudflowError } from '../../shared/errors.ts';
 
 export function registerIngest(program: Command, runtime: RuntimeFactory): void {
   program
@@ -15,15 +16,30 @@ export function registerIngest(program: Command, runtime: RuntimeFactory): void 
     .option('--json', 'print the summaries as JSON')
     .action(async (files: string[], opts: { json?: boolean }) => {
       const rt = runtime();
-      const summaries: IngestSummary[] = [];
-      for (const file of files) summaries.push(await ingestWith(rt, fileSource(file)));
-      if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
+      const results: Array<IngestSummary & { status: string; error?: string }> = [];
+      let failure: unknown;
+      for (const file of files) {
+        try {
+          results.push({ ...(await ingestWith(rt, fileSource(file))), status: 'ok' });
+        } catch (e) {
+          // A file that fails still reports how far it got: what was produced stays produced, and is counted.
+          failure ??= e;
+          const partial = e instanceof FraudflowError ? (e.details.partial as IngestSummary | undefined) : undefined;
+          results.push({
+            ...(partial ?? emptySummary(file)),
+            status: e instanceof FraudflowError ? e.code : 'INTERNAL',
+            error: e instanceof Error ? e.message : String(e),
+          });
+        }
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else
         process.stdout.write(
           table(
-            summaries.map(({ file, format, read, accepted, rejected, duplicates, elapsed_ms, rows_per_s }) => ({
+            results.map(({ file, format, status, read, accepted, rejected, duplicates, elapsed_ms, rows_per_s }) => ({
               file,
               format,
+              status,
               read,
               accepted,
               rejected,
@@ -33,5 +49,25 @@ export function registerIngest(program: Command, runtime: RuntimeFactory): void 
             })),
           ) + '\n',
         );
+      if (failure !== undefined) throw failure;
     });
+}
+
+function emptySummary(file: string): IngestSummary {
+  return {
+    file,
+    format: 'unknown',
+    topic: '',
+    dlq_topic: '',
+    read: 0,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    bytes: 0,
+    blank_lines: 0,
+    quote_recoveries: 0,
+    reread_lines: 0,
+    elapsed_ms: 0,
+    rows_per_s: 0,
+  };
 }

@@ -1,6 +1,6 @@
 // The local runner: every function served on 127.0.0.1 behind the HTTP edge, an uploads folder as the bucket, cron as Cloud Scheduler.
-import { mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { Server } from 'node:http';
 import { Cron } from 'croner';
 import type { Logger } from '../../shared/logger.ts';
@@ -71,6 +71,24 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
 
   // The bucket: a CSV dropped into the uploads folder is an object finalized once its size stops changing.
   mkdirSync(options.uploadsDir, { recursive: true });
+  const root = realpathSync(options.uploadsDir);
+  const refused = new Set<string>();
+  /** The upload's real file, or null when it is gone or a link leading out of the folder (never followed). */
+  const statUpload = (name: string): { size: number; mtimeMs: number } | null => {
+    try {
+      const real = realpathSync(join(options.uploadsDir, name));
+      if (!real.startsWith(root + sep)) {
+        if (!refused.has(name))
+          options.logger.warn('dev: upload is a link out of the uploads folder; ignored', { object: name });
+        refused.add(name);
+        return null;
+      }
+      const s = statSync(real);
+      return s.isFile() ? s : null;
+    } catch {
+      return null;
+    }
+  };
   const seen = new Map<string, number>();
   const pending = new Map<string, NodeJS.Timeout>();
   const consider = (name: string): void => {
@@ -79,16 +97,13 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
       pending.set(
         name,
         setTimeout(() => {
-          let size: number;
-          let mtime: number;
-          try {
-            const s = statSync(join(options.uploadsDir, name));
-            size = s.size;
-            mtime = s.mtimeMs;
-          } catch {
+          const s = statUpload(name);
+          if (s === null) {
             pending.delete(name);
             return;
           }
+          const size = s.size;
+          const mtime = s.mtimeMs;
           if (size !== lastSize) return check(size);
           pending.delete(name);
           if (seen.get(name) === mtime) return;
@@ -100,7 +115,10 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
     };
     check(-1);
   };
-  for (const f of readdirSync(options.uploadsDir)) seen.set(f, statSync(join(options.uploadsDir, f)).mtimeMs);
+  for (const f of readdirSync(options.uploadsDir)) {
+    const s = statUpload(f);
+    if (s) seen.set(f, s.mtimeMs);
+  }
   const watcher: FSWatcher = watch(options.uploadsDir, (_event, name) => name && consider(name.toString()));
 
   return {

@@ -31,6 +31,9 @@ export interface EncodedBlock {
   readonly values: Uint8Array;
   readonly ends: Uint32Array;
   readonly dead: DeadRecord[];
+  /** Multi-line records that failed decoding: their first line rejected alone, the other lines read again. */
+  readonly recoveries: number;
+  readonly rereadLines: number;
 }
 
 type AnyIdentity = { by: 'line' } | { by: 'row'; idOf(row: unknown): string; keyOf(row: unknown): string };
@@ -51,6 +54,8 @@ export function encodeRecords(
   const dead: DeadRecord[] = [];
   let blankLines = 0;
   let read = 0;
+  let recoveries = 0;
+  let rereadLines = 0;
   // Lines the fast path accepts are valid; the rest take the exact path, which also says why they fail.
   const fast = identity.by === 'line' ? fastRowOf(detected) : null;
   const one = (record: RecordIn | CsvRecord): void => {
@@ -77,6 +82,27 @@ export function encodeRecords(
       fields = split.fields;
     }
     const decoded = decodeFields<unknown>(detected, fields, identity.by === 'row');
+    if (!decoded.ok && record.raw.indexOf('\n') !== -1) {
+      // A quoted field ran past its line and the record it made is invalid: likely a stray quote. Only the line
+      // that opened it is rejected; the lines it swallowed are rows of their own.
+      const lines = record.raw.split('\n');
+      recoveries++;
+      rereadLines += lines.length - 1;
+      dead.push({
+        line: record.line,
+        raw: lines[0]!,
+        bytes: lines[0]!.length,
+        reasons: [
+          `a quoted field opened on this line runs over ${lines.length - 1} more lines into an invalid record (stray quote?); this line alone is rejected, the lines after it are read again`,
+          ...decoded.reasons,
+        ],
+      });
+      for (let i = 1; i < lines.length; i++) {
+        if (lines[i]!.length === 0) blankLines++;
+        else one({ line: record.line + i, raw: lines[i]!, bytes: lines[i]!.length });
+      }
+      return;
+    }
     if (!decoded.ok) {
       dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: decoded.reasons });
       return;
@@ -96,7 +122,7 @@ export function encodeRecords(
     blankLines += expanded.blankLines;
     for (const r of expanded.records) one(r);
   }
-  return { read, blankLines, ids, keys, dead, ...pack(values) };
+  return { read, blankLines, ids, keys, dead, recoveries, rereadLines, ...pack(values) };
 }
 
 function pack(values: string[]): { values: Uint8Array; ends: Uint32Array } {

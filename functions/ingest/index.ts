@@ -3,12 +3,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as ff from '@google-cloud/functions-framework';
 import { FraudflowError } from '../../shared/errors.ts';
-import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
+import { CLOUDEVENT_TYPES, notBehindEdge, type FunctionRoute } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
 import { inlineEncoder, workerEncoder, type Encoder } from './encoder-pool.ts';
 import { StorageObjectData } from './storage-event.ts';
+import { answerIngest } from './http.ts';
 
 export function fileSource(path: string): IngestSource {
   return {
@@ -55,6 +56,7 @@ export async function ingestWith(
     topicFor: (format) => (format === 'label' ? TOPICS.labels : undefined),
     batchSize: rt.config.ingestBatch,
     maxRecordBytes: rt.config.maxRecordBytes,
+    maxDecompressedBytes: rt.config.maxDecompressedBytes,
     ...extra,
   });
 }
@@ -73,12 +75,22 @@ export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<Ing
   return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
 }
 
-/** Served behind the HTTP edge (shared/http), in `fraudflow dev` and deployed. */
-export const ingestRoute = cloudEventRoute(
-  'ingest',
-  () => processRuntime().config.eventMaxBodyBytes,
-  (event) => onObjectFinalized(processRuntime(), event.data),
-);
+/**
+ * Served behind the HTTP edge (shared/http), in `fraudflow dev` and deployed. The status is ours: a client error
+ * (missing object, bad format) answers 4xx and Eventarc does not retry it; only what a retry can fix answers 5xx.
+ */
+export const ingestRoute: FunctionRoute = {
+  name: 'ingest',
+  policy: () => ({
+    methods: ['POST'],
+    contentTypes: CLOUDEVENT_TYPES,
+    maxBodyBytes: processRuntime().config.eventMaxBodyBytes,
+  }),
+  handle: (req) => {
+    const rt = processRuntime();
+    return answerIngest((data) => onObjectFinalized(rt, data), req.headers, req.json, rt.logger);
+  },
+};
 
 ff.cloudEvent('ingest', () => {
   throw notBehindEdge('ingest');

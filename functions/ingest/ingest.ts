@@ -3,9 +3,10 @@ import { FraudflowError, wrapError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
 import { CsvRecordSplitter, readCsvRecords, type CsvRecord } from '../../shared/csv/records.ts';
-import { decompressed } from '../../shared/csv/source.ts';
+import { openDecompressed, type SourceStats } from '../../shared/csv/source.ts';
 import { contentId, detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
-import { MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
+import { cutText, MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
+import { isWellFormed, toWellFormed } from '../../shared/schema/envelope.ts';
 import { dlqOf } from '../../shared/topics.ts';
 import { valueAt, type DeadRecord, type EncodedBlock } from './encode.ts';
 import { inlineEncoder, type Encoder } from './encoder-pool.ts';
@@ -31,6 +32,8 @@ export interface IngestOptions {
   readonly topicFor?: (format: string) => string | undefined;
   readonly batchSize: number;
   readonly maxRecordBytes?: number;
+  /** A compressed file inflating to more than this is refused before anything is produced (default 4 GiB). */
+  readonly maxDecompressedBytes?: number;
   /** How many recent ids are remembered to catch repeats within one file (memory stays bounded). */
   readonly dedupeWindow?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
@@ -51,6 +54,9 @@ export interface IngestSummary extends IngestProgress {
   /** Rows whose id was already accepted earlier in this file: not produced again. */
   readonly duplicates: number;
   readonly blank_lines: number;
+  /** Lines rejected alone after a quoted field ran past them, and the lines after them read again. */
+  readonly quote_recoveries: number;
+  readonly reread_lines: number;
   readonly elapsed_ms: number;
   readonly rows_per_s: number;
 }
@@ -69,6 +75,7 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
   const splitter = new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks });
   let blankInBlocks = 0;
+  const encoderRecovery = { recoveries: 0, rereadLines: 0 };
   const recent = new RecentIds(options.dedupeWindow ?? 1 << 18);
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   let batch: OutgoingMessage[] = [];
@@ -108,6 +115,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
     const schema = detected!.format.ref.name;
     counts.read += block.read;
     blankInBlocks += block.blankLines;
+    encoderRecovery.recoveries += block.recoveries;
+    encoderRecovery.rereadLines += block.rereadLines;
     for (const d of block.dead) dead.push(deadLetterMessage(source.name, d, d.reasons, schema, item.ingestedAt));
     const byRow = detected!.format.identity.by === 'row';
     for (let i = 0; i < block.ids.length; i++) {
@@ -125,14 +134,31 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       dlq_topic: dlqTopic,
       ...counts,
       blank_lines: splitter.blankLines + blankInBlocks,
+      quote_recoveries: splitter.quoteRecoveries + encoderRecovery.recoveries,
+      reread_lines: splitter.rereadLines + encoderRecovery.rereadLines,
       bytes: splitter.bytes,
       elapsed_ms: Math.round(elapsed),
       rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
     };
   };
 
+  const stats: SourceStats = { compressed: false, verifiedBytes: 0 };
   try {
-    const input = decompressed(await source.open(), source.name);
+    if (!isWellFormed(source.name)) {
+      throw new FraudflowError(
+        'INPUT_INVALID',
+        `${toWellFormed(source.name)}: the object name is not well-formed Unicode (a lone UTF-16 surrogate); nothing was read`,
+        { file: toWellFormed(source.name) },
+      );
+    }
+    const input = openDecompressed(
+      () => source.open(),
+      source.name,
+      {
+        maxDecompressedBytes: options.maxDecompressedBytes ?? 4 * 2 ** 30,
+      },
+      stats,
+    );
     for await (const records of readCsvRecords(input, splitter)) {
       // One timestamp per chunk read: cheap, and still the time the rows entered the system.
       const ingestedAt = now().toISOString();
@@ -156,7 +182,12 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
   } catch (e) {
     // What was read before the failure stays produced; the caller learns exactly how far it got.
     await drainAfterFailure(inflight, settle, finish, ports.logger);
-    const partial = summary();
+    const partial = {
+      ...summary(),
+      file: toWellFormed(source.name),
+      compressed: stats.compressed,
+      verified_bytes: stats.verifiedBytes,
+    };
     throw e instanceof FraudflowError
       ? new FraudflowError(e.code, e.message, { ...e.details, partial }, { cause: e.cause, retriable: e.retriable })
       : wrapError(e, 'INTERNAL', `${source.name}: ingest failed`, { partial });
@@ -206,7 +237,7 @@ function deadLetterMessage(
     id: contentId(`dlq:${file}:${record.line}:${record.raw}`),
     file,
     line: record.line,
-    raw: record.raw.slice(0, MAX_DLQ_RAW_CHARS),
+    raw: cutText(record.raw, MAX_DLQ_RAW_CHARS),
     raw_truncated: record.raw.length > MAX_DLQ_RAW_CHARS || record.bytes > record.raw.length,
     raw_bytes: record.bytes,
     reasons,

@@ -31,6 +31,7 @@ export async function sinkWith(rt: Runtime, overrides: Partial<SinkOptions> = {}
     routes,
     group: SINK_GROUP,
     batchSize: rt.config.sink.batch,
+    batchBytes: rt.config.sinkBatchBytes,
     maxRows: rt.config.sink.maxRows,
     maxSeconds: rt.config.sink.maxSeconds,
     ...overrides,

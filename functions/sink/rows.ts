@@ -1,7 +1,7 @@
 // Turns validated messages into warehouse rows: envelopes flattened, dead letters as they are, poison messages recorded.
 import { contentId } from '../../shared/schema/formats.ts';
 import type { DeadLetter } from '../../shared/schema/dead-letter.ts';
-import { MAX_DLQ_RAW_CHARS } from '../../shared/schema/dead-letter.ts';
+import { cutText, MAX_DLQ_RAW_CHARS } from '../../shared/schema/dead-letter.ts';
 import type { LogRecord } from '../../shared/eventlog/port.ts';
 import type { Row } from '../../shared/warehouse/port.ts';
 
@@ -17,7 +17,7 @@ export function poisonRow(record: LogRecord, reasons: string[], at: string): Row
     topic: record.topic,
     file: `${record.topic}[${record.partition}]`,
     line: record.offset + 1,
-    raw: raw.slice(0, MAX_DLQ_RAW_CHARS),
+    raw: cutText(raw, MAX_DLQ_RAW_CHARS),
     raw_truncated: raw.length > MAX_DLQ_RAW_CHARS,
     raw_bytes: record.value.length,
     reasons: JSON.stringify(reasons),

@@ -9,6 +9,9 @@ import { DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { flatten } from '../../shared/warehouse/flatten.ts';
 import { deadLetterRow, poisonRow } from './rows.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
+import { illFormedPath } from '../../shared/schema/envelope.ts';
+import { isUtf8 } from 'node:buffer';
+import { writeIsolating } from './isolate.ts';
 
 export interface SinkRoute {
   readonly topic: string;
@@ -36,6 +39,8 @@ export interface SinkOptions {
   /** Stop the run after this long (the current batch finishes). */
   readonly maxSeconds: number;
   readonly batchSize: number;
+  /** Stop gathering a batch once its messages hold this many bytes (memory is bounded by bytes, not rows). */
+  readonly batchBytes?: number;
 }
 
 export interface TopicSummary {
@@ -70,17 +75,49 @@ async function drainTopic(
   const consumer = await ports.eventLog.consumer(options.group, route.topic);
   try {
     while (totals.rows < options.maxRows && Date.now() < deadline) {
-      const records = await consumer.poll({
-        maxRecords: Math.min(options.batchSize, options.maxRows - totals.rows),
-        maxWaitMs: 300,
-      });
+      const records = await gather(consumer, Math.min(options.batchSize, options.maxRows - totals.rows), options);
       if (records.length === 0) break;
-      const { rows, fast, poison } = toRows(route, records, now().toISOString());
+      const at = now().toISOString();
+      const { rows, fast, poison } = toRows(route, records, at);
       await ports.fault?.('before-write', route.topic);
       const written = { inserted: 0, duplicates: 0 };
-      for (const [schemaName, values] of fast)
-        add(written, await ports.warehouse.appendEnvelopes(route.table, schemaName, values));
-      add(written, await ports.warehouse.append(route.table, rows));
+      // A message the warehouse refuses (one DuckDB's JSON reader cannot read, say) is isolated and dead-lettered;
+      // the rest of the batch lands, and the topic keeps draining.
+      const refused = (record: LogRecord, reason: string): void => {
+        ports.logger.warn('sink: the warehouse refused a message; dead-lettered', {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          reason,
+        });
+        poison.push(poisonRow(record, [`the warehouse refused it: ${reason}`], at));
+      };
+      for (const [schemaName, list] of fast)
+        add(
+          written,
+          await writeIsolating(
+            list,
+            (part) =>
+              ports.warehouse.appendEnvelopes(
+                route.table,
+                schemaName,
+                part.map((r) => r.value),
+              ),
+            refused,
+          ),
+        );
+      add(
+        written,
+        await writeIsolating(
+          rows,
+          (part) =>
+            ports.warehouse.append(
+              route.table,
+              part.map((p) => p.row),
+            ),
+          (p, reason) => refused(p.record, reason),
+        ),
+      );
       if (poison.length) await ports.warehouse.append('dead_letters', poison);
       await ports.fault?.('after-write', route.topic);
       // Only now is the batch safe in the warehouse: a crash before this line re-reads it, and ids dedupe it.
@@ -107,6 +144,30 @@ async function drainTopic(
   };
 }
 
+/** Polls until the batch holds `maxRecords` messages or `batchBytes` bytes, or the topic has nothing more now. */
+async function gather(
+  consumer: { poll(o: { maxRecords: number; maxWaitMs: number }): Promise<LogRecord[]> },
+  maxRecords: number,
+  options: SinkOptions,
+): Promise<LogRecord[]> {
+  const budget = options.batchBytes ?? Number.POSITIVE_INFINITY;
+  const out: LogRecord[] = [];
+  let bytes = 0;
+  // The first poll is small, to learn how large messages are; the next ones are sized to fill the budget.
+  let ask = Math.min(maxRecords, Number.isFinite(budget) ? 1000 : maxRecords);
+  for (;;) {
+    const got = await consumer.poll({ maxRecords: ask, maxWaitMs: out.length === 0 ? 300 : 50 });
+    for (const r of got) {
+      out.push(r);
+      bytes += r.value.length;
+    }
+    const left = maxRecords - out.length;
+    if (got.length < ask || left <= 0 || bytes >= budget) return out;
+    const average = bytes / out.length;
+    ask = Math.max(1, Math.min(left, Math.floor((budget - bytes) / average)));
+  }
+}
+
 function add(total: { inserted: number; duplicates: number }, r: { inserted: number; duplicates: number }): void {
   total.inserted += r.inserted;
   total.duplicates += r.duplicates;
@@ -118,30 +179,37 @@ const MATCHERS: Array<[string, EnvelopeMatcher]> = Object.keys(PAYLOAD_SCHEMAS)
   .filter((m): m is [string, EnvelopeMatcher] => m[1] !== null);
 
 interface Batch {
-  /** Parsed and validated by zod (the slow path). */
-  rows: Row[];
-  /** Envelope text proven valid by its schema's matcher, by schema name: the warehouse parses it. */
-  fast: Map<string, Uint8Array[]>;
+  /** Parsed and validated by zod (the slow path), with the message each came from. */
+  rows: Array<{ record: LogRecord; row: Row }>;
+  /** Messages whose text its schema's matcher proved valid, by schema name: the warehouse parses the text. */
+  fast: Map<string, LogRecord[]>;
   poison: Row[];
 }
 
 function toRows(route: SinkRoute, records: readonly LogRecord[], at: string): Batch {
-  const rows: Row[] = [];
+  const rows: Batch['rows'] = [];
   const poison: Row[] = [];
-  const fast = new Map<string, Uint8Array[]>();
+  const fast = new Map<string, LogRecord[]>();
   for (const record of records) {
     if (route.kind === 'envelope') {
-      const text = record.value.toString('utf8');
-      const hit = MATCHERS.find(([, matches]) => matches(text));
+      // Bytes that are not UTF-8 would reach the warehouse altered (U+FFFD) or be refused by it: dead-lettered.
+      if (!isUtf8(record.value)) {
+        poison.push(poisonRow(record, ['not valid UTF-8'], at));
+        continue;
+      }
+      const hit = MATCHERS.find(([, matches]) => matches(record.value.toString('utf8')));
       if (hit) {
         let list = fast.get(hit[0]);
         if (!list) fast.set(hit[0], (list = []));
-        list.push(record.value);
+        list.push(record);
         continue;
       }
       const checked = checkEnvelope(record.value);
-      if (checked.ok) rows.push(flatten(route.table, checked.envelope));
-      else poison.push(poisonRow(record, checked.reasons, at));
+      const bad = checked.ok ? illFormedPath(checked.envelope) : null;
+      if (!checked.ok) poison.push(poisonRow(record, checked.reasons, at));
+      else if (bad !== null)
+        poison.push(poisonRow(record, [`${bad}: not well-formed Unicode (a lone UTF-16 surrogate)`], at));
+      else rows.push({ record, row: flatten(route.table, checked.envelope) });
     } else {
       let parsed: unknown;
       try {
@@ -151,7 +219,7 @@ function toRows(route: SinkRoute, records: readonly LogRecord[], at: string): Ba
         continue;
       }
       const letter = DeadLetter.safeParse(parsed);
-      if (letter.success) rows.push(deadLetterRow(route.topic, letter.data));
+      if (letter.success) rows.push({ record, row: deadLetterRow(route.topic, letter.data) });
       else poison.push(poisonRow(record, issueLines(letter.error, ''), at));
     }
   }

@@ -1,5 +1,6 @@
 // Cuts CSV bytes into records: line numbers, raw text, UTF-8 checked, oversized lines cut off, never the whole file in memory.
 import { hasOpenQuote, splitFields } from './fields.ts';
+import { cutText } from '../schema/dead-letter.ts';
 
 export interface CsvRecord {
   /** 1-based line number where the record starts. */
@@ -46,7 +47,12 @@ export class CsvRecordSplitter {
   private lineNo = 0;
   private first = true;
   private skipping: { line: number; bytes: number; head: Buffer } | null = null;
-  private pending: { line: number; text: string; bytes: number } | null = null;
+  private pending: { line: number; lines: string[]; bytes: number } | null = null;
+  /** Lines rejected alone after a quoted field ran past them and failed, and the lines read again after them. */
+  quoteRecoveries = 0;
+  rereadLines = 0;
+  /** Fields in the header: a multi-line record with another count is a stray quote's doing. */
+  private width = 0;
   private readonly maxBytes: number;
   private readonly keep: number;
   private out: CsvRecord[] = [];
@@ -101,16 +107,7 @@ export class CsvRecordSplitter {
     if (this.skipping) this.endSkip();
     if (this.carry.length > 0) this.block(Buffer.concat([this.carry, Buffer.from([NL])]));
     this.carry = Buffer.alloc(0);
-    if (this.pending) {
-      const p = this.pending;
-      this.out.push({
-        line: p.line,
-        raw: p.text.slice(0, this.keep),
-        bytes: p.bytes,
-        error: 'unterminated quoted field at end of file',
-      });
-      this.pending = null;
-    }
+    while (this.pending) this.recover('a quoted field opened on this line is still open at the end of the file');
     return this.take();
   }
 
@@ -122,10 +119,11 @@ export class CsvRecordSplitter {
 
   private endSkip(): void {
     const s = this.skipping!;
+    while (this.pending) this.recover('a quoted field opened on this line is still open at an oversized line');
     this.lineNo++;
     this.out.push({
       line: s.line,
-      raw: lossyDecoder.decode(s.head),
+      raw: cutText(lossyDecoder.decode(s.head), this.keep),
       bytes: s.bytes,
       error: `line is ${s.bytes} bytes, over the limit of ${this.maxBytes}`,
     });
@@ -178,43 +176,42 @@ export class CsvRecordSplitter {
     this.lineNo++;
     const text = lossyDecoder.decode(bytes);
     const at = text.indexOf('\uFFFD') + 1;
-    if (this.pending) {
-      const p = this.pending;
-      this.out.push({
-        line: p.line,
-        raw: (p.text + '\n' + text).slice(0, this.keep),
-        bytes: p.bytes + bytes.length,
-        error: 'invalid UTF-8 bytes',
-      });
-      this.pending = null;
-    } else {
-      this.out.push({
-        line: this.lineNo,
-        raw: text.slice(0, this.keep),
-        bytes: bytes.length,
-        error: `invalid UTF-8 bytes at character ${at} of the line`,
-      });
-    }
+    while (this.pending) this.recover('a quoted field opened on this line is still open at a line of invalid UTF-8');
+    this.out.push({
+      line: this.lineNo,
+      raw: cutText(text, this.keep),
+      bytes: bytes.length,
+      error: `invalid UTF-8 bytes at character ${at} of the line`,
+    });
   }
 
   private line(raw: string): void {
     this.lineNo++;
-    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    this.handle(this.lineNo, raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
+  }
+
+  private handle(lineNo: number, text: string): void {
     const pending = this.pending;
     if (pending) {
-      pending.text += '\n' + text;
+      pending.lines.push(text);
       pending.bytes += text.length + 1;
       if (pending.bytes > this.maxBytes) {
-        this.out.push({
-          line: pending.line,
-          raw: pending.text.slice(0, this.keep),
-          bytes: pending.bytes,
-          error: `record is over ${this.maxBytes} bytes (a quoted field left open?)`,
-        });
-        this.pending = null;
+        this.recover(`a quoted field opened on this line runs past ${this.maxBytes} bytes without closing`);
       } else if (hasOpenQuote(text)) {
-        this.pending = null;
-        this.out.push(this.toRecord(pending.line, pending.text, pending.bytes));
+        const joined = pending.lines.join('\n');
+        const split = splitFields(joined);
+        if (!split.ok)
+          this.recover(
+            `a quoted field opened on this line closes ${lineNo - pending.line} lines later, in a record that cannot be split (${split.reason})`,
+          );
+        else if (this.width !== 0 && split.fields.length !== this.width)
+          this.recover(
+            `a quoted field opened on this line closes ${lineNo - pending.line} lines later, in a record of ${split.fields.length} fields (the header has ${this.width})`,
+          );
+        else {
+          this.pending = null;
+          this.out.push(this.toRecord(pending.line, joined, pending.bytes, split.fields));
+        }
       }
       return;
     }
@@ -223,19 +220,40 @@ export class CsvRecordSplitter {
       return;
     }
     if (text.length > this.maxBytes) {
-      this.out.push(oversized(this.lineNo, text, this.maxBytes, this.keep));
+      this.out.push(oversized(lineNo, text, this.maxBytes, this.keep));
       return;
     }
     if (text.indexOf('"') !== -1 && hasOpenQuote(text)) {
-      this.pending = { line: this.lineNo, text, bytes: text.length };
+      this.pending = { line: lineNo, lines: [text], bytes: text.length };
       return;
     }
-    this.out.push(this.toRecord(this.lineNo, text, text.length));
+    this.out.push(this.toRecord(lineNo, text, text.length));
   }
 
-  private toRecord(line: number, text: string, bytes: number): CsvRecord {
-    if (!this.split && this.records++ > 0) return { line, raw: text, bytes };
-    const split = splitFields(text);
+  /**
+   * A quoted field ran past its line and the record it made fails: the line that opened it is rejected alone,
+   * and the lines it swallowed are read again as lines of their own, so a stray quote costs one row, not the rows after it.
+   */
+  private recover(reason: string): void {
+    const p = this.pending!;
+    this.pending = null;
+    this.quoteRecoveries++;
+    this.rereadLines += p.lines.length - 1;
+    const first = p.lines[0]!;
+    this.out.push({
+      line: p.line,
+      raw: cutText(first, this.keep),
+      bytes: first.length,
+      error: `${reason} (stray quote?); this line alone is rejected, the ${p.lines.length - 1} lines after it are read again`,
+    });
+    for (let i = 1; i < p.lines.length; i++) this.handle(p.line + i, p.lines[i]!);
+  }
+
+  private toRecord(line: number, text: string, bytes: number, fields?: string[]): CsvRecord {
+    const first = this.records++ === 0;
+    if (!this.split && !first) return { line, raw: text, bytes };
+    const split = fields ? { ok: true as const, fields } : splitFields(text);
+    if (first && split.ok) this.width = split.fields.length;
     return split.ok
       ? { line, raw: text, bytes, fields: split.fields }
       : { line, raw: text, bytes, error: split.reason };
@@ -245,7 +263,7 @@ export class CsvRecordSplitter {
 function oversized(line: number, text: string, maxBytes: number, keep: number): CsvRecord {
   return {
     line,
-    raw: text.slice(0, keep),
+    raw: cutText(text, keep),
     bytes: text.length,
     error: `line is ${text.length} bytes, over the limit of ${maxBytes}`,
   };

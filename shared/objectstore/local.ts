@@ -1,8 +1,8 @@
 // The object store as a local folder: keys are relative paths; writes are atomic (temp file + rename).
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { FraudflowError, wrapError } from '../errors.ts';
+import { FraudflowError } from '../errors.ts';
 import type { ObjectInfo, ObjectStore } from './port.ts';
 
 export class LocalObjectStore implements ObjectStore {
@@ -14,15 +14,12 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async read(key: string): Promise<AsyncIterable<Buffer>> {
-    const path = this.pathOf(key);
-    await this.mustExist(key, path);
+    const path = await this.realPathOf(key);
     return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
   async readAll(key: string): Promise<Buffer> {
-    const path = this.pathOf(key);
-    await this.mustExist(key, path);
-    return readFile(path);
+    return readFile(await this.realPathOf(key));
   }
 
   async write(key: string, data: Buffer | string): Promise<void> {
@@ -68,12 +65,27 @@ export class LocalObjectStore implements ObjectStore {
     return path;
   }
 
-  private async mustExist(key: string, path: string): Promise<void> {
+  /**
+   * The file a key names, links resolved: a symlink inside the store to a file outside it is refused, as `..` is.
+   * Messages name the key only, never a server path.
+   */
+  private async realPathOf(key: string): Promise<string> {
+    const path = this.pathOf(key);
+    let real: string;
+    let root: string;
     try {
-      const s = await stat(path);
+      real = await realpath(path);
+      root = await realpath(this.root);
+      const s = await stat(real);
       if (!s.isFile()) throw new Error('not a file');
     } catch (e) {
-      throw wrapError(e, 'NOT_FOUND', `object ${key} not found in ${this.root}`, { key, path });
+      throw new FraudflowError('NOT_FOUND', `object ${key} not found`, { key }, { cause: e });
     }
+    if (!real.startsWith(root + sep)) {
+      throw new FraudflowError('INPUT_INVALID', `object ${key} is a link to a file outside the store; refused`, {
+        key,
+      });
+    }
+    return real;
   }
 }

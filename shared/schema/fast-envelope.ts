@@ -4,8 +4,13 @@ import { columnsOf } from './columns.ts';
 import { columnPattern } from '../csv/fast-row.ts';
 import { PAYLOAD_SCHEMAS } from './registry.ts';
 
-/** A JSON string with at least one character. */
-const JSON_STRING = '"(?:[^"\\\\\\u0000-\\u001f]|\\\\["\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})+"';
+/**
+ * A JSON string with at least one character, well-formed: a \\u escape of a surrogate only as a high-low pair
+ * (a lone one is valid to JSON.parse but refused by DuckDB's reader), and no raw surrogate either.
+ */
+const JSON_STRING =
+  '"(?:[^"\\\\\\u0000-\\u001f\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff]|\\\\["\\\\/bfnrt]|' +
+  '\\\\u(?:[0-9a-cA-CefEF][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}|[dD][89abAB][0-9a-fA-F]{2}\\\\u[dD][c-fC-F][0-9a-fA-F]{2}))+"';
 const isoDateTime = z.iso.datetime();
 
 export type EnvelopeMatcher = (text: string) => boolean;

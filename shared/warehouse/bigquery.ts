@@ -104,11 +104,20 @@ export class BigQueryWarehouse implements Warehouse {
       return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
       const errors = (e as { errors?: unknown[] }).errors;
-      throw wrapError(e, 'WAREHOUSE_FAILED', `bigquery: append of ${rows.length} rows to ${table} failed (${step})`, {
-        table,
-        staging: stagingId,
-        ...(errors ? { errors: errors.slice(0, 5) } : {}),
-      });
+      // A load job that failed on the rows themselves (reason "invalid") fails the same way again: refused, not down.
+      const refused =
+        step === 'load the batch' &&
+        (errors ?? []).some((x) => (x as { reason?: string } | null)?.reason === 'invalid');
+      throw wrapError(
+        e,
+        refused ? 'WAREHOUSE_REJECTED' : 'WAREHOUSE_FAILED',
+        `bigquery: append of ${rows.length} rows to ${table} failed (${step})`,
+        {
+          table,
+          staging: stagingId,
+          ...(errors ? { errors: errors.slice(0, 5) } : {}),
+        },
+      );
     }
   }
 

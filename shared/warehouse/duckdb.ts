@@ -1,6 +1,6 @@
 // The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id, in one transaction.
 import { DUCKDB_DIALECT } from './dialect.ts';
-import { closeSync, mkdirSync, openSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -59,6 +59,8 @@ export class DuckDbWarehouse implements Warehouse {
       await db.run(`SET TimeZone = 'UTC'`);
       // Checkpoint (compress into the file) rarely, not after every sink batch: the WAL keeps commits durable.
       if (!options.readOnly) await db.run(`SET checkpoint_threshold = '1GB'`);
+      // Holding the write lock, no other sink is using the batch files: any left are a killed sink's.
+      if (!options.readOnly && path !== ':memory:') removeLeftoverBatches(join(dirname(path), 'tmp'));
       return new DuckDbWarehouse(instance, db, path);
     } catch (e) {
       // DuckDB lets one process at a time open a file for writing: another sink, sql or dev has it.
@@ -115,7 +117,7 @@ export class DuckDbWarehouse implements Warehouse {
       return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
       await this.db.run('ROLLBACK').catch(() => undefined);
-      throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: append of ${rows.length} rows to ${table} failed`, {
+      throw wrapError(e, refusedCode(e), `duckdb: append of ${rows.length} rows to ${table} failed`, {
         table,
         path: this.path,
       });
@@ -169,6 +171,16 @@ export class DuckDbWarehouse implements Warehouse {
       return { table, received: values.length, inserted, duplicates: values.length - inserted };
     } catch (e) {
       await this.db.run('ROLLBACK').catch(() => undefined);
+      if (refusedCode(e) === 'WAREHOUSE_REJECTED') {
+        // The reader's message names the batch file; the reason is what matters (and the file is gone next line).
+        const reason = firstLine((e as Error).message).replace(/ in file "[^"]*"/, '');
+        throw new FraudflowError(
+          'WAREHOUSE_REJECTED',
+          `duckdb: ${values.length} envelopes refused by ${table}: ${reason}`,
+          { table },
+          { cause: e },
+        );
+      }
       throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: bulk append of ${values.length} envelopes to ${table} failed`, {
         table,
         path: this.path,
@@ -248,7 +260,7 @@ function stageValue(v: unknown, type: ColumnType, column: string): number | stri
     case 'DOUBLE':
     case 'BIGINT':
       if (typeof v !== 'number')
-        throw new FraudflowError('WAREHOUSE_FAILED', `column ${column}: expected a number`, { column });
+        throw new FraudflowError('WAREHOUSE_REJECTED', `column ${column}: expected a number`, { column });
       return v;
     case 'BOOLEAN':
       return Boolean(v);
@@ -257,6 +269,25 @@ function stageValue(v: unknown, type: ColumnType, column: string): number | stri
     default:
       return String(v);
   }
+}
+
+/** Errors about the data itself (DuckDB's "Invalid Input", "Conversion", "Constraint" errors): the same rows fail again. */
+function refusedCode(e: unknown): 'WAREHOUSE_REJECTED' | 'WAREHOUSE_FAILED' {
+  if (e instanceof FraudflowError) return e.code === 'WAREHOUSE_REJECTED' ? e.code : 'WAREHOUSE_FAILED';
+  return /^(Invalid Input|Conversion|Constraint) Error/.test(String((e as Error)?.message))
+    ? 'WAREHOUSE_REJECTED'
+    : 'WAREHOUSE_FAILED';
+}
+
+/** Removes batch files a sink killed mid-batch left behind (each as large as a batch). */
+function removeLeftoverBatches(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (/^sink-[0-9a-f-]{36}\.ndjson$/.test(name)) rmSync(join(dir, name), { force: true });
 }
 
 function firstLine(s: string): string {

@@ -171,7 +171,7 @@ describe('BigQuery warehouse: what goes over the wire', () => {
 
   it('fails a load job with a bad row whole, as a typed error naming the step, and leaves the table unchanged', async () => {
     await expect(w.append('transactions', [txRow(10), { ...txRow(11), id: undefined }])).rejects.toMatchObject({
-      code: 'WAREHOUSE_FAILED',
+      code: 'WAREHOUSE_REJECTED',
       message: expect.stringMatching(/load the batch/),
     });
     expect(await fake.sql('select count(*) as n from transactions')).toEqual([{ n: '4' }]);

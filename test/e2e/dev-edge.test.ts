@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe('fraudflow dev under large bodies', () => {
   it('refuses 200 MB bodies (unauthenticated, declared, chunked, to an event function) at once, RSS flat', async () => {
-    expect(Object.keys(urls).sort()).toEqual(['ingest', 'retrain', 'score', 'score-stream', 'sink']);
+    expect(Object.keys(urls).sort()).toEqual(['ingest', 'retrain', 'review', 'score', 'score-stream', 'sink']);
     const baseline = rssBytes(dev.pid!);
     const port = Number(new URL(urls.score!).port);
     const { result, peak } = await peakRssDuring(dev.pid!, async () => {

@@ -42,11 +42,13 @@ describe('CSV record splitter', () => {
     expect(recs[1]!.raw).toBe('z'.repeat(16));
   });
 
-  it('reports a quoted field left open at the end of the file', () => {
+  it('rejects alone the line whose quoted field is left open at the end of the file, and reads the rest again', () => {
     const recs = splitAll(Buffer.from('a,"open\nmore'), 4);
-    expect(recs).toHaveLength(1);
-    expect(recs[0]!.error).toBe('unterminated quoted field at end of file');
+    expect(recs).toHaveLength(2);
+    expect(recs[0]!.error).toMatch(/still open at the end of the file/);
     expect(recs[0]!.line).toBe(1);
+    expect(recs[0]!.raw).toBe('a,"open');
+    expect(recs[1]).toMatchObject({ line: 2, raw: 'more' });
   });
 });
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   TIMEOUT: { http: 504, retriable: true },
   INTERNAL: { http: 500, retriable: false },
   DEPLOY_STEP_FAILED: { http: 500, retriable: false },
+  FEATURES_UNAVAILABLE: { http: 503, retriable: true },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -82,11 +82,14 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
     const state = make({ keepSeconds: Number.POSITIVE_INFINITY });
     const t0 = Date.parse('2026-05-20T12:34:56.789Z');
     const events: TxEvent[] = [];
-    // Offsets around the edges the reads below use (0, 1, 7, 8, 14, 30, 37 days back), a millisecond either side,
-    // and spread over 40 days: with block edges of 2^18 ms, every piece of the decomposition is exercised.
+    // Events on and beside the edges the reads below use (0, 1, 7, 8, 14, 30, 37 days back: a millisecond, a minute,
+    // an hour either side), the same around a midnight (where whole minutes, hours and days line up with the edges),
+    // and 400 spread over 40 days: every piece of the bucket decomposition is exercised.
     const offsets: number[] = [];
+    const midnight = t0 - Date.parse('2026-05-20T00:00:00Z');
     for (const d of [0, 1, 7, 8, 14, 30, 37])
-      for (const delta of [-1, 0, 1, 1000, -262_144]) offsets.push(d * DAY_MS + delta);
+      for (const delta of [-60_001, -60_000, -59_999, -1, 0, 1, 1000, 60_000, 3_600_000])
+        offsets.push(d * DAY_MS + delta, d * DAY_MS + midnight + delta);
     for (let i = 0; i < 400; i++) offsets.push(Math.floor(rnd() * 40 * DAY_MS));
     for (let i = 0; i < offsets.length; i++) {
       const e: TxEvent = {
@@ -106,7 +109,7 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
       await state.setLabel(labelled[i]!.txId, label);
       if (i % 2 === 0) await state.setLabel(labelled[i]!.txId, label);
     }
-    for (const at of [t0, t0 - 1, t0 + 1, t0 - 3 * DAY_MS + 17, t0 + 5 * DAY_MS]) {
+    for (const at of [t0, t0 - 1, t0 + 1, t0 - midnight, t0 - midnight - 1, t0 - 3 * DAY_MS + 17, t0 + 5 * DAY_MS]) {
       for (const txId of ['new', 'e0', 'e5']) {
         const q = { customerId: 'c1', terminalId: 't1', txId, t: at / 1000 };
         expect(await state.windows(q)).toEqual(aggregate(toMs(q.t), txId, labelled, labelled));

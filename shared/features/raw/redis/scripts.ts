@@ -3,18 +3,21 @@
 // Keys, under a namespace NS (a standalone Redis / Memorystore / Valkey instance: the names are built in the script):
 //   NS x:<txId>              hash   c, t (entity ids), ms, cents, l (label or ''): the idempotency and label index
 //   NS c:<customer>:ev       zset   member "<txId>|<cents>", score = time in ms: counts by ZCOUNT, O(log n)
-//   NS c:<customer>:cs:<p>   hash   cent sums of aligned blocks of 2^k ms (k = 18..32), period p = floor(ms / 2^33)
+//   NS c:<customer>:cs       hash   cent sums of the customer's UTC minutes, hours and days: m:<i>, h:<i>, d:<i>
 //   NS t:<terminal>:ev       zset   member txId, score ms
 //   NS t:<terminal>:fr       zset   the terminal's known frauds, score ms: fraud counts by ZCOUNT
-// A window (lo, hi] of cents is: the blocks of its dyadic decomposition (at most 2 per level, 15 levels) plus the events
-// of the two edge pieces shorter than one 2^18 ms (262 s) block, read one by one. So a read costs O(log n) plus what
-// one entity records in 2 x 262 s, never in proportion to its history; counts and sums are exact integers.
+// A window (lo, hi] of cents is: the whole days inside it (<= 30), the whole hours of the two partial days (<= 2 x 23),
+// the whole minutes of the two partial hours (<= 2 x 59), and the events of the two partial minutes, read one by one.
+// So a read costs O(log n) plus at most ~200 bucket sums plus what one customer records in two minutes, never in
+// proportion to its history; counts and sums are exact integers (cents), so the windows are exact.
 // Retention is per entity: events older than KEEP behind the entity's newest event that is not in the future (wall
 // clock + 1 day, the clock passed by the caller) are removed, from the zset and the block sums alike; keys expire
 // KEEP + 1 day after the entity's last append.
 
 const COMMON = `
-local DAY, DELAY, L0, LMAX, PBITS, SLACK, PRUNE_BATCH = 86400000, 7, 18, 32, 33, 86400000, 512
+local DAY, DELAY, SLACK, PRUNE_BATCH = 86400000, 7, 86400000, 512
+-- Bucket levels: name, size in ms, how many make one bucket of the next level.
+local LEVELS = {{'m', 60000, 60}, {'h', 3600000, 24}, {'d', 86400000, 0}}
 local WINDOWS = {1, 7, 30}
 local function num(x) return string.format('%d', x) end
 `;
@@ -25,19 +28,18 @@ local ns, cust, term, tx = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local ms, cents, label, mode = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local nowMs, keepMs, ttl = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local cev, tev, tfr, txk = ns .. 'c:' .. cust .. ':ev', ns .. 't:' .. term .. ':ev', ns .. 't:' .. term .. ':fr', ns .. 'x:' .. tx
-local function cts(p) return ns .. 'c:' .. cust .. ':cs:' .. num(p) end
+local cts = ns .. 'c:' .. cust .. ':cs'
 local function memberCents(m) return tonumber(string.match(m, '|(%d+)$')) end
 
--- Adds delta cents to every block (levels L0..LMAX) holding time t; a block that comes back to 0 is deleted.
+-- Adds delta cents to the minute, hour and day holding time t; a bucket that comes back to 0 is deleted.
 local function addCents(t, delta)
-  local key = cts(math.floor(t / 2 ^ PBITS))
-  for k = L0, LMAX do
-    local f = num(k) .. ':' .. num(math.floor(t / 2 ^ k))
-    if redis.call('HINCRBY', key, f, delta) == 0 then redis.call('HDEL', key, f) end
+  for _, lv in ipairs(LEVELS) do
+    local f = lv[1] .. num(math.floor(t / lv[2]))
+    if redis.call('HINCRBY', cts, f, delta) == 0 then redis.call('HDEL', cts, f) end
   end
 end
 
--- Cents of the customer's events with lo < time <= hi, one by one (used for pieces shorter than a block).
+-- Cents of the customer's events with lo < time <= hi, one by one (used for pieces shorter than a minute).
 local function eventsSum(lo, hi)
   if hi <= lo then return 0 end
   local s, ev = 0, redis.call('ZRANGEBYSCORE', cev, '(' .. num(lo), num(hi))
@@ -45,28 +47,28 @@ local function eventsSum(lo, hi)
   return s
 end
 
--- Cents of the customer's events with lo < time <= hi: whole blocks by dyadic decomposition, edges event by event.
+-- Cents of the customer's events with lo < time <= hi: whole buckets, coarsest first, and the edge minutes event by event.
 local function centsSum(lo, hi)
-  local S = 2 ^ L0
-  local i1, i2 = math.floor(lo / S) + 1, math.floor((hi + 1) / S) - 1
-  if i1 > i2 then return eventsSum(lo, hi) end
-  local s = eventsSum(lo, i1 * S - 1) + eventsSum((i2 + 1) * S - 1, hi)
-  local byPeriod, l, r, k = {}, i1, i2 + 1, L0
-  local function take(i)
-    if k > LMAX then error('feature state: window wider than the block tree') end
-    local p = math.floor(i / 2 ^ (PBITS - k))
-    byPeriod[p] = byPeriod[p] or {}
-    table.insert(byPeriod[p], num(k) .. ':' .. num(i))
+  local M = LEVELS[1][2]
+  local l, r = math.floor(lo / M) + 1, math.floor((hi + 1) / M) -- the whole minutes [l, r)
+  if l >= r then return eventsSum(lo, hi) end
+  local s = eventsSum(lo, l * M - 1) + eventsSum(r * M - 1, hi)
+  local fields = {}
+  local function take(name, a, b) for i = a, b - 1 do fields[#fields + 1] = name .. num(i) end end
+  for _, lv in ipairs(LEVELS) do
+    local ratio = lv[3]
+    local L, R = 0, 0
+    if ratio > 0 then L, R = math.ceil(l / ratio), math.floor(r / ratio) end
+    if L >= R then
+      take(lv[1], l, r)
+      break
+    end
+    take(lv[1], l, L * ratio)
+    take(lv[1], R * ratio, r)
+    l, r = L, R
   end
-  while l < r do
-    if l % 2 == 1 then take(l); l = l + 1 end
-    if r % 2 == 1 then r = r - 1; take(r) end
-    l, r, k = l / 2, r / 2, k + 1
-  end
-  for p, fields in pairs(byPeriod) do
-    local vals = redis.call('HMGET', cts(p), unpack(fields))
-    for i = 1, #vals do if vals[i] then s = s + tonumber(vals[i]) end end
-  end
+  local vals = redis.call('HMGET', cts, unpack(fields))
+  for i = 1, #vals do if vals[i] then s = s + tonumber(vals[i]) end end
   return s
 end
 
@@ -121,7 +123,7 @@ if mode ~= 'read' and not known then
     redis.call('ZREMRANGEBYSCORE', tfr, '-inf', '(' .. num(h))
   end
   if ttl > 0 then
-    for _, key in ipairs({txk, cev, cts(math.floor(ms / 2 ^ PBITS)), tev, tfr}) do redis.call('EXPIRE', key, ttl) end
+    for _, key in ipairs({txk, cev, cts, tev, tfr}) do redis.call('EXPIRE', key, ttl) end
   end
 end
 return out

@@ -3,21 +3,23 @@
 // Keys, under a namespace NS (a standalone Redis / Memorystore / Valkey instance: the names are built in the script):
 //   NS x:<txId>              hash   c, t (entity ids), ms, cents, l (label or ''): the idempotency and label index
 //   NS c:<customer>:ev       zset   member "<txId>|<cents>", score = time in ms: counts by ZCOUNT, O(log n)
-//   NS c:<customer>:cs       hash   cent sums of the customer's UTC minutes, hours and days: m:<i>, h:<i>, d:<i>
+//   NS c:<customer>:cs       hash   cent sums of the customer's UTC days, 6-hour blocks, hours, 10-minute blocks and
+//                                   minutes: fields d<i>, s<i>, h<i>, t<i>, m<i> (i = epoch ms / the block's size)
 //   NS t:<terminal>:ev       zset   member txId, score ms
 //   NS t:<terminal>:fr       zset   the terminal's known frauds, score ms: fraud counts by ZCOUNT
-// A window (lo, hi] of cents is: the whole days inside it (<= 30), the whole hours of the two partial days (<= 2 x 23),
-// the whole minutes of the two partial hours (<= 2 x 59), and the events of the two partial minutes, read one by one.
-// So a read costs O(log n) plus at most ~200 bucket sums plus what one customer records in two minutes, never in
-// proportion to its history; counts and sums are exact integers (cents), so the windows are exact.
+// Cents in a window (lo, hi] = the days from lo's day to the day before hi's + P(hi) - P(lo), where P(x), the cents of
+// x's day up to x, is <= 3 six-hour blocks + 5 hours + 5 ten-minute blocks + 9 minutes + the events of x's minute up to
+// x, read one by one. The three customer windows share hi: one read sums 4 prefixes and <= 31 days (one HMGET of ~75
+// fields on average), so it costs O(log n) plus what one customer records in a minute, never in proportion to its
+// history; counts and sums are exact integers (cents), so the windows are exact.
 // Retention is per entity: events older than KEEP behind the entity's newest event that is not in the future (wall
 // clock + 1 day, the clock passed by the caller) are removed, from the zset and the block sums alike; keys expire
 // KEEP + 1 day after the entity's last append.
 
 const COMMON = `
 local DAY, DELAY, SLACK, PRUNE_BATCH = 86400000, 7, 86400000, 512
--- Bucket levels: name, size in ms, how many make one bucket of the next level.
-local LEVELS = {{'m', 60000, 60}, {'h', 3600000, 24}, {'d', 86400000, 0}}
+-- Buckets inside a day, coarsest first: field prefix and size in ms (each size divides the one before).
+local LEVELS = {{'s', 21600000}, {'h', 3600000}, {'t', 600000}, {'m', 60000}}
 local WINDOWS = {1, 7, 30}
 local function num(x) return string.format('%d', x) end
 `;
@@ -31,10 +33,12 @@ local cev, tev, tfr, txk = ns .. 'c:' .. cust .. ':ev', ns .. 't:' .. term .. ':
 local cts = ns .. 'c:' .. cust .. ':cs'
 local function memberCents(m) return tonumber(string.match(m, '|(%d+)$')) end
 
--- Adds delta cents to the minute, hour and day holding time t; a bucket that comes back to 0 is deleted.
+-- Adds delta cents to the day and every bucket holding time t; a bucket that comes back to 0 is deleted.
 local function addCents(t, delta)
+  local f = 'd' .. math.floor(t / DAY)
+  if redis.call('HINCRBY', cts, f, delta) == 0 then redis.call('HDEL', cts, f) end
   for _, lv in ipairs(LEVELS) do
-    local f = lv[1] .. num(math.floor(t / lv[2]))
+    f = lv[1] .. math.floor(t / lv[2])
     if redis.call('HINCRBY', cts, f, delta) == 0 then redis.call('HDEL', cts, f) end
   end
 end
@@ -47,29 +51,46 @@ local function eventsSum(lo, hi)
   return s
 end
 
--- Cents of the customer's events with lo < time <= hi: whole buckets, coarsest first, and the edge minutes event by event.
-local function centsSum(lo, hi)
-  local M = LEVELS[1][2]
-  local l, r = math.floor(lo / M) + 1, math.floor((hi + 1) / M) -- the whole minutes [l, r)
-  if l >= r then return eventsSum(lo, hi) end
-  local s = eventsSum(lo, l * M - 1) + eventsSum(r * M - 1, hi)
-  local fields = {}
-  local function take(name, a, b) for i = a, b - 1 do fields[#fields + 1] = name .. num(i) end end
+-- Adds to fields the whole buckets of x's day before x's minute; returns where x's minute starts.
+local function prefixFields(x, fields)
+  local start = math.floor(x / DAY) * DAY
   for _, lv in ipairs(LEVELS) do
-    local ratio = lv[3]
-    local L, R = 0, 0
-    if ratio > 0 then L, R = math.ceil(l / ratio), math.floor(r / ratio) end
-    if L >= R then
-      take(lv[1], l, r)
-      break
-    end
-    take(lv[1], l, L * ratio)
-    take(lv[1], R * ratio, r)
-    l, r = L, R
+    local upto = math.floor(x / lv[2])
+    for i = start / lv[2], upto - 1 do fields[#fields + 1] = lv[1] .. i end
+    start = upto * lv[2]
   end
-  local vals = redis.call('HMGET', cts, unpack(fields))
-  for i = 1, #vals do if vals[i] then s = s + tonumber(vals[i]) end end
-  return s
+  return start
+end
+
+-- Cents of the customer's events in (lo, hi] for each lo of los (all <= hi), in one HMGET.
+local function centsSums(hi, los)
+  local points, fields, spans = {hi}, {}, {}
+  for _, lo in ipairs(los) do points[#points + 1] = lo end
+  local minLo = hi
+  for p, x in ipairs(points) do
+    local a = #fields + 1
+    local m = prefixFields(x, fields)
+    spans[p] = {a, #fields, m}
+    if x < minLo then minLo = x end
+  end
+  local d0, dHi = math.floor(minLo / DAY), math.floor(hi / DAY)
+  local daysAt = #fields + 1
+  for d = d0, dHi - 1 do fields[#fields + 1] = 'd' .. d end
+  local vals = #fields > 0 and redis.call('HMGET', cts, unpack(fields)) or {}
+  local function v(i) return tonumber(vals[i]) or 0 end
+  local pre = {}
+  for p, sp in ipairs(spans) do
+    local s = eventsSum(sp[3] - 1, points[p])
+    for i = sp[1], sp[2] do s = s + v(i) end
+    pre[p] = s
+  end
+  local out = {}
+  for j, lo in ipairs(los) do
+    local s = pre[1] - pre[j + 1]
+    for d = math.floor(lo / DAY), dHi - 1 do s = s + v(daysAt + d - d0) end
+    out[j] = s
+  end
+  return out
 end
 
 -- The horizon of an entity: its newest event not dated after the wall clock + slack, minus KEEP (nil: nothing to prune).
@@ -89,9 +110,11 @@ if mode ~= 'append' then
   if known and rec[1] == cust and redis.call('ZSCORE', cev, tx .. '|' .. rec[3]) then
     selfMs, selfCents = tonumber(rec[2]), tonumber(rec[3])
   end
-  for _, w in ipairs(WINDOWS) do
-    local lo = ms - w * DAY
-    local n, s = redis.call('ZCOUNT', cev, '(' .. num(lo), num(ms)), centsSum(lo, ms)
+  local los = {}
+  for i, w in ipairs(WINDOWS) do los[i] = ms - w * DAY end
+  local sums = centsSums(ms, los)
+  for i, lo in ipairs(los) do
+    local n, s = redis.call('ZCOUNT', cev, '(' .. num(lo), num(ms)), sums[i]
     if selfMs and selfMs > lo and selfMs <= ms then n, s = n - 1, s - selfCents end
     table.insert(out, n)
     table.insert(out, s)

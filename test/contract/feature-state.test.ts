@@ -193,3 +193,22 @@ if (!withRedis)
   describe.skip('feature state contract: redis (no server: see the message above)', () => {
     it('needs redis-server', () => undefined);
   });
+
+describe('Redis feature state without a server', () => {
+  it('fails with a retriable FEATURES_UNAVAILABLE error, not a hang', async () => {
+    const { ioredisLink } = await import('../../shared/features/raw/redis/ioredis-link.ts');
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const state = new RedisFeatureState(ioredisLink({ host: '127.0.0.1', port, tls: false, db: 0 }));
+    const started = Date.now();
+    const error = await computeAndRecord(tx('down', '2026-03-02T08:00:00Z'), state).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'FEATURES_UNAVAILABLE', retriable: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await state.close();
+  });
+});

@@ -1,9 +1,9 @@
 // Feature state in memory: for offline feature building over a sorted history; each entity pruned by its own time.
 import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
-import { aggregate, FUTURE_SLACK_MS, retention, toMs } from './windows.ts';
+import { aggregateMs, FUTURE_SLACK_MS, msEvent, retention, toMs, type MsEvent } from './windows.ts';
 
 interface Entity {
-  events: TxEvent[];
+  events: MsEvent[];
   /** The newest event time (ms) not in the future of the wall clock when it was appended: the retention horizon's base. */
   newestMs: number;
 }
@@ -20,7 +20,7 @@ export class MemoryFeatureState implements FeatureState {
   }
 
   async windows(q: WindowsQuery): Promise<FeatureWindows> {
-    return aggregate(
+    return aggregateMs(
       toMs(q.t),
       q.txId,
       this.customers.get(q.customerId)?.events ?? [],
@@ -36,7 +36,8 @@ export class MemoryFeatureState implements FeatureState {
 
   async append(customer: string, terminal: string, event: TxEvent): Promise<void> {
     if (this.byTx.has(event.txId)) return; // a redelivered transaction is recorded once
-    const ms = toMs(event.t);
+    const rec = msEvent(event);
+    const ms = rec.ms;
     const future = ms > this.nowMs() + FUTURE_SLACK_MS;
     for (const [map, key] of [
       [this.customers, customer],
@@ -44,12 +45,12 @@ export class MemoryFeatureState implements FeatureState {
     ] as const) {
       let entity = map.get(key);
       if (!entity) map.set(key, (entity = { events: [], newestMs: -Infinity }));
-      entity.events.push(event);
+      entity.events.push(map === this.customers ? rec : { ...rec });
       if (!future) entity.newestMs = Math.max(entity.newestMs, ms);
       // Drop what no window of this entity can reach again; never moved by an event dated in the future.
       const horizon = entity.newestMs - this.keepMs;
-      if (entity.events.length > 64 && toMs(entity.events[0]!.t) < horizon)
-        entity.events = entity.events.filter((e) => toMs(e.t) >= horizon);
+      if (entity.events.length > 64 && entity.events[0]!.ms < horizon)
+        entity.events = entity.events.filter((e) => e.ms >= horizon);
     }
     this.byTx.set(event.txId, { customer, terminal });
   }
@@ -61,9 +62,8 @@ export class MemoryFeatureState implements FeatureState {
       [this.customers, where.customer],
       [this.terminals, where.terminal],
     ] as const) {
-      const list = map.get(key)?.events ?? [];
-      const i = list.findIndex((e) => e.txId === txId);
-      if (i >= 0) list[i] = { ...list[i]!, label };
+      const e = map.get(key)?.events.find((x) => x.txId === txId);
+      if (e) e.label = label;
     }
   }
 

@@ -22,6 +22,21 @@ export function terminalEdges(tMs: number): Array<readonly [number, number]> {
   return WINDOWS_DAYS.map((w) => [hi - w * DAY_MS, hi] as const);
 }
 
+/** An event with its time in integer ms, as the memory state keeps it (the label changes when a late one arrives). */
+export interface MsEvent {
+  readonly txId: string;
+  readonly ms: number;
+  readonly amountCents: number;
+  label: 0 | 1 | null;
+}
+
+export const msEvent = (e: TxEvent): MsEvent => ({
+  txId: e.txId,
+  ms: toMs(e.t),
+  amountCents: e.amountCents,
+  label: e.label,
+});
+
 /** The windows of a transaction from event lists (the reference definition; the memory state uses it as is). */
 export function aggregate(
   tMs: number,
@@ -29,28 +44,47 @@ export function aggregate(
   customer: Iterable<TxEvent>,
   terminal: Iterable<TxEvent>,
 ): FeatureWindows {
-  const cEdges = customerEdges(tMs);
-  const c = cEdges.map(() => ({ count: 0, cents: 0 }));
+  return aggregateMs(tMs, txId, [...customer].map(msEvent), [...terminal].map(msEvent));
+}
+
+export function aggregateMs(
+  tMs: number,
+  txId: string,
+  customer: readonly MsEvent[],
+  terminal: readonly MsEvent[],
+): FeatureWindows {
+  // All windows of one side share their upper edge; the lower edges are tried only inside the widest window.
+  const cLo = customerEdges(tMs).map(([lo]) => lo);
+  const cCount = cLo.map(() => 0);
+  const cCents = cLo.map(() => 0);
+  const cMin = Math.min(...cLo);
   for (const e of customer) {
-    if (e.txId === txId) continue; // never the transaction itself: a re-score gives the same features
-    const ms = toMs(e.t);
-    for (let i = 0; i < cEdges.length; i++)
-      if (ms > cEdges[i]![0] && ms <= cEdges[i]![1]) {
-        c[i]!.count++;
-        c[i]!.cents += e.amountCents;
+    const ms = e.ms;
+    if (ms <= cMin || ms > tMs || e.txId === txId) continue; // never the transaction itself: a re-score is the same
+    for (let i = 0; i < cLo.length; i++)
+      if (ms > cLo[i]!) {
+        cCount[i]!++;
+        cCents[i]! += e.amountCents;
       }
   }
-  const tEdges = terminalEdges(tMs);
-  const t = tEdges.map(() => ({ count: 0, frauds: 0 }));
+  const tHi = terminalEdges(tMs)[0]![1];
+  const tLo = terminalEdges(tMs).map(([lo]) => lo);
+  const tCount = tLo.map(() => 0);
+  const tFrauds = tLo.map(() => 0);
+  const tMin = Math.min(...tLo);
   for (const e of terminal) {
-    const ms = toMs(e.t);
-    for (let i = 0; i < tEdges.length; i++)
-      if (ms > tEdges[i]![0] && ms <= tEdges[i]![1]) {
-        t[i]!.count++;
-        if (e.label === 1) t[i]!.frauds++;
+    const ms = e.ms;
+    if (ms <= tMin || ms > tHi) continue;
+    for (let i = 0; i < tLo.length; i++)
+      if (ms > tLo[i]!) {
+        tCount[i]!++;
+        if (e.label === 1) tFrauds[i]!++;
       }
   }
-  return { customer: c, terminal: t };
+  return {
+    customer: cLo.map((_, i) => ({ count: cCount[i]!, cents: cCents[i]! })),
+    terminal: tLo.map((_, i) => ({ count: tCount[i]!, frauds: tFrauds[i]! })),
+  };
 }
 
 /** Retention settings with their defaults, in ms. */

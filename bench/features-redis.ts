@@ -39,20 +39,25 @@ async function startRedis(): Promise<{ endpoint: RedisEndpoint; url: string; pro
     },
   );
   const endpoint = { host: '127.0.0.1', port, tls: false, db: 0 };
-  const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => 50 });
-  probe.on('error', () => {});
+  // A fresh probe per attempt (no retries of its own) until PING answers; the server is stopped if it never does.
   const deadline = Date.now() + 10_000;
   for (;;) {
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
     try {
       await probe.connect();
       await probe.ping();
+      probe.disconnect();
       break;
     } catch (e) {
-      if (Date.now() > deadline) throw e;
+      probe.disconnect();
+      if (Date.now() > deadline) {
+        proc.kill('SIGTERM');
+        throw e;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  probe.disconnect();
   return { endpoint, url: `redis://127.0.0.1:${port}`, proc };
 }
 

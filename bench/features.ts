@@ -1,4 +1,5 @@
-// Bench: the simulator at 1M and 10M rows (memory must stay flat), offline features, online features per transaction.
+// Bench: the simulator at 1M and 10M rows (memory must stay flat), offline features, online features per transaction
+// (SQLite, then Redis: see features-redis.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { simulateDays } from '../shared/simulator/generate.ts';
 import { offlineFeatures } from '../shared/features/raw/offline.ts';
 import { computeAndRecord } from '../shared/features/raw/compute.ts';
 import { SqliteFeatureState } from '../shared/features/raw/sqlite-state.ts';
+import { redisRows } from './features-redis.ts';
 
 export async function run(options: { quick?: boolean } = {}): Promise<Array<Record<string, string | number>>> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudflow-bench-features-'));
@@ -48,6 +50,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
         p50_ms: '',
         p99_ms: '',
         peak_rss_mb: s.peak_rss_mb,
+        target: '',
       });
       rmSync(join(dir, `${label}.csv`), { force: true });
     }
@@ -66,6 +69,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
       p50_ms: '',
       p99_ms: '',
       peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+      target: '',
     });
     const state = new SqliteFeatureState(join(dir, 'state.sqlite'));
     const lat: number[] = [];
@@ -86,7 +90,9 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
       p50_ms: Number(lat[Math.floor(lat.length * 0.5)]!.toFixed(3)),
       p99_ms: Number(lat[Math.floor(lat.length * 0.99)]!.toFixed(3)),
       peak_rss_mb: '',
+      target: '',
     });
+    rows.push(...(await redisRows(dir, options)));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -103,6 +103,16 @@ export const EnvSchema = z
     FRAUDFLOW_MAX_DECOMPRESSED_BYTES: int(1 << 20, 2 ** 40).default(4 * 2 ** 30),
     /** A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. */
     FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(48 << 20),
+    /** The shared online feature state (Memorystore for Redis / Valkey): redis://[user:password@]host:port[/db], rediss:// for TLS. */
+    REDIS_URL: z
+      .string()
+      .refine(
+        (s) => redisEndpoint(s) !== undefined,
+        'expected redis://[user:password@]host[:port][/db] or rediss://...',
+      )
+      .optional(),
+    /** PEM file of the CA that signs the Redis server's certificate (Memorystore's server CA), for rediss://. */
+    REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -121,6 +131,40 @@ export const EnvSchema = z
     }
   });
 export type Env = z.infer<typeof EnvSchema>;
+
+/** A Redis endpoint as REDIS_URL gives it (the shape the Redis feature state connects with). */
+export interface RedisConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly username?: string;
+  readonly password?: string;
+  readonly db: number;
+  readonly caFile?: string;
+}
+
+/** REDIS_URL's parts, or undefined when it is not a redis:// or rediss:// URL with a host, a port and a db number. */
+export function redisEndpoint(url: string): Omit<RedisConfig, 'caFile'> | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname || u.search || u.hash) return undefined;
+  const db =
+    u.pathname === '' || u.pathname === '/' ? 0 : /^\/\d{1,2}$/.test(u.pathname) ? Number(u.pathname.slice(1)) : NaN;
+  const port = u.port ? Number(u.port) : 6379;
+  if (!Number.isInteger(db) || port < 1 || port > 65535) return undefined;
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port,
+    tls: u.protocol === 'rediss:',
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+  };
+}
 
 export interface KafkaConfig {
   readonly brokers: string[];
@@ -185,6 +229,8 @@ export interface Config {
   readonly eventMaxBodyBytes: number;
   readonly maxDecompressedBytes: number;
   readonly sinkBatchBytes: number;
+  /** The online feature state: SQLite in the data directory, or Redis shared by every instance when REDIS_URL is set. */
+  readonly featureStore: { kind: 'sqlite'; path: string } | { kind: 'redis'; redis: RedisConfig };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -292,6 +338,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
     maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,
     sinkBatchBytes: e.FRAUDFLOW_SINK_BATCH_BYTES,
+    featureStore: e.REDIS_URL
+      ? {
+          kind: 'redis',
+          redis: { ...redisEndpoint(e.REDIS_URL)!, ...(e.REDIS_TLS_CA_FILE ? { caFile: e.REDIS_TLS_CA_FILE } : {}) },
+        }
+      : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
   };
 }
 

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   TIME_OUT_OF_RANGE: { http: 422, retriable: false },
   /** The warehouse refused the data itself (not an outage): retrying the same rows fails the same way. */
   WAREHOUSE_REJECTED: { http: 422, retriable: false },
+  FEATURES_UNAVAILABLE: { http: 503, retriable: true },
 } as const satisfies Record<string, { http: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,9 @@ import { readModelFiles } from './model/artifacts.ts';
 import { FraudflowError } from './errors.ts';
 import type { FeatureState } from './features/raw/state-port.ts';
 import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
+import { RedisFeatureState } from './features/raw/redis-state.ts';
+import { ioredisLink } from './features/raw/redis/ioredis-link.ts';
+import { readFileSync } from 'node:fs';
 import { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
 import { TOPICS } from './topics.ts';
 
@@ -35,7 +38,7 @@ export interface Runtime {
   modelEndpoint(): ModelEndpoint;
   /** Where a new champion must be published (Vertex AI), or null when scorers read the registry directly. */
   modelPublisher(): ModelPublisher | null;
-  /** The online feature state of raw transactions (SQLite in the data directory). */
+  /** The online feature state of raw transactions (SQLite in the data directory; Redis when REDIS_URL is set). */
   featureState(): FeatureState;
   /** Verdicts of concurrent requests of this instance, published together (group commit on the verdicts topic). */
   verdictPublisher(): Promise<CoalescingPublisher>;
@@ -98,7 +101,7 @@ export function createRuntime(
       }
       return publisher;
     },
-    featureState: () => (features ??= new SqliteFeatureState(resolve(config.dataDir, 'features.sqlite'))),
+    featureState: () => (features ??= openFeatureState(config)),
     verdictPublisher: () => (verdicts ??= openLog().then((log) => new CoalescingPublisher(log, TOPICS.verdicts))),
     onClose: (release) => void releases.push(release),
     async close() {
@@ -113,6 +116,16 @@ export function createRuntime(
       warehouse = undefined;
     },
   };
+}
+
+/** SQLite in the data directory, or Redis when REDIS_URL is set (TLS and AUTH from the URL, the CA from REDIS_TLS_CA_FILE). */
+function openFeatureState(config: Config): FeatureState {
+  const f = config.featureStore;
+  if (f.kind === 'sqlite') return new SqliteFeatureState(f.path);
+  const { caFile, ...endpoint } = f.redis;
+  return new RedisFeatureState(
+    ioredisLink({ ...endpoint, ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}) }),
+  );
 }
 
 async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {

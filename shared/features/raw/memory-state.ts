@@ -1,39 +1,58 @@
-// Feature state in memory, pruned to the longest window: for offline feature building over a sorted history.
-import { STATE_KEEP_SECONDS as KEEP_SECONDS } from './spec.ts';
-import type { FeatureState, TxEvent } from './state-port.ts';
+// Feature state in memory: for offline feature building over a sorted history; each entity pruned by its own time.
+import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
+import { aggregateMs, FUTURE_SLACK_MS, msEvent, retention, toMs, type MsEvent } from './windows.ts';
+
+interface Entity {
+  events: MsEvent[];
+  /** The newest event time (ms) not in the future of the wall clock when it was appended: the retention horizon's base. */
+  newestMs: number;
+}
 
 export class MemoryFeatureState implements FeatureState {
-  private readonly customers = new Map<string, TxEvent[]>();
-  private readonly terminals = new Map<string, TxEvent[]>();
+  private readonly customers = new Map<string, Entity>();
+  private readonly terminals = new Map<string, Entity>();
   private readonly byTx = new Map<string, { customer: string; terminal: string }>();
-  private latest = 0;
+  private readonly keepMs: number;
+  private readonly nowMs: () => number;
 
-  async customerEvents(id: string, after: number): Promise<TxEvent[]> {
-    return (this.customers.get(id) ?? []).filter((e) => e.t > after);
+  constructor(options: RetentionOptions = {}) {
+    ({ keepMs: this.keepMs, nowMs: this.nowMs } = retention(options));
   }
 
-  async terminalEvents(id: string, after: number, upTo: number): Promise<TxEvent[]> {
-    return (this.terminals.get(id) ?? []).filter((e) => e.t > after && e.t <= upTo);
+  async windows(q: WindowsQuery): Promise<FeatureWindows> {
+    return aggregateMs(
+      toMs(q.t),
+      q.txId,
+      this.customers.get(q.customerId)?.events ?? [],
+      this.terminals.get(q.terminalId)?.events ?? [],
+    );
+  }
+
+  async windowsThenAppend(customerId: string, terminalId: string, event: TxEvent): Promise<FeatureWindows> {
+    const w = await this.windows({ customerId, terminalId, txId: event.txId, t: event.t });
+    await this.append(customerId, terminalId, event);
+    return w;
   }
 
   async append(customer: string, terminal: string, event: TxEvent): Promise<void> {
     if (this.byTx.has(event.txId)) return; // a redelivered transaction is recorded once
+    const rec = msEvent(event);
+    const ms = rec.ms;
+    const future = ms > this.nowMs() + FUTURE_SLACK_MS;
     for (const [map, key] of [
       [this.customers, customer],
       [this.terminals, terminal],
     ] as const) {
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      list.push(event);
-      // Drop what no window can reach again (histories arrive in time order).
-      if (list.length > 64 && list[0]!.t < event.t - KEEP_SECONDS)
-        map.set(
-          key,
-          list.filter((e) => e.t >= event.t - KEEP_SECONDS),
-        );
+      let entity = map.get(key);
+      if (!entity) map.set(key, (entity = { events: [], newestMs: -Infinity }));
+      entity.events.push(map === this.customers ? rec : { ...rec });
+      if (!future) entity.newestMs = Math.max(entity.newestMs, ms);
+      // Drop what no window of this entity can reach again; never moved by an event dated in the future.
+      const horizon = entity.newestMs - this.keepMs;
+      if (entity.events.length > 64 && entity.events[0]!.ms < horizon)
+        entity.events = entity.events.filter((e) => e.ms >= horizon);
     }
     this.byTx.set(event.txId, { customer, terminal });
-    this.latest = Math.max(this.latest, event.t);
   }
 
   async setLabel(txId: string, label: 0 | 1): Promise<void> {
@@ -43,10 +62,13 @@ export class MemoryFeatureState implements FeatureState {
       [this.customers, where.customer],
       [this.terminals, where.terminal],
     ] as const) {
-      const list = map.get(key) ?? [];
-      const i = list.findIndex((e) => e.txId === txId);
-      if (i >= 0) list[i] = { ...list[i]!, label };
+      const e = map.get(key)?.events.find((x) => x.txId === txId);
+      if (e) e.label = label;
     }
+  }
+
+  async keptEvents(kind: 'customer' | 'terminal', id: string): Promise<number> {
+    return ((kind === 'customer' ? this.customers : this.terminals).get(id)?.events ?? []).length;
   }
 
   async close(): Promise<void> {}

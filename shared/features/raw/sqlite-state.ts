@@ -1,36 +1,36 @@
-// Feature state in SQLite (the embedded online store): events per entity, indexed by entity and time, in insertion order.
+// Feature state in SQLite (the embedded online store): events per entity, indexed by entity and time; windows summed in SQL.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FeatureState, TxEvent } from './state-port.ts';
-import { STATE_KEEP_SECONDS } from './spec.ts';
+import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
+import { WINDOWS_DAYS } from './spec.ts';
+import { customerEdges, FUTURE_SLACK_MS, retention, terminalEdges, toMs } from './windows.ts';
 
-export interface SqliteFeatureStateOptions {
-  /** Events older than this behind the newest one are deleted (no window reaches them). */
-  readonly keepSeconds?: number;
-  /** Prune after every this many appends. */
-  readonly pruneEvery?: number;
-}
+type Sums = Record<string, number>;
+const W = WINDOWS_DAYS.map((_, i) => i);
+const LAST = W.length - 1; // the longest window: its lower edge bounds the index range scanned
 
-interface Row {
-  tx_id: string;
-  t: number;
-  amount_cents: number;
-  label: number | null;
-}
+// Times are stored as ms / 1000 and compared with edges as ms / 1000: with ms apart by >= 1 the doubles keep their order.
+const CUSTOMER_SQL = `SELECT ${W.map(
+  (i) =>
+    `coalesce(sum(t > @lo${i}), 0) AS n${i}, coalesce(sum(CASE WHEN t > @lo${i} THEN amount_cents END), 0) AS c${i}`,
+).join(', ')} FROM events WHERE kind = 'c' AND entity = @id AND t > @lo${LAST} AND t <= @hi AND tx_id != @tx`;
+const TERMINAL_SQL = `SELECT ${W.map(
+  (i) => `coalesce(sum(t > @lo${i}), 0) AS n${i}, coalesce(sum(t > @lo${i} AND label = 1), 0) AS f${i}`,
+).join(', ')} FROM events WHERE kind = 't' AND entity = @id AND t > @lo${LAST} AND t <= @hi`;
 
 export class SqliteFeatureState implements FeatureState {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly keepMs: number;
+  private readonly nowMs: () => number;
+  private readonly appendTx: Database.Transaction<(customer: string, terminal: string, e: TxEvent) => void>;
+  private readonly windowsThenAppendTx: Database.Transaction<
+    (customer: string, terminal: string, e: TxEvent) => FeatureWindows
+  >;
 
-  private latest: number;
-  private appends = 0;
-  private readonly keepSeconds: number;
-  private readonly pruneEvery: number;
-
-  constructor(path: string, options: SqliteFeatureStateOptions = {}) {
-    this.keepSeconds = options.keepSeconds ?? STATE_KEEP_SECONDS;
-    this.pruneEvery = options.pruneEvery ?? 10_000;
+  constructor(path: string, options: RetentionOptions = {}) {
+    ({ keepMs: this.keepMs, nowMs: this.nowMs } = retention(options));
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -42,12 +42,8 @@ export class SqliteFeatureState implements FeatureState {
       CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);
       CREATE INDEX IF NOT EXISTS events_t ON events (t);`);
     this.stmts = {
-      since: this.db.prepare<[string, string, number], Row>(
-        'SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? ORDER BY seq',
-      ),
-      between: this.db.prepare<[string, string, number, number], Row>(
-        'SELECT tx_id, t, amount_cents, label FROM events WHERE kind = ? AND entity = ? AND t > ? AND t <= ? ORDER BY seq',
-      ),
+      customer: this.db.prepare<[Record<string, string | number>], Sums>(CUSTOMER_SQL),
+      terminal: this.db.prepare<[Record<string, string | number>], Sums>(TERMINAL_SQL),
       // A redelivered or re-scored transaction is recorded once (events_tx makes the check an index lookup).
       insert: this.db.prepare<
         [{ kind: string; entity: string; tx: string; t: number; cents: number; label: number | null }]
@@ -56,44 +52,75 @@ export class SqliteFeatureState implements FeatureState {
         WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`,
       ),
       label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
-      prune: this.db.prepare<[number]>('DELETE FROM events WHERE t < ?'),
+      newest: this.db.prepare<[string, string, number], { t: number | null }>(
+        'SELECT max(t) AS t FROM events WHERE kind = ? AND entity = ? AND t <= ?',
+      ),
+      prune: this.db.prepare<[string, string, number]>('DELETE FROM events WHERE kind = ? AND entity = ? AND t < ?'),
+      kept: this.db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM events WHERE kind = ? AND entity = ?',
+      ),
     };
-    this.latest = (this.db.prepare('SELECT max(t) AS t FROM events').get() as { t: number | null }).t ?? 0;
+    this.appendTx = this.db.transaction((customer: string, terminal: string, e: TxEvent) => {
+      const row = { tx: e.txId, t: toMs(e.t) / 1000, cents: e.amountCents, label: e.label };
+      const fresh = this.stmts.insert.run({ kind: 'c', entity: customer, ...row }).changes > 0;
+      this.stmts.insert.run({ kind: 't', entity: terminal, ...row });
+      if (fresh)
+        for (const [kind, id] of [
+          ['c', customer],
+          ['t', terminal],
+        ] as const)
+          this.prune(kind, id);
+    });
+    this.windowsThenAppendTx = this.db.transaction((customer: string, terminal: string, e: TxEvent) => {
+      const w = this.windowsNow({ customerId: customer, terminalId: terminal, txId: e.txId, t: e.t });
+      this.appendTx(customer, terminal, e);
+      return w;
+    });
   }
 
-  /** Deletes what no window can reach any more; returns how many events (customer and terminal sides) went. */
-  prune(): number {
-    return Number(this.stmts.prune.run(this.latest - this.keepSeconds).changes);
+  /** Drops the entity's events that no window reaches, behind its newest event that is not in the future. */
+  private prune(kind: 'c' | 't', id: string): void {
+    if (!Number.isFinite(this.keepMs)) return;
+    const newest = this.stmts.newest.get(kind, id, (this.nowMs() + FUTURE_SLACK_MS) / 1000)?.t;
+    if (newest != null) this.stmts.prune.run(kind, id, (toMs(newest) - this.keepMs) / 1000);
   }
 
-  async customerEvents(id: string, after: number): Promise<TxEvent[]> {
-    return this.stmts.since.all('c', id, after).map(toEvent);
+  private windowsNow(q: WindowsQuery): FeatureWindows {
+    const edges = (list: Array<readonly [number, number]>) => ({
+      hi: list[0]![1] / 1000,
+      ...Object.fromEntries(list.map(([lo], i) => [`lo${i}`, lo / 1000])),
+    });
+    const tMs = toMs(q.t);
+    const c = this.stmts.customer.get({ id: q.customerId, tx: q.txId, ...edges(customerEdges(tMs)) })!;
+    const t = this.stmts.terminal.get({ id: q.terminalId, ...edges(terminalEdges(tMs)) })!;
+    return {
+      customer: W.map((i) => ({ count: c[`n${i}`]!, cents: c[`c${i}`]! })),
+      terminal: W.map((i) => ({ count: t[`n${i}`]!, frauds: t[`f${i}`]! })),
+    };
   }
 
-  async terminalEvents(id: string, after: number, upTo: number): Promise<TxEvent[]> {
-    return this.stmts.between.all('t', id, after, upTo).map(toEvent);
+  async windows(q: WindowsQuery): Promise<FeatureWindows> {
+    return this.windowsNow(q);
+  }
+
+  async windowsThenAppend(customer: string, terminal: string, e: TxEvent): Promise<FeatureWindows> {
+    // IMMEDIATE: the write lock is taken before the read, so another process cannot record in between.
+    return this.windowsThenAppendTx.immediate(customer, terminal, e);
   }
 
   async append(customer: string, terminal: string, e: TxEvent): Promise<void> {
-    this.db.transaction(() => {
-      const row = { tx: e.txId, t: e.t, cents: e.amountCents, label: e.label };
-      this.stmts.insert.run({ kind: 'c', entity: customer, ...row });
-      this.stmts.insert.run({ kind: 't', entity: terminal, ...row });
-    })();
-    this.latest = Math.max(this.latest, e.t);
-    // The online state stays the size of its windows, however long the stream runs.
-    if (++this.appends % this.pruneEvery === 0) this.prune();
+    this.appendTx.immediate(customer, terminal, e);
   }
 
   async setLabel(txId: string, label: 0 | 1): Promise<void> {
     this.stmts.label.run(label, txId);
   }
 
+  async keptEvents(kind: 'customer' | 'terminal', id: string): Promise<number> {
+    return this.stmts.kept.get(kind === 'customer' ? 'c' : 't', id)!.n;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-function toEvent(r: Row): TxEvent {
-  return { txId: r.tx_id, t: r.t, amountCents: r.amount_cents, label: r.label === null ? null : (r.label as 0 | 1) };
 }

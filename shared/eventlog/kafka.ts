@@ -1,7 +1,16 @@
 // The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Mechanism,
+  type Producer,
+  type SASLOptions,
+  type logCreator,
+} from 'kafkajs';
 import { FraudflowError } from '../errors.ts';
 import type { KafkaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -10,6 +19,7 @@ import { partitionForKey } from './partitioner.ts';
 import { KafkaGroupConsumer } from './kafka-consumer.ts';
 import { isRetriableKafkaError, kafkaError } from './kafka-errors.ts';
 import { managedKafkaOAuthBearer, type OAuthBearerProvider } from './kafka-oauth.ts';
+import { oauthBearerMechanism } from './kafka-oauth-sasl.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -32,8 +42,6 @@ export interface KafkaEventLogOptions {
   readonly sessionTimeoutMs?: number;
   /** The OAUTHBEARER tokens (KAFKA_SASL_MECHANISM=oauthbearer); unset: Google Managed Kafka's, from the metadata server. */
   readonly oauthBearerProvider?: OAuthBearerProvider;
-  /** How long admin calls are retried (20 s unless set); tests that expect a refusal shorten it. */
-  readonly adminRetryMs?: number;
 }
 
 function kafkaLogger(logger: Logger): logCreator {
@@ -56,18 +64,20 @@ function kafkaLogger(logger: Logger): logCreator {
     };
 }
 
-function saslOf(config: KafkaConfig, options: KafkaEventLogOptions, logger: Logger): SASLOptions | undefined {
+function saslOf(
+  config: KafkaConfig,
+  options: KafkaEventLogOptions,
+  logger: Logger,
+): SASLOptions | Mechanism | undefined {
   if (!config.sasl) return undefined;
   if (config.sasl.mechanism === 'oauthbearer') {
     const onRefreshFailed = (error: unknown) =>
       logger.warn('kafka: OAUTHBEARER token refresh failed; the current token is still valid', { error });
-    return {
-      mechanism: 'oauthbearer',
-      oauthBearerProvider: options.oauthBearerProvider ?? managedKafkaOAuthBearer({ onRefreshFailed }),
-    };
+    return oauthBearerMechanism(options.oauthBearerProvider ?? managedKafkaOAuthBearer({ onRefreshFailed }));
   }
   const { mechanism, username, password } = config.sasl;
-  return { mechanism, username, password };
+  const credentials: SASLOptions = { mechanism, username, password };
+  return credentials;
 }
 
 /** TLS on or off; with a CA file, trusting that CA (a private or self-signed one) instead of the public ones. */
@@ -296,7 +306,7 @@ export class KafkaEventLog implements EventLog {
             : kafkaError(e, `kafka: ${what}`, { ...details, brokers: this.brokers });
         }
       },
-      { deadlineMs: this.options.adminRetryMs ?? ADMIN_RETRY_MS },
+      { deadlineMs: ADMIN_RETRY_MS },
     );
   }
 

@@ -101,16 +101,16 @@ if (available) {
         await meta?.close();
       });
 
-      // kafkajs does not read OAUTHBEARER's error challenge: the broker then closes the connection, which looks retriable.
-      it("sends Google's token from the metadata server, which the unsecured validator refuses by closing the connection", async () => {
-        const log = new KafkaEventLog(config(), silentLogger, { adminRetryMs: 1_000 });
+      it("sends Google's token from the metadata server, which the unsecured validator refuses: a non-retriable error", async () => {
+        const log = new KafkaEventLog(config(), silentLogger);
         const err = await log.listTopics().catch((e: unknown) => e);
         await log.close();
         expect(meta.issued.length).toBeGreaterThanOrEqual(1);
         expect(err).toBeInstanceOf(FraudflowError);
-        expect((err as FraudflowError).code).toBe('EVENTLOG_UNAVAILABLE');
-        // The same listener accepts the unsecured tokens above: what it refused here is the token.
-        expect((err as Error).message).toMatch(/no brokers|cannot reach|closed/i);
+        expect((err as FraudflowError).code).toBe('EVENTLOG_FAILED');
+        expect((err as FraudflowError).retriable).toBe(false);
+        // The broker's error challenge (RFC 7628), read by the adapter: the token was refused, not the connection.
+        expect((err as Error).message).toMatch(/refused the token \(invalid_token\)/);
       });
     });
   });

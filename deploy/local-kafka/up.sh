@@ -140,7 +140,10 @@ wait_ready "$PID"
 if [[ "$SECURE" == 1 ]]; then
   for p in "$SPORT" "$OPORT"; do port_open "$p" || die "secure listener :$p does not answer (log: $LOG)"; done
   # Storage formatted before KAFKA_SECURE=1 (or with another password) gets its SCRAM users from the running broker.
-  [[ "$FORMATTED" == 1 ]] || secure_upsert_users
+  # The data folder remembers which password its SCRAM users have (a restart of the same storage skips two JVMs).
+  mark="$(printf '%s' "$SASL_USER:$SASL_PASSWORD" | sha256sum | cut -d' ' -f1)"
+  if [[ "$FORMATTED" != 1 && "$(cat "$DATA/.scram-users" 2>/dev/null)" != "$mark" ]]; then secure_upsert_users; fi
+  echo "$mark" >"$DATA/.scram-users"
   secure_env
   echo "local-kafka: SASL_SSL on :$SPORT (PLAIN, SCRAM-SHA-256/512; CA $TLS/ca.pem), OAUTHBEARER (unsecured JWS) on :$OPORT; source $KHOME/secure.env"
 fi

@@ -1,10 +1,9 @@
 // The SASL/OAUTHBEARER exchange (RFC 7628) for kafkajs, reading the broker's answer so a refused token is an auth error.
-import { KafkaJSSASLAuthenticationError, type Mechanism } from 'kafkajs';
+import type { Mechanism } from 'kafkajs';
+import { FraudflowError } from '../errors.ts';
 import type { OAuthBearerProvider } from './kafka-oauth.ts';
 
 const SOH = '\u0001';
-/** kafkajs's class takes a message, as its other errors do (its type declaration omits it). */
-const AuthError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
 
 /** kafkajs hands SASL bytes to and from a mechanism as Kafka BYTES: an int32 length, then the bytes. */
 function sized(bytes: Buffer): Buffer {
@@ -40,7 +39,8 @@ export function oauthBearerMechanism(provider: OAuthBearerProvider): Mechanism {
     authenticationProvider: ({ host, port, saslAuthenticate }) => ({
       async authenticate() {
         const { value } = await provider();
-        if (!value) throw new AuthError('SASL OAUTHBEARER: the token provider gave no token');
+        // Not retriable (kafkajs retries unless told otherwise): a refused token stays refused.
+        if (!value) throw new FraudflowError('EVENTLOG_FAILED', 'SASL OAUTHBEARER: the token provider gave no token');
         const first = sized(Buffer.from(`n,,${SOH}auth=Bearer ${value}${SOH}${SOH}`));
         const reply = await saslAuthenticate<Buffer>({
           request: { encode: () => first },
@@ -49,7 +49,11 @@ export function oauthBearerMechanism(provider: OAuthBearerProvider): Mechanism {
         if (!reply || reply.length === 0) return;
         // RFC 7628 3.2.3: the client answers an error challenge with a lone %x01; the broker then fails the exchange.
         await saslAuthenticate({ request: { encode: () => sized(Buffer.from(SOH)) } }).catch(() => undefined);
-        throw new AuthError(`SASL OAUTHBEARER: broker ${host}:${port} refused the token (${statusOf(reply)})`);
+        throw new FraudflowError(
+          'EVENTLOG_FAILED',
+          `SASL OAUTHBEARER: broker ${host}:${port} refused the token (${statusOf(reply)})`,
+          { broker: `${host}:${port}` },
+        );
       },
     }),
   };

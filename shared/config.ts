@@ -37,9 +37,12 @@ export const EnvSchema = z
     KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)).optional(),
     KAFKA_CLIENT_ID: z.string().min(1).default('fraudflow'),
     KAFKA_SSL: bool.default(false),
-    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    /** oauthbearer: Google Managed Kafka, with the service account's own token from the metadata server (no username, no password). */
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer']).optional(),
     KAFKA_SASL_USERNAME: z.string().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** A PEM file of the CA(s) that signed the brokers' certificates, when not a public CA (needs KAFKA_SSL=true). */
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
     KAFKA_REPLICATION_FACTOR: int(1, 5).default(1),
     /** How long one produce keeps retrying through a broker outage (with backoff) before it fails. */
     KAFKA_PRODUCE_RETRY_MS: int(0, 3_600_000).default(120_000),
@@ -122,13 +125,28 @@ export const EnvSchema = z
         message: 'BIGQUERY_PROJECT and BIGQUERY_DATASET go together',
       });
     }
-    if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+    if (
+      env.KAFKA_SASL_MECHANISM &&
+      env.KAFKA_SASL_MECHANISM !== 'oauthbearer' &&
+      !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['KAFKA_SASL_USERNAME'],
         message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
       });
     }
+    // OAUTHBEARER authenticates as the function's service account: a username or password would be silently unused.
+    for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (env.KAFKA_SASL_MECHANISM === 'oauthbearer' && env[name] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'must not be set with KAFKA_SASL_MECHANISM=oauthbearer (the service account token is used)',
+        });
+    }
+    if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL)
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_SSL_CA_FILE'], message: 'is set: KAFKA_SSL=true is required' });
   });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -170,7 +188,11 @@ export interface KafkaConfig {
   readonly brokers: string[];
   readonly clientId: string;
   readonly ssl: boolean;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  readonly sasl?:
+    | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+    | { mechanism: 'oauthbearer' };
+  /** PEM file of the CA that signed the brokers' certificates (instead of the system's public CAs). */
+  readonly sslCaFile?: string;
   readonly replicationFactor: number;
   /** How long one produce keeps retrying through a broker outage; 2 minutes when unset. */
   readonly produceRetryMs?: number;
@@ -252,15 +274,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ssl: e.KAFKA_SSL,
           replicationFactor: e.KAFKA_REPLICATION_FACTOR,
           produceRetryMs: e.KAFKA_PRODUCE_RETRY_MS,
-          ...(e.KAFKA_SASL_MECHANISM
-            ? {
-                sasl: {
-                  mechanism: e.KAFKA_SASL_MECHANISM,
-                  username: e.KAFKA_SASL_USERNAME!,
-                  password: e.KAFKA_SASL_PASSWORD!,
-                },
-              }
-            : {}),
+          ...(e.KAFKA_SSL_CA_FILE ? { sslCaFile: resolve(e.KAFKA_SSL_CA_FILE) } : {}),
+          ...(e.KAFKA_SASL_MECHANISM === 'oauthbearer'
+            ? { sasl: { mechanism: 'oauthbearer' as const } }
+            : e.KAFKA_SASL_MECHANISM
+              ? {
+                  sasl: {
+                    mechanism: e.KAFKA_SASL_MECHANISM,
+                    username: e.KAFKA_SASL_USERNAME!,
+                    password: e.KAFKA_SASL_PASSWORD!,
+                  },
+                }
+              : {}),
         },
       }
     : { kind: 'embedded', path: resolve(dataDir, 'eventlog.sqlite'), synchronous: e.FRAUDFLOW_EVENTLOG_SYNC };

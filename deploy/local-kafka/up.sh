@@ -11,6 +11,7 @@ CPORT="${KAFKA_CONTROLLER_PORT:-19093}"
 read -ra HEAP <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 LIB="$KHOME/lib" DATA="$KHOME/data" CONF="$KHOME/server.properties"
 PIDFILE="$KHOME/kafka.pid" LOG="$KHOME/kafka.log"
+SECURE="${KAFKA_SECURE:-0}"
 
 die() { echo "local-kafka: $1" >&2; exit "${2:-1}"; }
 command -v java >/dev/null || die "java not found on PATH (need Java 17+; e.g. apt-get install -y openjdk-17-jre-headless)" 2
@@ -35,6 +36,14 @@ wait_ready() {
   done
 }
 
+# KAFKA_SECURE=1: also SASL_SSL (PLAIN/SCRAM) and OAUTHBEARER listeners on the same broker (secure.sh).
+EXTRA_LISTENERS="" EXTRA_MAP=""
+if [[ "$SECURE" == 1 ]]; then
+  # shellcheck source=secure.sh
+  source "$HERE/secure.sh"
+  EXTRA_LISTENERS="$(secure_listeners)" EXTRA_MAP=",SASL_SSL:SASL_SSL,OAUTH:SASL_PLAINTEXT"
+fi
+
 # One up.sh at a time per cache dir (fd 9 is closed for the broker below).
 exec 9>"$KHOME/.up.lock"
 flock -w 120 9 || die "another up.sh holds $KHOME/.up.lock"
@@ -50,11 +59,17 @@ if pid="$(running_pid)"; then
   echo "local-kafka: already running (pid $pid, log $LOG)"
   [[ "$addr" == "127.0.0.1:$PORT" ]] || echo "local-kafka: note: running broker listens on $addr, not :$PORT (down.sh first to change ports)" >&2
   PORT="${addr##*:}" wait_ready "$pid"
+  if [[ "$SECURE" == 1 ]]; then
+    grep -q "^listeners=.*SASL_SSL://" "$CONF" || die "the running broker has no secure listeners: down.sh, then KAFKA_SECURE=1 up.sh"
+    secure_material && secure_env
+    echo "local-kafka: secure listeners: source $KHOME/secure.env"
+  fi
   echo "KAFKA_BROKERS=$addr"
   exit 0
 fi
 rm -f "$PIDFILE"
-for p in "$PORT" "$CPORT"; do
+PORTS=("$PORT" "$CPORT"); [[ "$SECURE" == 1 ]] && PORTS+=("$SPORT" "$OPORT")
+for p in "${PORTS[@]}"; do
   port_open "$p" && die "port $p is already in use by another process (set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
 done
 
@@ -76,11 +91,11 @@ cat >"$CONF" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT$EXTRA_LISTENERS
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT$EXTRA_LISTENERS
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT$EXTRA_MAP
 log.dirs=$DATA
 num.partitions=1
 auto.create.topics.enable=false
@@ -94,14 +109,22 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
+if [[ "$SECURE" == 1 ]]; then
+  secure_material
+  secure_props >>"$CONF"
+  chmod 600 "$CONF" # it holds the keystore and PLAIN passwords
+fi
 
 JAVA=(java -cp "$LIB/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties")
 
 # 3. Storage: format once (fresh data dir); kept across down/up unless KAFKA_RESET=1.
+FORMATTED=0
 if [[ ! -f "$DATA/meta.properties" ]]; then
+  FORMATTED=1
+  SCRAM_ARGS=(); [[ "$SECURE" == 1 ]] && SCRAM_ARGS=("${SECURE_FORMAT_ARGS[@]}")
   CID="$("${JAVA[@]}" kafka.tools.StorageTool random-uuid | tail -n 1)"
   [[ "$CID" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a cluster id (got: $CID)"
-  "${JAVA[@]}" kafka.tools.StorageTool format -t "$CID" -c "$CONF" --standalone >"$KHOME/format.log" 2>&1 \
+  "${JAVA[@]}" kafka.tools.StorageTool format -t "$CID" -c "$CONF" --standalone ${SCRAM_ARGS[@]+"${SCRAM_ARGS[@]}"} >"$KHOME/format.log" 2>&1 \
     || { cat "$KHOME/format.log" >&2; die "storage format failed"; }
   echo "local-kafka: formatted $DATA (cluster id $CID)"
 fi
@@ -114,5 +137,15 @@ echo $! >"$PIDFILE"
 PID=$!
 
 wait_ready "$PID"
+if [[ "$SECURE" == 1 ]]; then
+  for p in "$SPORT" "$OPORT"; do port_open "$p" || die "secure listener :$p does not answer (log: $LOG)"; done
+  # Storage formatted before KAFKA_SECURE=1 (or with another password) gets its SCRAM users from the running broker.
+  # The data folder remembers which password its SCRAM users have (a restart of the same storage skips two JVMs).
+  mark="$(printf '%s' "$SASL_USER:$SASL_PASSWORD" | sha256sum | cut -d' ' -f1)"
+  if [[ "$FORMATTED" != 1 && "$(cat "$DATA/.scram-users" 2>/dev/null)" != "$mark" ]]; then secure_upsert_users; fi
+  echo "$mark" >"$DATA/.scram-users"
+  secure_env
+  echo "local-kafka: SASL_SSL on :$SPORT (PLAIN, SCRAM-SHA-256/512; CA $TLS/ca.pem), OAUTHBEARER (unsecured JWS) on :$OPORT; source $KHOME/secure.env"
+fi
 echo "local-kafka: started pid $PID in $((SECONDS - START))s (log $LOG)"
 echo "KAFKA_BROKERS=127.0.0.1:$PORT"

@@ -21,6 +21,15 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
+/** A broker certificate that does not verify is a configuration problem (KAFKA_SSL_CA_FILE), not an outage. */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 interface ErrorLike {
   readonly name?: unknown;
@@ -36,6 +45,7 @@ export function isRetriableKafkaError(e: unknown, depth = 0): boolean {
   const { name, retriable, cause, code } = e as ErrorLike;
   if (typeof name === 'string' && GAVE_UP.has(name)) return isRetriableKafkaError(cause, depth + 1);
   if (typeof name === 'string' && TIMEOUTS.has(name)) return true;
+  if (typeof code === 'string' && TLS_CODES.has(code)) return false;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   return typeof name === 'string' && name.startsWith('KafkaJS') && retriable === true;
 }

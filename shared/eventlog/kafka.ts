@@ -1,5 +1,16 @@
 // The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
-import { Kafka, Partitioners, logLevel, type Admin, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Mechanism,
+  type Producer,
+  type SASLOptions,
+  type logCreator,
+} from 'kafkajs';
 import { FraudflowError } from '../errors.ts';
 import type { KafkaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -7,6 +18,8 @@ import { withRetry } from '../retry.ts';
 import { partitionForKey } from './partitioner.ts';
 import { KafkaGroupConsumer } from './kafka-consumer.ts';
 import { isRetriableKafkaError, kafkaError } from './kafka-errors.ts';
+import { managedKafkaOAuthBearer, type OAuthBearerProvider } from './kafka-oauth.ts';
+import { oauthBearerMechanism } from './kafka-oauth-sasl.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -27,6 +40,8 @@ const ADMIN_RETRY_MS = 20_000;
 export interface KafkaEventLogOptions {
   /** Group session timeout: how soon a dead consumer's partitions go to another member (broker minimum 6 s). */
   readonly sessionTimeoutMs?: number;
+  /** The OAUTHBEARER tokens (KAFKA_SASL_MECHANISM=oauthbearer); unset: Google Managed Kafka's, from the metadata server. */
+  readonly oauthBearerProvider?: OAuthBearerProvider;
 }
 
 function kafkaLogger(logger: Logger): logCreator {
@@ -49,10 +64,35 @@ function kafkaLogger(logger: Logger): logCreator {
     };
 }
 
-function saslOf(config: KafkaConfig): SASLOptions | undefined {
+function saslOf(
+  config: KafkaConfig,
+  options: KafkaEventLogOptions,
+  logger: Logger,
+): SASLOptions | Mechanism | undefined {
   if (!config.sasl) return undefined;
+  if (config.sasl.mechanism === 'oauthbearer') {
+    const onRefreshFailed = (error: unknown) =>
+      logger.warn('kafka: OAUTHBEARER token refresh failed; the current token is still valid', { error });
+    return oauthBearerMechanism(options.oauthBearerProvider ?? managedKafkaOAuthBearer({ onRefreshFailed }));
+  }
   const { mechanism, username, password } = config.sasl;
-  return { mechanism, username, password };
+  const credentials: SASLOptions = { mechanism, username, password };
+  return credentials;
+}
+
+/** TLS on or off; with a CA file, trusting that CA (a private or self-signed one) instead of the public ones. */
+function sslOf(config: KafkaConfig): boolean | ConnectionOptions {
+  if (!config.ssl || !config.sslCaFile) return config.ssl;
+  try {
+    return { ca: [readFileSync(config.sslCaFile)] };
+  } catch (e) {
+    throw new FraudflowError(
+      'CONFIG_INVALID',
+      `KAFKA_SSL_CA_FILE cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      { file: config.sslCaFile },
+      { cause: e },
+    );
+  }
 }
 
 export class KafkaEventLog implements EventLog {
@@ -69,12 +109,12 @@ export class KafkaEventLog implements EventLog {
     private readonly logger: Logger,
     private readonly options: KafkaEventLogOptions = {},
   ) {
-    const sasl = saslOf(config);
+    const sasl = saslOf(config, options, logger);
     this.brokers = config.brokers.join(',');
     this.kafka = new Kafka({
       clientId: config.clientId,
       brokers: config.brokers,
-      ssl: config.ssl,
+      ssl: sslOf(config),
       ...(sasl ? { sasl } : {}),
       logLevel: logLevel.WARN,
       logCreator: kafkaLogger(logger),

@@ -35,3 +35,29 @@ export async function kafkaAvailable(suite: string): Promise<boolean> {
   );
   return false;
 }
+
+/** The secure listeners of `KAFKA_SECURE=1 deploy/local-kafka/up.sh` (its secure.env): SASL_SSL and OAUTHBEARER. */
+export const KAFKA_TEST_SECURE = {
+  saslSslBrokers: process.env.KAFKA_TEST_SECURE_BROKERS,
+  oauthBrokers: process.env.KAFKA_TEST_OAUTH_BROKERS,
+  caFile: process.env.KAFKA_TEST_SSL_CA_FILE,
+  username: process.env.KAFKA_TEST_SASL_USERNAME,
+  password: process.env.KAFKA_TEST_SASL_PASSWORD,
+};
+export const REQUIRE_KAFKA_SECURE = process.env.FRAUDFLOW_REQUIRE_KAFKA_SECURE === '1';
+
+/** Like kafkaAvailable, for a secure listener (`which` picks it); CI requires it (FRAUDFLOW_REQUIRE_KAFKA_SECURE=1). */
+export async function secureKafkaAvailable(suite: string, which: 'saslSsl' | 'oauth'): Promise<boolean> {
+  const s = KAFKA_TEST_SECURE;
+  const brokers = which === 'saslSsl' ? s.saslSslBrokers : s.oauthBrokers;
+  const complete = which === 'oauth' || Boolean(s.caFile && s.username && s.password);
+  if (brokers && complete && (await brokerAnswers(brokers))) return true;
+  const why =
+    !brokers || !complete ? 'the KAFKA_TEST_* variables of secure.env are not set' : `nothing answers at ${brokers}`;
+  if (REQUIRE_KAFKA_SECURE)
+    throw new Error(`${suite}: a secure Kafka listener is required here (FRAUDFLOW_REQUIRE_KAFKA_SECURE=1) but ${why}`);
+  process.stderr.write(
+    `\n[${suite}] skipped (${why}): KAFKA_SECURE=1 npm run kafka:up, then source .local/kafka/secure.env\n`,
+  );
+  return false;
+}

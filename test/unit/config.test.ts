@@ -78,3 +78,47 @@ describe('configuration', () => {
     expect(msg).toMatch(/KAFKA_SASL_USERNAME/);
   });
 });
+
+describe('configuration: Kafka OAUTHBEARER and a private CA', () => {
+  const kafkaOf = (env: Record<string, string>) => {
+    const c = loadConfig({ KAFKA_BROKERS: 'b1:9092', ...env });
+    if (c.eventLog.kind !== 'kafka') throw new Error('expected the Kafka event log');
+    return c.eventLog.kafka;
+  };
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig({ KAFKA_BROKERS: 'b1:9092', ...env });
+    } catch (e) {
+      expect((e as FraudflowError).code).toBe('CONFIG_INVALID');
+      return (e as FraudflowError).details.problems as string[];
+    }
+    throw new Error('expected a configuration error');
+  };
+
+  it('takes KAFKA_SASL_MECHANISM=oauthbearer with no username or password (the service account token is used)', () => {
+    const k = kafkaOf({ KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SSL: 'true' });
+    expect(k.sasl).toEqual({ mechanism: 'oauthbearer' });
+    expect(k.ssl).toBe(true);
+  });
+
+  it('refuses a username or password given with oauthbearer, naming each variable', () => {
+    const both = problemsOf({
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(both).toHaveLength(2);
+    expect(both.join('\n')).toMatch(/KAFKA_SASL_USERNAME.*oauthbearer/);
+    expect(both.join('\n')).toMatch(/KAFKA_SASL_PASSWORD.*oauthbearer/);
+    const one = problemsOf({ KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_PASSWORD: 'p' });
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatch(/KAFKA_SASL_PASSWORD/);
+  });
+
+  it('takes KAFKA_SSL_CA_FILE as an absolute path, and only with KAFKA_SSL=true', () => {
+    const k = kafkaOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: 'certs/ca.pem' });
+    expect(k.sslCaFile).toMatch(/^\/.*\/certs\/ca\.pem$/);
+    expect(kafkaOf({}).sslCaFile).toBeUndefined();
+    expect(problemsOf({ KAFKA_SSL_CA_FILE: '/etc/ca.pem' }).join('\n')).toMatch(/KAFKA_SSL_CA_FILE.*KAFKA_SSL=true/);
+  });
+});

@@ -1,7 +1,8 @@
 // The shell lines of the plan: gcloud, bq and fraudflow commands, each idempotent (describe, then create or update).
 import type { TableDef } from '../../shared/warehouse/tables.ts';
 import { bigQueryTableResource, uniqueViewSql } from '../../shared/warehouse/bigquery.ts';
-import { settingsFor, type DeployConfig } from './config.ts';
+import { settingsFor, type DeployConfig, type ExternalKafka } from './config.ts';
+import { FUNCTION_RUNTIME } from './runtime.ts';
 import type { FunctionEnv } from './env.ts';
 import type { FunctionDescriptor } from './functions.ts';
 import type { Grant } from './grants.ts';
@@ -49,12 +50,26 @@ export function grantCommand(c: DeployConfig, member: string, g: Grant): string 
     case 'dataset':
       return `bq query --project_id=${c.project} --location=${c.bigquery.location} --nouse_legacy_sql ${q(`GRANT \`${g.role}\` ON SCHEMA \`${c.project}.${c.bigquery.dataset}\` TO "${member}"`)}`;
     case 'secret:kafka-username':
-      return secretGrant(c, c.kafka.usernameSecret, who);
+      return secretGrant(c, externalKafka(c).usernameSecret, who);
     case 'secret:kafka-password':
-      return secretGrant(c, c.kafka.passwordSecret, who);
+      return secretGrant(c, externalKafka(c).passwordSecret, who);
     case 'secret:api-key':
       return secretGrant(c, c.apiKeySecret, who);
   }
+}
+
+/** The external Kafka's settings; the plan only asks for them where the config names one. */
+export function externalKafka(c: DeployConfig): ExternalKafka {
+  if (c.kafka.provider !== 'external') throw new Error('deploy plan: expected an external Kafka in the config');
+  return c.kafka;
+}
+
+/** Bootstrap servers the functions connect to: the configured ones, or the managed cluster's documented bootstrap address. */
+export function kafkaBootstrap(c: DeployConfig): string {
+  const k = c.kafka;
+  return k.provider === 'external'
+    ? k.bootstrapServers
+    : `bootstrap.${k.cluster.name}.${c.region}.managedkafka.${c.project}.cloud.goog:9092`;
 }
 
 const secretGrant = (c: DeployConfig, secret: string, who: string) =>
@@ -108,13 +123,117 @@ export function kafkaTopicsCommand(
   c: DeployConfig,
   topics: ReadonlyArray<{ name: string; partitions: number; retentionMs: number }>,
 ): string {
+  const k = externalKafka(c);
   const read = (s: string) => `"$(gcloud secrets versions access latest --secret=${s} ${P(c)})"`;
   return [
-    `kafka_user=${read(c.kafka.usernameSecret)} && kafka_password=${read(c.kafka.passwordSecret)} &&`,
+    `kafka_user=${read(k.usernameSecret)} && kafka_password=${read(k.passwordSecret)} &&`,
     `KAFKA_SASL_USERNAME="$kafka_user" KAFKA_SASL_PASSWORD="$kafka_password" node bin/fraudflow.js deploy kafka-topics`,
-    `--brokers=${c.kafka.bootstrapServers} --ssl --sasl-mechanism=${c.kafka.saslMechanism} --replication-factor=${c.kafka.replicationFactor}`,
+    `--brokers=${k.bootstrapServers} --ssl --sasl-mechanism=${k.saslMechanism} --replication-factor=${k.replicationFactor}`,
     ...topics.map((t) => `--topic=${t.name}:${t.partitions}:${t.retentionMs}`),
   ].join(' ');
+}
+
+/** The subnet's full name, as Managed Kafka and Serverless VPC Access take it. */
+export const subnetPath = (c: DeployConfig, subnet: string): string =>
+  `projects/${c.project}/regions/${c.region}/subnetworks/${subnet}`;
+
+/**
+ * Creates the managed cluster when absent (it takes up to half an hour; the command waits), or, for an adopted one,
+ * stops the plan unless it exists. An existing cluster is never resized by the plan.
+ */
+export function managedKafkaClusterCommand(c: DeployConfig): string {
+  const k = c.kafka;
+  if (k.provider !== 'managed') throw new Error('deploy plan: no managed Kafka in the config');
+  const where = `--location=${c.region} ${P(c)}`;
+  const describe = `gcloud managed-kafka clusters describe ${k.cluster.name} ${where}`;
+  if (!k.cluster.create)
+    return `${describe} >/dev/null || { echo ${q(`managed Kafka cluster ${k.cluster.name} not found in ${c.region}: create it or set kafka.cluster.create`)} >&2; exit 1; }`;
+  return ensure(
+    describe,
+    `gcloud managed-kafka clusters create ${k.cluster.name} ${where} --cpu=${k.cluster.vcpus} --memory=${k.cluster.memoryGiB}GiB --subnets=${k.cluster.subnets.map((s) => subnetPath(c, s)).join(',')}`,
+  );
+}
+
+/** A topic of the managed cluster: created with its partitions, replication and retention, or updated to them (Kafka cannot shrink a topic: that update fails). */
+export function managedKafkaTopicCommand(
+  c: DeployConfig,
+  t: { name: string; partitions: number; retentionMs: number },
+): string {
+  const k = c.kafka;
+  if (k.provider !== 'managed') throw new Error('deploy plan: no managed Kafka in the config');
+  const where = `--cluster=${k.cluster.name} --location=${c.region} ${P(c)}`;
+  const settings = `--partitions=${t.partitions} --configs=retention.ms=${t.retentionMs}`;
+  return upsert(
+    `gcloud managed-kafka topics describe ${t.name} ${where}`,
+    `gcloud managed-kafka topics update ${t.name} ${where} ${settings}`,
+    `gcloud managed-kafka topics create ${t.name} ${where} ${settings} --replication-factor=${k.replicationFactor}`,
+  );
+}
+
+/** The Serverless VPC Access connector (mode `connector`), on its own /28 subnet. */
+export function vpcConnectorCommand(c: DeployConfig): string {
+  const n = c.network;
+  if (!n?.connector) throw new Error('deploy plan: no VPC connector in the config');
+  const where = `--region=${c.region} ${P(c)}`;
+  return ensure(
+    `gcloud compute networks vpc-access connectors describe ${n.connector.name} ${where}`,
+    `gcloud compute networks vpc-access connectors create ${n.connector.name} ${where} --subnet=${n.subnet} --machine-type=${n.connector.machineType} --min-instances=${n.connector.minInstances} --max-instances=${n.connector.maxInstances}`,
+  );
+}
+
+/**
+ * Direct VPC egress, set on the function's Cloud Run service right after each deploy: the gcloud CLI checked here (528)
+ * has no Direct VPC flags on `functions deploy`, while `run services update` has them.
+ */
+export function directVpcCommand(c: DeployConfig, folder: string): string {
+  const n = c.network;
+  if (n?.mode !== 'direct') throw new Error('deploy plan: no Direct VPC egress in the config');
+  return `gcloud run services update ${functionName(c, folder)} --region=${c.region} ${P(c)} --network=${n.network} --subnet=${n.subnet} --vpc-egress=${n.egress === 'all' ? 'all-traffic' : 'private-ranges-only'}`;
+}
+
+/** The Pub/Sub subscription Eventarc created for a function's trigger, read into `$sub`. */
+const triggerSubscription = (c: DeployConfig, folder: string): string =>
+  `trigger="$(gcloud functions describe ${functionName(c, folder)} --region=${c.region} ${P(c)} --format='value(eventTrigger.trigger)')" && ` +
+  `sub="$(gcloud eventarc triggers describe "$trigger" --location=${c.region} ${P(c)} --format='value(transport.pubsub.subscription)')"`;
+
+/** Pub/Sub's ack deadline is 600 s at most; the function's run plus a margin, so a running delivery is not sent again. */
+export const ackDeadlineSeconds = (timeoutSeconds: number): number => Math.min(600, timeoutSeconds + 30);
+
+/**
+ * Tunes the trigger's subscription: an ack deadline that covers the function's run and, with `deadLetter`, the
+ * dead-letter topic after that many deliveries (Pub/Sub's service agent must publish there and ack here).
+ */
+export function triggerSubscriptionCommand(c: DeployConfig, fn: FunctionDescriptor): string {
+  const s = settingsFor(c, fn.folder);
+  const update = [
+    `gcloud pubsub subscriptions update "$sub" ${P(c)} --ack-deadline=${ackDeadlineSeconds(s.timeoutSeconds)}`,
+  ];
+  if (s.deadLetter)
+    update.push(
+      `--dead-letter-topic=projects/${c.project}/topics/${deadLetterTopic(c, fn.folder)} --max-delivery-attempts=${s.deadLetter.maxDeliveryAttempts} --min-retry-delay=10s --max-retry-delay=600s`,
+    );
+  return `${triggerSubscription(c, fn.folder)} && ${update.join(' ')}`;
+}
+
+export const deadLetterTopic = (c: DeployConfig, folder: string): string => `${c.prefix}-${folder}-dead-letter`;
+/** The pull subscription that keeps dead letters (a topic without a subscription drops what is published to it). */
+export const deadLetterHold = (c: DeployConfig, folder: string): string => `${deadLetterTopic(c, folder)}-hold`;
+
+export function deadLetterHoldCommand(c: DeployConfig, folder: string): string {
+  return ensure(
+    `gcloud pubsub subscriptions describe ${deadLetterHold(c, folder)} ${P(c)}`,
+    `gcloud pubsub subscriptions create ${deadLetterHold(c, folder)} ${P(c)} --topic=${deadLetterTopic(c, folder)} --message-retention-duration=7d --expiration-period=never`,
+  );
+}
+
+/** Pub/Sub forwards dead letters as its own service agent: publisher on the topic, subscriber on the source subscription. */
+export function deadLetterGrantsCommand(c: DeployConfig, folder: string): string {
+  const agent = `--member="serviceAccount:service-$number@gcp-sa-pubsub.iam.gserviceaccount.com"`;
+  return (
+    `number="$(gcloud projects describe ${c.project} --format='value(projectNumber)')" && ${triggerSubscription(c, folder)} && ` +
+    `gcloud pubsub topics add-iam-policy-binding ${deadLetterTopic(c, folder)} ${P(c)} ${agent} --role=roles/pubsub.publisher >/dev/null && ` +
+    `gcloud pubsub subscriptions add-iam-policy-binding "$sub" ${P(c)} ${agent} --role=roles/pubsub.subscriber >/dev/null`
+  );
 }
 
 export function pubsubTopicCommand(c: DeployConfig, topic: string): string {
@@ -137,11 +256,19 @@ export function deployCommand(c: DeployConfig, fn: FunctionDescriptor, env: Func
   const secrets = Object.entries(env.secrets)
     .map(([k, v]) => `${k}=${v}:latest`)
     .join(',');
+  const n = c.network;
+  // Connector egress is a functions deploy flag; Direct VPC egress is set on the service after it (directVpcCommand).
+  const vpc =
+    n && fn.uses.kafka
+      ? n.mode === 'connector'
+        ? ` --vpc-connector=projects/${c.project}/locations/${c.region}/connectors/${n.connector!.name} --egress-settings=${n.egress}`
+        : ' --clear-vpc-connector' // the two cannot be combined: a connector left from an earlier config goes
+      : '';
   return [
-    `gcloud functions deploy ${functionName(c, fn.folder)} --gen2 --runtime=nodejs20 --region=${c.region} ${P(c)} --source=. --entry-point=${fn.entryPoint}`,
+    `gcloud functions deploy ${functionName(c, fn.folder)} --gen2 --runtime=${FUNCTION_RUNTIME} --region=${c.region} ${P(c)} --source=. --entry-point=${fn.entryPoint}`,
     `--memory=${s.memory} --cpu=${s.cpu} --timeout=${s.timeoutSeconds}s --concurrency=${s.concurrency} --min-instances=${s.minInstances} --max-instances=${s.maxInstances}`,
     `--service-account=${serviceAccount(c, fn.folder)} --build-service-account=projects/${c.project}/serviceAccounts/${serviceAccount(c, 'build')}`,
-    `--env-vars-file=${q(envFile)}${secrets ? ` --set-secrets=${secrets}` : ' --clear-secrets'} --serve-all-traffic-latest-revision`,
+    `--env-vars-file=${q(envFile)}${secrets ? ` --set-secrets=${secrets}` : ' --clear-secrets'} --serve-all-traffic-latest-revision${vpc}`,
     trigger,
   ].join(' ');
 }

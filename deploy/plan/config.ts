@@ -95,7 +95,29 @@ function settingsOf(fn: FunctionDescriptor) {
       .extend({ allowUnauthenticated: z.boolean().default(false), invokers: z.array(member).default([]) })
       .strict()
       .superRefine(cloudRunLimits);
-  return base.extend({ retry }).strict().superRefine(cloudRunLimits).superRefine(timeoutLimit);
+  return base
+    .extend({
+      retry,
+      /**
+       * Where an event goes after this many failed deliveries (5-100): a Pub/Sub dead-letter topic the plan creates, with a
+       * subscription that keeps its messages 7 days. Needs `retry`: without it a failed event is dropped at once.
+       */
+      deadLetter: z
+        .object({ maxDeliveryAttempts: z.number().int().min(5).max(100) })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .superRefine(cloudRunLimits)
+    .superRefine(timeoutLimit)
+    .superRefine((s, ctx) => {
+      if (s.deadLetter && !s.retry)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deadLetter'],
+          message: 'needs retry: true (events are only redelivered with it)',
+        });
+    });
 }
 
 function timeoutLimit(
@@ -151,6 +173,93 @@ const topicSettings = z
   .strict();
 const topicsSchema = z.object(Object.fromEntries(topicSpecs(1).map((t) => [t.name, topicSettings]))).strict();
 
+const resourceName = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a resource name (lowercase letters, digits, hyphens)');
+
+/** Any Kafka reached over SASL_SSL with a user and password in Secret Manager (Confluent Cloud, over the public internet). */
+const externalKafka = z
+  .object({
+    provider: z.literal('external'),
+    bootstrapServers: hostPorts,
+    saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+    usernameSecret: secretId,
+    passwordSecret: secretId,
+    replicationFactor: z.number().int().min(1).max(5).default(3),
+    topics: topicsSchema,
+  })
+  .strict();
+
+/**
+ * Google Cloud Managed Service for Apache Kafka: the plan creates (or adopts) the cluster and its topics with gcloud;
+ * functions authenticate with SASL OAUTHBEARER using their own service account's token (no secrets).
+ */
+const managedKafka = z
+  .object({
+    provider: z.literal('managed'),
+    cluster: z
+      .object({
+        name: resourceName,
+        /** `false`: adopt a cluster that exists already (the plan checks it and never creates or resizes it). */
+        create: z.boolean().default(true),
+        /** vCPUs of a created cluster (at least 3); memory is 1-8 GiB per vCPU. */
+        vcpus: z.number().int().min(3).max(1000).default(3),
+        memoryGiB: z.number().int().min(3).max(8000).default(3),
+        /** Subnets the cluster's private endpoints are placed in (the functions' VPC must reach one), short names in the region. */
+        subnets: z.array(resourceName).min(1),
+      })
+      .strict()
+      .refine((k) => k.memoryGiB >= k.vcpus && k.memoryGiB <= 8 * k.vcpus, {
+        message: 'memoryGiB must be 1 to 8 GiB per vCPU',
+        path: ['memoryGiB'],
+      }),
+    replicationFactor: z.number().int().min(1).max(3).default(3),
+    topics: topicsSchema,
+  })
+  .strict();
+
+/** Older configs have no `provider`: they mean an external Kafka. */
+const kafkaSchema = z.preprocess(
+  (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !('provider' in v) ? { ...v, provider: 'external' } : v,
+  z.discriminatedUnion('provider', [externalKafka, managedKafka]),
+);
+export type ExternalKafka = z.infer<typeof externalKafka>;
+export type ManagedKafka = z.infer<typeof managedKafka>;
+
+/**
+ * Private egress of the Kafka-using functions. `direct`: Direct VPC egress, instances get addresses in `subnet` (/26 or
+ * larger). `connector`: a Serverless VPC Access connector on `subnet` (a dedicated /28), created by the plan.
+ * `egress`: `private-ranges-only` sends only RFC 1918 traffic to the VPC (public Kafka still reachable directly);
+ * `all` sends everything (public addresses then need Cloud NAT on the network).
+ */
+const networkSchema = z
+  .object({
+    mode: z.enum(['direct', 'connector']),
+    network: resourceName,
+    subnet: resourceName,
+    egress: z.enum(['private-ranges-only', 'all']).default('private-ranges-only'),
+    connector: z
+      .object({
+        name: z
+          .string()
+          .regex(/^[a-z][-a-z0-9]{0,23}[a-z0-9]$/, 'a connector name (at most 25 lowercase letters, digits, hyphens)'),
+        machineType: z.enum(['f1-micro', 'e2-micro', 'e2-standard-4']).default('e2-micro'),
+        minInstances: z.number().int().min(2).max(9).default(2),
+        maxInstances: z.number().int().min(3).max(10).default(3),
+      })
+      .strict()
+      .refine((k) => k.minInstances < k.maxInstances, { message: 'must exceed minInstances', path: ['maxInstances'] })
+      .optional(),
+  })
+  .strict()
+  .superRefine((n, ctx) => {
+    if (n.mode === 'connector' && !n.connector)
+      ctx.addIssue({ code: 'custom', path: ['connector'], message: 'mode "connector" needs connector settings' });
+    if (n.mode === 'direct' && n.connector)
+      ctx.addIssue({ code: 'custom', path: ['connector'], message: 'only for mode "connector"' });
+  });
+
 export const DeployConfig = z
   .object({
     project: projectId,
@@ -164,16 +273,9 @@ export const DeployConfig = z
     bigquery: z
       .object({ dataset: z.string().regex(/^[A-Za-z0-9_]{1,1024}$/, 'letters, digits and _ only'), location })
       .strict(),
-    kafka: z
-      .object({
-        bootstrapServers: hostPorts,
-        saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-        usernameSecret: secretId,
-        passwordSecret: secretId,
-        replicationFactor: z.number().int().min(1).max(5).default(3),
-        topics: topicsSchema,
-      })
-      .strict(),
+    kafka: kafkaSchema,
+    /** How the functions that use Kafka reach private addresses (a VPC); absent: public internet only (Confluent Cloud). */
+    network: networkSchema.optional(),
     functions: functionsSchema,
     vertex: z
       .object({
@@ -200,7 +302,17 @@ export const DeployConfig = z
       .refine((v) => !v.serve || v.endpointId !== undefined, { message: 'serve needs endpointId', path: ['serve'] }),
     apiKeySecret: secretId,
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A Managed Kafka cluster has private addresses only: its functions need a way into the VPC.
+    if (c.kafka.provider === 'managed' && !c.network)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network'],
+        message:
+          'a managed Kafka cluster is reached on private addresses only: configure network (direct or connector)',
+      });
+  });
 export type DeployConfig = z.infer<typeof DeployConfig>;
 
 /** One function's settings, whatever its trigger. */
@@ -212,6 +324,7 @@ export interface FunctionSettings {
   readonly minInstances: number;
   readonly maxInstances: number;
   readonly retry?: boolean;
+  readonly deadLetter?: { readonly maxDeliveryAttempts: number };
   readonly env: Readonly<Record<string, string>>;
   readonly schedule?: {
     readonly cron: string;

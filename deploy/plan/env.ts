@@ -1,10 +1,10 @@
 // Each function's environment (plain variables and Secret Manager mounts), checked at plan time by the config loader the function itself runs.
-import { loadConfig, type Config } from '../../shared/config.ts';
+import { EnvSchema, loadConfig, type Config } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { settingsFor, topicSettingsFor, type DeployConfig } from './config.ts';
 import type { FunctionDescriptor } from './functions.ts';
-import { servingImage } from './commands.ts';
+import { kafkaBootstrap, servingImage } from './commands.ts';
 
 export interface FunctionEnv {
   /** Plain environment variables, sorted by name. */
@@ -21,19 +21,22 @@ export function functionEnv(c: DeployConfig, fn: FunctionDescriptor): FunctionEn
   const vars: Record<string, string> = { FRAUDFLOW_DATA_DIR: '/tmp/fraudflow' };
   const secrets: Record<string, string> = {};
   if (fn.uses.kafka) {
+    const k = c.kafka;
     Object.assign(vars, {
-      KAFKA_BROKERS: c.kafka.bootstrapServers,
+      KAFKA_BROKERS: kafkaBootstrap(c),
       KAFKA_SSL: 'true',
-      KAFKA_SASL_MECHANISM: c.kafka.saslMechanism,
-      KAFKA_REPLICATION_FACTOR: String(c.kafka.replicationFactor),
+      KAFKA_REPLICATION_FACTOR: String(k.replicationFactor),
       KAFKA_CLIENT_ID: `${c.prefix}-${fn.folder}`,
       // Topics are created by the deploy; this only matters if one is missing when the function starts.
       FRAUDFLOW_PARTITIONS: String(topicSettingsFor(c, TOPICS.transactions).partitions),
     });
-    Object.assign(secrets, {
-      KAFKA_SASL_USERNAME: c.kafka.usernameSecret,
-      KAFKA_SASL_PASSWORD: c.kafka.passwordSecret,
-    });
+    if (k.provider === 'external') {
+      vars.KAFKA_SASL_MECHANISM = k.saslMechanism;
+      Object.assign(secrets, { KAFKA_SASL_USERNAME: k.usernameSecret, KAFKA_SASL_PASSWORD: k.passwordSecret });
+    } else {
+      // Managed Kafka: the function's own service-account token (SASL OAUTHBEARER), no user or password.
+      vars.KAFKA_SASL_MECHANISM = 'oauthbearer';
+    }
   }
   if (fn.uses.apiKey) secrets.FRAUDFLOW_API_KEY = c.apiKeySecret;
   if (fn.uses.uploads) vars.UPLOADS_BUCKET = c.buckets.uploads;
@@ -68,6 +71,12 @@ export function functionEnv(c: DeployConfig, fn: FunctionDescriptor): FunctionEn
  */
 export function configSeenBy(c: DeployConfig, fn: FunctionDescriptor): Config {
   const { vars, secrets } = functionEnv(c, fn);
+  if (vars.KAFKA_SASL_MECHANISM === 'oauthbearer' && !loaderAcceptsOAuthBearer())
+    throw new FraudflowError(
+      'CONFIG_INVALID',
+      `deploy config: functions.${fn.folder} would not start: this build's Kafka settings (shared/config.ts) do not accept KAFKA_SASL_MECHANISM=oauthbearer, which a managed Kafka cluster needs`,
+      { function: fn.folder, problems: ['KAFKA_SASL_MECHANISM: oauthbearer is not supported by this build'] },
+    );
   const placeholders = Object.fromEntries(Object.keys(secrets).map((k) => [k, `secret-${'x'.repeat(24)}`]));
   try {
     return loadConfig({ ...vars, ...placeholders });
@@ -81,6 +90,11 @@ export function configSeenBy(c: DeployConfig, fn: FunctionDescriptor): Config {
       { cause: e },
     );
   }
+}
+
+/** Whether the functions' own config loader knows SASL OAUTHBEARER (Managed Kafka's service-account tokens). */
+export function loaderAcceptsOAuthBearer(): boolean {
+  return EnvSchema.shape.KAFKA_SASL_MECHANISM.safeParse('oauthbearer').success;
 }
 
 function sorted(r: Record<string, string>): Record<string, string> {

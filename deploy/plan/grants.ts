@@ -22,7 +22,7 @@ export interface Grant {
 export function grantsOf(fn: FunctionDescriptor, c: DeployConfig): Grant[] {
   const u = fn.uses;
   const out: Grant[] = [];
-  if (u.kafka) {
+  if (u.kafka && c.kafka.provider === 'external') {
     out.push({
       role: 'roles/secretmanager.secretAccessor',
       on: 'secret:kafka-username',
@@ -34,6 +34,12 @@ export function grantsOf(fn: FunctionDescriptor, c: DeployConfig): Grant[] {
       why: 'Kafka SASL password, mounted as KAFKA_SASL_PASSWORD',
     });
   }
+  if (u.kafka && c.kafka.provider === 'managed')
+    out.push({
+      role: 'roles/managedkafka.client',
+      on: 'project',
+      why: 'connect to the managed Kafka cluster with its own token (SASL OAUTHBEARER); the role exists on projects only',
+    });
   if (u.apiKey)
     out.push({
       role: 'roles/secretmanager.secretAccessor',

@@ -20,7 +20,10 @@ export type StepKind =
   | 'view'
   | 'secret'
   | 'kafka-topics'
+  | 'kafka-cluster'
+  | 'network'
   | 'pubsub-topic'
+  | 'pubsub-subscription'
   | 'image-repository'
   | 'image'
   | 'function'
@@ -62,7 +65,24 @@ export const APIS = [
   'iam',
 ] as const;
 
+/** The APIs a config needs: the base set, plus Managed Kafka and the VPC ones when it uses them. */
+export function apisFor(c: DeployConfig): string[] {
+  return [
+    ...APIS,
+    ...(c.kafka.provider === 'managed' ? ['managedkafka'] : []),
+    ...(c.network ? ['compute'] : []),
+    ...(c.network?.mode === 'connector' ? ['vpcaccess'] : []),
+  ];
+}
+
+/** The plan, once every function is known to start with its deployed environment (its own config loader says so). */
 export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}): Plan {
+  for (const fn of FUNCTIONS) configSeenBy(c, fn); // a function that would not start fails the plan, not the deploy
+  return renderPlan(c, options);
+}
+
+/** The plan's steps and files, without the start-up check (buildPlan runs it first). */
+export function renderPlan(c: DeployConfig, options: { filesDir?: string } = {}): Plan {
   const filesDir = options.filesDir ?? 'deploy/out';
   const steps: PlanStep[] = [];
   const files: Record<string, string> = {};
@@ -76,8 +96,10 @@ export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}):
   add({
     id: 'api:all',
     kind: 'api',
-    resource: APIS.join(', '),
-    command: `gcloud services enable ${APIS.map((a) => `${a}.googleapis.com`).join(' ')} --project=${c.project}`,
+    resource: apisFor(c).join(', '),
+    command: `gcloud services enable ${apisFor(c)
+      .map((a) => `${a}.googleapis.com`)
+      .join(' ')} --project=${c.project}`,
   });
 
   // Identities first: grants and deploys below name them.
@@ -145,7 +167,9 @@ export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}):
     });
   }
 
-  for (const secret of [c.kafka.usernameSecret, c.kafka.passwordSecret, c.apiKeySecret]) {
+  const k = c.kafka;
+  const secretIds = k.provider === 'external' ? [k.usernameSecret, k.passwordSecret, c.apiKeySecret] : [c.apiKeySecret];
+  for (const secret of secretIds) {
     add({
       id: `secret:${secret}`,
       kind: 'secret',
@@ -155,13 +179,54 @@ export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}):
     });
   }
 
+  if (c.network?.mode === 'connector') {
+    add({
+      id: `network:connector:${c.network.connector!.name}`,
+      kind: 'network',
+      resource: `Serverless VPC Access connector ${c.network.connector!.name} on ${c.network.network}/${c.network.subnet}`,
+      command: cmd.vpcConnectorCommand(c),
+      why: 'the Kafka-using functions reach private addresses through it',
+    });
+  }
+
   const topics = topicSpecs(1).map((t) => ({ name: t.name, ...topicSettingsFor(c, t.name) }));
-  add({
-    id: 'kafka:topics',
-    kind: 'kafka-topics',
-    resource: topics.map((t) => `${t.name} (${t.partitions} partitions, retention ${t.retentionMs} ms)`).join(', '),
-    command: cmd.kafkaTopicsCommand(c, topics),
-  });
+  if (k.provider === 'external') {
+    add({
+      id: 'kafka:topics',
+      kind: 'kafka-topics',
+      resource: topics.map((t) => `${t.name} (${t.partitions} partitions, retention ${t.retentionMs} ms)`).join(', '),
+      command: cmd.kafkaTopicsCommand(c, topics),
+    });
+  } else {
+    add({
+      id: `kafka:cluster:${k.cluster.name}`,
+      kind: 'kafka-cluster',
+      resource: `${k.cluster.name} in ${c.region} (${k.cluster.create ? `${k.cluster.vcpus} vCPU, ${k.cluster.memoryGiB} GiB` : 'adopted'})`,
+      command: cmd.managedKafkaClusterCommand(c),
+      why: k.cluster.create
+        ? 'creating a cluster takes up to 30 minutes'
+        : 'an existing cluster: checked, never changed',
+    });
+    for (const t of topics)
+      add({
+        id: `kafka:topic:${t.name}`,
+        kind: 'kafka-topics',
+        resource: `${t.name} (${t.partitions} partitions, retention ${t.retentionMs} ms)`,
+        command: cmd.managedKafkaTopicCommand(c, t),
+      });
+  }
+
+  for (const fn of FUNCTIONS.filter((f) => settingsFor(c, f.folder).deadLetter)) {
+    const topic = cmd.deadLetterTopic(c, fn.folder);
+    add({ id: `pubsub:${topic}`, kind: 'pubsub-topic', resource: topic, command: cmd.pubsubTopicCommand(c, topic) });
+    add({
+      id: `pubsub:${cmd.deadLetterHold(c, fn.folder)}`,
+      kind: 'pubsub-subscription',
+      resource: `${cmd.deadLetterHold(c, fn.folder)} on ${topic} (kept 7 days)`,
+      command: cmd.deadLetterHoldCommand(c, fn.folder),
+      why: 'a topic without a subscription drops what is published to it',
+    });
+  }
 
   for (const fn of FUNCTIONS.filter((f) => settingsFor(c, f.folder).schedule?.via === 'pubsub')) {
     const topic = cmd.tickTopic(c, fn.folder);
@@ -228,7 +293,6 @@ export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}):
   }
 
   for (const fn of FUNCTIONS) {
-    configSeenBy(c, fn); // a function that would not start fails the plan, not the deploy
     const env = functionEnv(c, fn);
     const envFile = file(`env/${fn.folder}.yaml`, cmd.envYaml(env.vars));
     add({
@@ -237,6 +301,32 @@ export function buildPlan(c: DeployConfig, options: { filesDir?: string } = {}):
       resource: cmd.functionName(c, fn.folder),
       command: cmd.deployCommand(c, fn, env, envFile),
     });
+    if (c.network?.mode === 'direct' && fn.uses.kafka)
+      add({
+        id: `network:direct-vpc:${fn.folder}`,
+        kind: 'network',
+        resource: `${cmd.functionName(c, fn.folder)} -> ${c.network.network}/${c.network.subnet} (Direct VPC egress, ${c.network.egress})`,
+        command: cmd.directVpcCommand(c, fn.folder),
+        why: 'set on the Cloud Run service after every deploy, which may reset it',
+      });
+    const s = settingsFor(c, fn.folder);
+    if (fn.trigger.kind === 'http' || s.schedule?.via === 'http') continue;
+    // Eventarc delivers through a Pub/Sub push subscription of its own: tune it once the trigger exists.
+    add({
+      id: `subscription:${fn.folder}`,
+      kind: 'pubsub-subscription',
+      resource: `${cmd.functionName(c, fn.folder)}'s trigger subscription: ack deadline ${cmd.ackDeadlineSeconds(s.timeoutSeconds)} s${s.deadLetter ? `, dead letters to ${cmd.deadLetterTopic(c, fn.folder)} after ${s.deadLetter.maxDeliveryAttempts} deliveries` : ''}`,
+      command: cmd.triggerSubscriptionCommand(c, fn),
+      why: 'a delivery still running when its ack deadline passes is sent again',
+    });
+    if (s.deadLetter)
+      add({
+        id: `iam:dead-letter:${fn.folder}`,
+        kind: 'iam',
+        resource: `Pub/Sub service agent: roles/pubsub.publisher on ${cmd.deadLetterTopic(c, fn.folder)}, roles/pubsub.subscriber on the trigger subscription`,
+        command: cmd.deadLetterGrantsCommand(c, fn.folder),
+        why: 'Pub/Sub forwards undeliverable events as its own service agent',
+      });
   }
   // Invoker rights exist per Cloud Run service, so they follow the deploys.
   for (const fn of FUNCTIONS) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDeployConfig, parseDeployConfig } from '../../cli/commands/deploy.ts';
 import { renderScript } from '../../deploy/apply/run.ts';
-import { functionName, serviceAccount, servingImage, tickTopic } from '../../deploy/plan/commands.ts';
+import { externalKafka, functionName, serviceAccount, servingImage, tickTopic } from '../../deploy/plan/commands.ts';
 import { settingsFor, type DeployConfig } from '../../deploy/plan/config.ts';
 import { configSeenBy, functionEnv } from '../../deploy/plan/env.ts';
 import { CONTAINERS, FUNCTIONS, descriptor, signatureOf } from '../../deploy/plan/functions.ts';
@@ -96,7 +96,7 @@ describe('deploy plan: every function folder', () => {
       const s = settingsFor(config, folder);
       const deploy = step(plan, `function:${folder}`).command;
       expect(deploy).toContain(
-        `gcloud functions deploy ${functionName(config, folder)} --gen2 --runtime=nodejs20 --region=europe-west4 --project=fraud-test-1 --source=. --entry-point=${fn.entryPoint}`,
+        `gcloud functions deploy ${functionName(config, folder)} --gen2 --runtime=nodejs22 --region=europe-west4 --project=fraud-test-1 --source=. --entry-point=${fn.entryPoint}`,
       );
       expect(deploy).toContain(
         `--memory=${s.memory} --cpu=${s.cpu} --timeout=${s.timeoutSeconds}s --concurrency=${s.concurrency} --min-instances=${s.minInstances} --max-instances=${s.maxInstances}`,
@@ -261,8 +261,8 @@ describe('deploy plan: every function folder', () => {
 
   it.each(functionFolders)('%s mounts only secrets its service account may read', (folder) => {
     const target: Record<string, string> = {
-      [config.kafka.usernameSecret]: 'secret:kafka-username',
-      [config.kafka.passwordSecret]: 'secret:kafka-password',
+      [externalKafka(config).usernameSecret]: 'secret:kafka-username',
+      [externalKafka(config).passwordSecret]: 'secret:kafka-password',
       [config.apiKeySecret]: 'secret:api-key',
     };
     const granted = new Set(
@@ -282,7 +282,7 @@ describe('deploy plan: every function folder', () => {
       expect(seen.eventLog.kind).toBe(fn.uses.kafka ? 'kafka' : 'embedded');
       if (seen.eventLog.kind === 'kafka') {
         expect(seen.eventLog.kafka).toMatchObject({
-          brokers: [config.kafka.bootstrapServers],
+          brokers: [externalKafka(config).bootstrapServers],
           ssl: true,
           replicationFactor: 3,
           sasl: { mechanism: 'plain' },
@@ -336,11 +336,11 @@ describe('deploy plan: warehouse, topics, the rest', () => {
       expect(kafka).toContain(`--topic=${t.name}:${want.partitions}:${want.retentionMs}`);
     }
     expect(kafka).toContain(
-      `--brokers=${config.kafka.bootstrapServers} --ssl --sasl-mechanism=plain --replication-factor=3`,
+      `--brokers=${externalKafka(config).bootstrapServers} --ssl --sasl-mechanism=plain --replication-factor=3`,
     );
     // Credentials come from Secret Manager into the environment only, never onto a command line or disk.
     expect(kafka).toContain(`KAFKA_SASL_PASSWORD="$kafka_password"`);
-    expect(kafka).toContain(`gcloud secrets versions access latest --secret=${config.kafka.passwordSecret}`);
+    expect(kafka).toContain(`gcloud secrets versions access latest --secret=${externalKafka(config).passwordSecret}`);
   });
 
   it('checks the secrets, creates the buckets and the Vertex endpoint only when absent', () => {
@@ -349,7 +349,7 @@ describe('deploy plan: warehouse, topics, the rest', () => {
         .filter((s) => s.kind === 'secret')
         .map((s) => s.resource)
         .sort(),
-    ).toEqual([config.apiKeySecret, config.kafka.passwordSecret, config.kafka.usernameSecret].sort());
+    ).toEqual([config.apiKeySecret, externalKafka(config).passwordSecret, externalKafka(config).usernameSecret].sort());
     expect(step(plan, 'bucket:uploads').command).toMatch(
       /^gcloud storage buckets describe gs:\/\/\S+ .*\|\| gcloud storage buckets create /,
     );
@@ -395,7 +395,9 @@ describe('deploy config errors', () => {
   });
 
   it('holds event-driven functions to the 540 s limit and sizes to what Cloud Run accepts', () => {
-    expect(bad((c) => (c.functions.sink.timeoutSeconds = 600))).toThrow(
+    expect(
+      bad((c) => Object.assign(c.functions.sink, { timeoutSeconds: 600, schedule: { cron: '* * * * *' } })),
+    ).toThrow(
       /functions\.sink\.timeoutSeconds: event-driven functions time out after 540 s at most \(schedule\.via "http" allows 1800\)/,
     );
     expect(bad((c) => (c.functions.ingest.timeoutSeconds = 600))).toThrow(

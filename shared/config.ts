@@ -61,7 +61,7 @@ export const EnvSchema = z
       .optional(),
     FRAUDFLOW_PREQUENTIAL_FOLDS: int(1, 52).default(4),
     FRAUDFLOW_MIN_VALIDATION_ROWS: int(1, 100_000_000).default(1000),
-    FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(10),
+    FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(5),
     FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
     FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
     FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),

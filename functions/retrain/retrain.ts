@@ -49,7 +49,7 @@ export interface RetrainOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_MIN_VALIDATION = { rows: 1000, frauds: 10 } as const;
+export const DEFAULT_MIN_VALIDATION = { rows: 1000, frauds: 5 } as const;
 
 export interface RetrainResult {
   readonly version: string;

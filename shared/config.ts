@@ -58,6 +58,18 @@ export const EnvSchema = z
     FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
     FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
     FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
+    /** The Handbook's protocol: day windows (set TRAIN_DAYS to use them; delay and test default to 7 days). */
+    FRAUDFLOW_TRAIN_DAYS: int(1, 3650).optional(),
+    FRAUDFLOW_DELAY_DAYS: int(0, 3650).optional(),
+    FRAUDFLOW_TEST_DAYS: int(1, 3650).optional(),
+    /** The test window's last day (inclusive, UTC); unset: the newest labelled day. */
+    FRAUDFLOW_END: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2018-08-14')
+      .optional(),
+    FRAUDFLOW_PREQUENTIAL_FOLDS: int(1, 52).default(4),
+    FRAUDFLOW_MIN_VALIDATION_ROWS: int(1, 100_000_000).default(1000),
+    FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(5),
     FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
     FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
     FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
@@ -246,6 +258,10 @@ export interface Config {
     maxEpochs: number;
     seed: number;
     format: 'kaggle' | 'raw' | undefined;
+    windows: { trainDays: number; delayDays: number; testDays: number; end?: string } | undefined;
+    prequentialFolds: number;
+    minValidationRows: number;
+    minValidationFrauds: number;
   };
   /** The largest CloudEvent body the HTTP edge of an event-driven function reads. */
   readonly eventMaxBodyBytes: number;
@@ -359,6 +375,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEpochs: e.FRAUDFLOW_MAX_EPOCHS,
       seed: e.FRAUDFLOW_SEED,
       format: e.FRAUDFLOW_TRAIN_FORMAT,
+      windows:
+        e.FRAUDFLOW_TRAIN_DAYS !== undefined
+          ? {
+              trainDays: e.FRAUDFLOW_TRAIN_DAYS,
+              delayDays: e.FRAUDFLOW_DELAY_DAYS ?? 7,
+              testDays: e.FRAUDFLOW_TEST_DAYS ?? 7,
+              ...(e.FRAUDFLOW_END ? { end: e.FRAUDFLOW_END } : {}),
+            }
+          : undefined,
+      prequentialFolds: e.FRAUDFLOW_PREQUENTIAL_FOLDS,
+      minValidationRows: e.FRAUDFLOW_MIN_VALIDATION_ROWS,
+      minValidationFrauds: e.FRAUDFLOW_MIN_VALIDATION_FRAUDS,
     },
     eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
     maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,

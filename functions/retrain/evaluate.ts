@@ -2,7 +2,7 @@
 import { averagePrecision, curves, rocAuc } from '../../shared/metrics/ranking.ts';
 import { histogram } from '../../shared/metrics/histogram.ts';
 import { atThreshold, chooseThreshold, type ThresholdRule } from '../../shared/metrics/threshold.ts';
-import { cardPrecisionAtK } from '../../shared/metrics/card-precision.ts';
+import { cardPrecisionTopK } from '../../shared/metrics/card-precision.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 
 export interface Evaluation {
@@ -12,24 +12,17 @@ export interface Evaluation {
   readonly curves: NonNullable<ModelManifest['curves']>;
 }
 
-/** `cards`, when the format has customer ids: the day and card of each validation row, for card precision@100. */
+/** `cards`, when the format has customer ids: the day number and card of each validation row, for the Handbook's card precision@100. */
 export function evaluate(
   scores: Float32Array,
   labels: Uint8Array,
   rule: ThresholdRule,
-  cards?: ReadonlyArray<{ day: string; card: string }>,
+  cards?: { readonly day: ArrayLike<number>; readonly card: ArrayLike<number> },
 ): Evaluation {
   const choice = chooseThreshold(scores, labels, rule);
   const at = atThreshold(scores, labels, choice.threshold);
   const cp = cards
-    ? {
-        card_precision_at_100: finite(
-          cardPrecisionAtK(
-            Array.from(labels, (label, i) => ({ ...cards[i]!, score: scores[i]!, label })),
-            100,
-          ).mean,
-        ),
-      }
+    ? { card_precision_at_100: finite(cardPrecisionTopK({ ...cards, score: scores, label: labels }, 100).mean) }
     : {};
   return {
     threshold: choice.threshold,

@@ -4,7 +4,7 @@ import { tfReady } from '../../shared/model/tf-backend.ts';
 import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { retrain, type RetrainOptions, type RetrainResult } from './retrain.ts';
-import { retrainRequestOf } from './request.ts';
+import { retrainRequestOf, type RetrainRequest } from './request.ts';
 
 export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions> = {}): Promise<RetrainResult> {
   await tfReady();
@@ -24,6 +24,10 @@ export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions
       models: ['logistic-regression', 'mlp'],
       maxEpochs: c.maxEpochs,
       seed: c.seed,
+      prequentialFolds: c.prequentialFolds,
+      minValidationRows: c.minValidationRows,
+      minValidationFrauds: c.minValidationFrauds,
+      ...(c.windows ? { windows: c.windows } : {}),
       ...(c.format ? { format: c.format } : {}),
       ...overrides,
     },
@@ -38,7 +42,24 @@ export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promi
     ...(r.format ? { format: r.format } : {}),
     ...(r.max_epochs ? { maxEpochs: r.max_epochs } : {}),
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...windowsOf(r, rt.config.retrain.windows),
+    ...(r.prequential_folds ? { prequentialFolds: r.prequential_folds } : {}),
   });
+}
+
+/** The message's windows over the configured ones: any of train/delay/test days or end switches to the day windows. */
+function windowsOf(r: RetrainRequest, configured: RetrainOptions['windows']): Pick<RetrainOptions, 'windows'> {
+  const asked = r.train_days ?? r.delay_days ?? r.test_days ?? r.end;
+  if (asked === undefined) return {};
+  const end = r.end ?? configured?.end;
+  return {
+    windows: {
+      trainDays: r.train_days ?? configured?.trainDays ?? 7,
+      delayDays: r.delay_days ?? configured?.delayDays ?? 7,
+      testDays: r.test_days ?? configured?.testDays ?? 7,
+      ...(end ? { end } : {}),
+    },
+  };
 }
 
 export const retrainRoute = cloudEventRoute(

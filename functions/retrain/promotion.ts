@@ -1,4 +1,4 @@
-// Champion or challenger: a new model replaces the champion only if it beats it on the same validation window by a margin.
+// Champion or challenger: a new model replaces the champion only if it beats it on the same held-out window (with enough frauds) by a margin.
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 
 export type FeatureSpec = ModelManifest['feature_spec'];
@@ -14,6 +14,9 @@ export interface PromotionInput {
     readonly spec: FeatureSpec;
     readonly auprcOnWindow: number | null;
   } | null;
+  /** Frauds in the window both were scored on, and the fewest that window must hold to decide anything. */
+  readonly windowFrauds?: number;
+  readonly minFrauds?: number;
 }
 
 export type Promotion = NonNullable<ModelManifest['promotion']>;
@@ -34,6 +37,13 @@ export function sameFeatures(a: FeatureSpec, b: FeatureSpec): boolean {
 export function decidePromotion(input: PromotionInput): Promotion {
   const { auprc, margin, champion } = input;
   const f = (v: number) => v.toFixed(4);
+  if (input.minFrauds !== undefined && (input.windowFrauds ?? 0) < input.minFrauds)
+    return {
+      promoted: false,
+      reason: `the window holds ${input.windowFrauds ?? 0} frauds, fewer than the ${input.minFrauds} needed to judge a model; kept as challenger`,
+      margin,
+      champion: champion ? { version: champion.version, auprc_on_window: champion.auprcOnWindow } : null,
+    };
   if (!champion) return { promoted: true, reason: 'no champion yet', margin, champion: null };
   const base = { margin, champion: { version: champion.version, auprc_on_window: champion.auprcOnWindow } };
   if (!sameFeatures(input.spec, champion.spec) || champion.auprcOnWindow === null) {

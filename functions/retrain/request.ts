@@ -31,6 +31,16 @@ export const RetrainRequest = z
       .min(0)
       .max(2 ** 31)
       .optional(),
+    /** The Handbook's day windows (any of them switches to the protocol; the others default to 7 days). */
+    train_days: z.number().int().min(1).max(3650).optional(),
+    delay_days: z.number().int().min(0).max(3650).optional(),
+    test_days: z.number().int().min(1).max(3650).optional(),
+    /** The test window's last day, inclusive (UTC). */
+    end: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2018-08-14')
+      .optional(),
+    prequential_folds: z.number().int().min(1).max(52).optional(),
   })
   .strict();
 export type RetrainRequest = z.infer<typeof RetrainRequest>;

@@ -1,17 +1,19 @@
-// The retrain core: labelled history -> time split -> scaler -> candidates -> evaluation -> registry, champion only if better.
+// The retrain core: history -> held-out split and prequential folds -> selection -> final fit -> held-out evaluation -> registry, champion only if better.
 import type { Logger } from '../../shared/logger.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { ModelRegistry } from '../../shared/model/registry.ts';
-import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
 import { predictScaled, scaleRows } from '../../shared/model/predict.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import type { ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { labelledCounts, loadKaggleHistory, loadRawHistory, type Dataset } from './dataset.ts';
-import { defaultGapSeconds, timeSplit, type Split } from './split.ts';
-import { trainModel, type ModelKind, type Trained } from './train.ts';
-import { evaluate, finite } from './evaluate.ts';
+import { labelledCounts, type Dataset } from './dataset.ts';
+import type { DayWindows } from './split.ts';
+import { trainModel, type ModelKind } from './train.ts';
+import { evaluate } from './evaluate.ts';
+import { planSplits } from './protocol.ts';
+import { selectModel } from './select.ts';
+import { cardColumns, frauds, gatherLabels, gatherRows, matrices } from './matrix.ts';
 import { decidePromotion, sameFeatures, type Promotion, type PromotionInput } from './promotion.ts';
 import { codeVersion } from './code-version.ts';
 import { switchChampion } from './champion.ts';
@@ -32,6 +34,13 @@ export interface RetrainOptions {
   readonly gapSeconds: number | undefined;
   /** Which history to learn from; undefined: the format with the more labelled rows. */
   readonly format?: 'kaggle' | 'raw';
+  /** The Handbook's protocol: explicit day windows (train, delay, test) ending at `end`; undefined: the fraction split. */
+  readonly windows?: DayWindows & { readonly end?: string };
+  /** Earlier splits (shifted back by the test length) that select the model; windows only (the fraction split has 1). */
+  readonly prequentialFolds?: number;
+  /** A validation window smaller than this (rows, frauds) is refused rather than judged. */
+  readonly minValidationRows?: number;
+  readonly minValidationFrauds?: number;
   readonly thresholdRule: ThresholdRule;
   /** The new model must beat the champion's validation AUPRC by at least this much. */
   readonly promotionMargin: number;
@@ -39,6 +48,8 @@ export interface RetrainOptions {
   readonly maxEpochs: number;
   readonly seed: number;
 }
+
+export const DEFAULT_MIN_VALIDATION = { rows: 1000, frauds: 5 } as const;
 
 export interface RetrainResult {
   readonly version: string;
@@ -56,88 +67,89 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
   const now = (ports.now ?? (() => new Date()))();
   const counts = await labelledCounts(ports.warehouse);
   const format = options.format ?? (counts.raw > counts.kaggle ? 'raw' : 'kaggle');
-  const data = format === 'raw' ? await loadRawHistory(ports.warehouse) : await loadKaggleHistory(ports.warehouse);
-  const gapSeconds = options.gapSeconds ?? defaultGapSeconds(format);
-  const split = timeSplit(data.time, { validationFraction: options.validationFraction, gapSeconds });
-  const sets = prepare(data, split);
+  const plan = await planSplits(ports.warehouse, {
+    format,
+    validationFraction: options.validationFraction,
+    gapSeconds: options.gapSeconds,
+    ...(options.windows ? { windows: options.windows } : {}),
+    folds: options.windows ? (options.prequentialFolds ?? 1) : 1,
+  });
+  const { data, heldOut } = plan;
+  const minimum = {
+    validation_rows: options.minValidationRows ?? DEFAULT_MIN_VALIDATION.rows,
+    validation_frauds: options.minValidationFrauds ?? DEFAULT_MIN_VALIDATION.frauds,
+  };
+  // Fold 0's test rows (inside the final training history) tell the final fit when to stop; never the held-out ones.
+  const m = matrices(data, heldOut, [plan.folds[0]!.test]);
+  const sets = { ...m, trainFrauds: frauds(m.yTrain), valFrauds: frauds(m.yTest) };
+  checkWindow(sets, minimum);
   ports.logger.info('retrain: data split by time', {
     format,
+    mode: plan.split.mode,
     train_rows: sets.yTrain.length,
-    validation_rows: sets.yVal.length,
+    validation_rows: sets.yTest.length,
     train_frauds: sets.trainFrauds,
     validation_frauds: sets.valFrauds,
-    gap_seconds: gapSeconds,
+    selection_folds: plan.folds.length,
+    gap_seconds: plan.gapSeconds,
   });
-
-  const candidates: Trained[] = [];
+  const chosen = await selectModel(data, plan.folds, options, ports.logger);
+  const earlyStop = { x: m.extra[0]!, y: gatherLabels(data.labels, plan.folds[0]!.test) };
+  const final = await trainModel(sets.xTrain, sets.yTrain, earlyStop.x, earlyStop.y, data.width, {
+    kind: chosen.best,
+    maxEpochs: Math.max(1, Math.min(options.maxEpochs, chosen.epochs.get(chosen.best) ?? options.maxEpochs)),
+    seed: options.seed,
+  });
   try {
-    for (const kind of options.models) {
-      const t = await trainModel(sets.xTrain, sets.yTrain, sets.xVal, sets.yVal, data.width, {
-        kind,
-        maxEpochs: options.maxEpochs,
-        seed: options.seed,
-      });
-      ports.logger.info('retrain: candidate trained', {
-        model: kind,
-        auprc: t.auprc,
-        best_epoch: t.epochs,
-        epochs_run: t.epochsRun,
-      });
-      candidates.push(t);
-    }
-    if (candidates.length === 0)
-      throw new FraudflowError(
-        'INPUT_INVALID',
-        'retrain: no model kind to train (expected logistic-regression and/or mlp)',
-      );
-    // The better candidate on validation AUPRC; the first listed wins a tie.
-    const best = candidates.reduce((a, b) => (b.auprc > a.auprc ? b : a));
-    const cards =
-      'customers' in data
-        ? Array.from(sets.yVal, (_, i) => ({
-            day: new Date(data.time[split.validation[0] + i]! * 1000).toISOString().slice(0, 10),
-            card: (data as { customers: string[] }).customers[split.validation[0] + i]!,
-          }))
-        : undefined;
-    const ev = evaluate(best.validationScores, sets.yVal, options.thresholdRule, cards);
-    const version = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${best.kind === 'mlp' ? 'mlp' : 'lr'}`;
+    const scores = predictScaled(final.model, sets.xTest, data.width);
+    const ev = evaluate(scores, sets.yTest, options.thresholdRule, cardColumns(data, heldOut.test));
+    const auprc = averagePrecision(scores, sets.yTest);
+    ports.logger.info('retrain: model chosen by prequential selection, scored on the held-out window', {
+      model: chosen.best,
+      auprc,
+      roc_auc: ev.metrics.roc_auc,
+      card_precision_at_100: ev.metrics.card_precision_at_100 ?? null,
+    });
+    const version = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${versionSuffix(chosen.best)}`;
     const promotion = decidePromotion({
-      auprc: best.auprc,
+      auprc,
       spec: data.spec,
       margin: options.promotionMargin,
-      champion: await rescoreChampion(ports.registry, data, split, sets.yVal),
+      champion: await rescoreChampion(ports.registry, data, heldOut.test, sets.yTest),
+      windowFrauds: sets.valFrauds,
+      minFrauds: minimum.validation_frauds,
     });
+    const first = (rows: Uint32Array) => data.time[rows[0]!]!;
+    const last = (rows: Uint32Array) => data.time[rows[rows.length - 1]!]!;
     const manifest: ModelManifest = {
       version,
       created_at: now.toISOString(),
-      model: best.kind,
+      model: chosen.best,
       feature_spec: data.spec,
       scaler: sets.scaler,
       threshold: ev.threshold,
       threshold_rule: { ...options.thresholdRule },
       threshold_reached: ev.thresholdReached,
       metrics: ev.metrics,
-      candidates: candidates.map((c) => ({
-        model: c.kind,
-        auprc: finite(c.auprc),
-        epochs: c.epochs,
-        ...(c.detail ? { detail: c.detail } : {}),
-      })),
+      candidates: chosen.candidates,
       data: {
         train_rows: sets.yTrain.length,
-        validation_rows: sets.yVal.length,
+        validation_rows: sets.yTest.length,
         train_frauds: sets.trainFrauds,
         validation_frauds: sets.valFrauds,
-        train_range: [data.time[split.train[0]]!, data.time[split.train[1] - 1]!],
-        validation_range: [data.time[split.validation[0]]!, data.time[split.validation[1] - 1]!],
-        gap_seconds: gapSeconds,
+        train_range: [first(heldOut.train), last(heldOut.train)],
+        validation_range: [first(heldOut.test), last(heldOut.test)],
+        gap_seconds: plan.gapSeconds,
+        split: plan.split,
+        minimum,
       },
+      selection: chosen.selection,
       code_version: codeVersion(),
       seed: options.seed,
       promotion,
       curves: ev.curves,
     };
-    await ports.registry.save(manifest, best.model);
+    await ports.registry.save(manifest, final.model);
     log(ports.logger, version, promotion);
     const published = promotion.promoted
       ? (
@@ -157,48 +169,46 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
       elapsed_ms: Math.round(performance.now() - started),
     };
   } finally {
-    candidates.forEach((c) => c.model.dispose());
+    final.model.dispose();
   }
 }
 
-/** Standardised train and validation matrices (statistics from the training rows only), and their fraud counts. */
-function prepare(data: Dataset, split: Split) {
-  const w = data.width;
-  const scaler = fitScaler(data.features, w, split.train);
-  const yTrain = data.labels.subarray(...split.train);
-  const yVal = data.labels.subarray(...split.validation);
-  const count = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
-  const trainFrauds = count(yTrain);
-  const valFrauds = count(yVal);
-  if (trainFrauds === 0 || valFrauds === 0) {
+const versionSuffix = (kind: ModelKind) => (kind === 'logistic-regression' ? 'lr' : kind);
+
+/** A window too small to judge a model is refused, not promoted on (one odd row must not decide a champion). */
+function checkWindow(
+  s: { yTrain: Uint8Array; yTest: Uint8Array; trainFrauds: number; valFrauds: number },
+  min: { validation_rows: number; validation_frauds: number },
+): void {
+  const details = {
+    train_rows: s.yTrain.length,
+    validation_rows: s.yTest.length,
+    train_frauds: s.trainFrauds,
+    validation_frauds: s.valFrauds,
+    min_validation_rows: min.validation_rows,
+    min_validation_frauds: min.validation_frauds,
+  };
+  if (s.trainFrauds === 0)
     throw new FraudflowError(
       'INPUT_INVALID',
-      `retrain: the ${trainFrauds === 0 ? 'training part' : 'validation window'} holds no fraud ` +
-        `(${yTrain.length} training rows, ${yVal.length} validation rows): more labelled history is needed, or a larger FRAUDFLOW_VALIDATION_FRACTION`,
-      {
-        train_rows: yTrain.length,
-        validation_rows: yVal.length,
-        train_frauds: trainFrauds,
-        validation_frauds: valFrauds,
-      },
+      `retrain: the training part holds no fraud (${s.yTrain.length} rows): more labelled history is needed`,
+      details,
     );
-  }
-  return {
-    scaler,
-    yTrain,
-    yVal,
-    trainFrauds,
-    valFrauds,
-    xTrain: applyScaler(data.features, w, split.train, scaler),
-    xVal: applyScaler(data.features, w, split.validation, scaler),
-  };
+  if (s.yTest.length < min.validation_rows || s.valFrauds < min.validation_frauds)
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `retrain: the validation window (${s.yTest.length} rows, ${s.valFrauds} frauds) is too small to judge a model: ` +
+        `at least ${min.validation_rows} rows and ${min.validation_frauds} frauds are needed ` +
+        '(FRAUDFLOW_MIN_VALIDATION_ROWS / FRAUDFLOW_MIN_VALIDATION_FRAUDS); more labelled history, or a larger validation window',
+      details,
+    );
 }
 
-/** The champion's AUPRC on this run's validation window, with its own scaler; AUPRCs from different windows do not compare. */
+/** The champion's AUPRC on this run's held-out window, with its own scaler; AUPRCs from different windows do not compare. */
 async function rescoreChampion(
   registry: ModelRegistry,
   data: Dataset,
-  split: Split,
+  rows: Uint32Array,
   yVal: Uint8Array,
 ): Promise<PromotionInput['champion']> {
   const pointer = await registry.champion();
@@ -209,7 +219,7 @@ async function rescoreChampion(
   const champ = await registry.load(pointer.version);
   try {
     const w = data.width;
-    const raw = data.features.subarray(split.validation[0] * w, split.validation[1] * w);
+    const raw = gatherRows(data.features, w, rows);
     return {
       version: pointer.version,
       spec: manifest.feature_spec,

@@ -13,6 +13,7 @@ export const ModelMetrics = z.object({
   fp: z.number().int(),
   tn: z.number().int(),
   fn: z.number().int(),
+  /** The Handbook's Card Precision@100 (card_precision_top_k): cards detected on earlier days removed, mean over days. */
   card_precision_at_100: finiteOrNull.optional(),
 });
 export type ModelMetrics = z.infer<typeof ModelMetrics>;
@@ -55,7 +56,44 @@ export const ModelManifest = z.object({
     train_range: z.tuple([z.number(), z.number()]),
     validation_range: z.tuple([z.number(), z.number()]),
     gap_seconds: z.number(),
+    /** How the rows were split: a fraction of the span, or the Handbook's day windows (dates YYYY-MM-DD, inclusive). */
+    split: z
+      .object({
+        mode: z.enum(['fraction', 'windows']),
+        validation_fraction: z.number().optional(),
+        train_days: z.number().int().optional(),
+        delay_days: z.number().int().optional(),
+        test_days: z.number().int().optional(),
+        end: z.string().optional(),
+        train_window: z.tuple([z.string(), z.string()]).optional(),
+        delay_window: z.tuple([z.string(), z.string()]).optional(),
+        test_window: z.tuple([z.string(), z.string()]).optional(),
+        /** Test rows left out because their card was known to be compromised by that test day. */
+        known_compromised_removed: z.number().int().optional(),
+        feature_history_from: z.string().optional(),
+        selection_folds: z.number().int(),
+        selection_test_windows: z.array(z.tuple([z.string(), z.string()])).optional(),
+      })
+      .optional(),
+    /** The smallest validation window retrain judges a model on; a smaller one is refused. */
+    minimum: z.object({ validation_rows: z.number().int(), validation_frauds: z.number().int() }).optional(),
   }),
+  /** Model selection over the prequential folds (never the reported window): each candidate's mean and sd there. */
+  selection: z
+    .object({
+      metric: z.literal('auprc'),
+      folds: z.number().int(),
+      candidates: z.array(
+        z.object({
+          model: z.string(),
+          folds: z.number().int(),
+          auprc: z.object({ mean: finiteOrNull, sd: finiteOrNull }),
+          roc_auc: z.object({ mean: finiteOrNull, sd: finiteOrNull }),
+          card_precision_at_100: z.object({ mean: finiteOrNull, sd: finiteOrNull }).optional(),
+        }),
+      ),
+    })
+    .optional(),
   code_version: z.string(),
   seed: z.number().int(),
   promotion: Promotion.optional(),

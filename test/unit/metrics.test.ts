@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { averagePrecision, rocAuc, curves } from '../../shared/metrics/ranking.ts';
 import { atThreshold, chooseThreshold } from '../../shared/metrics/threshold.ts';
-import { cardPrecisionAtK } from '../../shared/metrics/card-precision.ts';
+import { cardPrecisionAtK, cardPrecisionTopK } from '../../shared/metrics/card-precision.ts';
 import { Random } from '../../shared/synth/random.ts';
 
 describe('ranking metrics', () => {
@@ -227,6 +227,38 @@ describe('card precision@k', () => {
     ];
     expect(cardPrecisionAtK(rows, 1).mean).toBe(0);
     expect(cardPrecisionAtK([...rows].reverse(), 1).mean).toBe(0);
+  });
+
+  it('removes the cards detected on earlier days, and only those, as the handbook does', () => {
+    // k = 1. d1: a (.9, fraud) tops and is detected; c, a fraud outside the top, is not.
+    // d2: a is gone, b (genuine) tops -> 0. d3: b tops again (a genuine card is never removed) -> 0.
+    // d4: a (.99) is still gone, c tops -> 1. Without the removal d2 and d4 would both count a: [1, 1, 0, 1].
+    const rows = [
+      { day: 'd1', card: 'a', score: 0.9, label: 1 },
+      { day: 'd1', card: 'c', score: 0.1, label: 1 },
+      { day: 'd2', card: 'a', score: 0.95, label: 1 },
+      { day: 'd2', card: 'b', score: 0.5, label: 0 },
+      { day: 'd3', card: 'b', score: 0.9, label: 0 },
+      { day: 'd3', card: 'c', score: 0.2, label: 1 },
+      { day: 'd4', card: 'a', score: 0.99, label: 1 },
+      { day: 'd4', card: 'c', score: 0.3, label: 1 },
+    ];
+    const r = cardPrecisionAtK(rows, 1);
+    expect(r.perDay.map((d) => d.precision)).toEqual([1, 0, 0, 1]);
+    expect(r.mean).toBe(0.5);
+  });
+
+  it('counts per day the compromised cards still in play, and refuses a non-finite score', () => {
+    const r = cardPrecisionTopK(
+      { day: [0, 0, 1, 1], card: [1, 2, 1, 3], score: [0.9, 0.1, 0.8, 0.2], label: [1, 1, 1, 0] },
+      1,
+    );
+    // day 0: cards 1 and 2 compromised, 1 detected; day 1: card 1 gone, card 3 genuine -> 0 compromised left
+    expect(r.perDay).toEqual([
+      { day: 0, precision: 1, compromisedCards: 2 },
+      { day: 1, precision: 0, compromisedCards: 0 },
+    ]);
+    expect(() => cardPrecisionTopK({ day: [0], card: [1], score: [Number.NaN], label: [0] })).toThrow(/score/);
   });
 });
 

@@ -182,6 +182,8 @@ export async function run(options: { quick?: boolean; scale10x?: boolean } = {})
       test_roc_auc: o.roc_auc.toFixed(4),
       seconds: `${o.seconds.toFixed(1)} (cpu ${o.cpuSeconds.toFixed(1)})`,
       peak_rss_mb: `${o.peakRssMb} (${o.rssBeforeMb} before training)`,
+      ap_gap: '',
+      target: '',
     },
   ];
   const py = referencePython();

@@ -42,8 +42,8 @@ export function fitBinning(
   const edges: Float32Array[] = [];
   for (let f = 0; f < width; f++) {
     let m = 0;
-    for (const r of rows) {
-      const v = x[r * width + f]!;
+    for (let i = 0; i < rows.length; i++) {
+      const v = x[rows[i]! * width + f]!;
       if (!Number.isNaN(v)) values[m++] = v;
     }
     const sorted = values.subarray(0, m).sort();
@@ -66,24 +66,24 @@ function edgesOf(sorted: Float32Array, maxBins: number): Float32Array {
   return Float32Array.from(out);
 }
 
-/** Every row when n <= k, else k distinct rows in ascending order, drawn with the seed (partial Fisher-Yates). */
+/** Every row when n <= k, else about k rows in ascending order, each kept with chance k/n drawn with the seed. */
 function sampleRows(n: number, k: number, seed: number): Uint32Array {
   if (n <= k) return Uint32Array.from({ length: n }, (_, i) => i);
   const rnd = new Random(seed);
-  const all = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(rnd.next() * (n - i));
-    const t = all[i]!;
-    all[i] = all[j]!;
-    all[j] = t;
-  }
-  return all.slice(0, k).sort();
+  const keep = k / n;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (rnd.next() < keep) out.push(i);
+  return Uint32Array.from(out);
 }
 
 /** Rows' bins, row-major (`width` bytes a row): a node's histogram then reads each row's bins from one cache line. */
 export function applyBinning(binning: Binning, x: Float32Array): Uint8Array {
   const { width, edges } = binning;
   const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = binOf(edges[i % width]!, x[i]!);
+  // Feature by feature: one edges array per loop, no modulo in the inner loop.
+  for (let f = 0; f < width; f++) {
+    const e = edges[f]!;
+    for (let i = f; i < x.length; i += width) out[i] = binOf(e, x[i]!);
+  }
   return out;
 }

@@ -28,6 +28,8 @@ export interface GbdtParams {
   readonly earlyStoppingRounds: number;
   readonly metric: 'logloss' | 'average-precision';
   readonly seed: number;
+  /** Whether every round computes the training log-loss (one more pass over all rows with two transcendentals). */
+  readonly trackTrainLoss: boolean;
 }
 
 export const GBDT_DEFAULTS: GbdtParams = {
@@ -45,12 +47,13 @@ export const GBDT_DEFAULTS: GbdtParams = {
   earlyStoppingRounds: 20,
   metric: 'average-precision',
   seed: 1,
+  trackTrainLoss: false,
 };
 
 export interface Round {
   readonly round: number;
-  /** Weighted mean log-loss on the training rows after this round. */
-  readonly trainLoss: number;
+  /** Weighted mean log-loss on the training rows after this round (null unless trackTrainLoss). */
+  readonly trainLoss: number | null;
   /** The validation metric after this round (log-loss: lower is better; average precision: higher). */
   readonly validation: number | null;
   readonly ms: number;
@@ -130,7 +133,12 @@ export function trainGbdt(
       metric =
         p.metric === 'logloss' ? logLoss(valMargin, validation.y, () => 1) : averagePrecision(valMargin, validation.y);
     }
-    const r = { round, trainLoss: logLoss(margin, y, weight), validation: metric, ms: performance.now() - t0 };
+    const r = {
+      round,
+      trainLoss: p.trackTrainLoss ? logLoss(margin, y, weight) : null,
+      validation: metric,
+      ms: performance.now() - t0,
+    };
     rounds.push(r);
     onRound?.(r);
     if (validation && better(metric!, best.metric)) {

@@ -1,13 +1,22 @@
-// A model's files in an object store folder: model.json + weights.bin in tf.js's own layout, and manifest.json.
+// A model's files in an object store folder: model.json + weights.bin in tf.js's own layout (a GBDT: forest.json), and manifest.json.
 import * as tf from '@tensorflow/tfjs';
 import { FraudflowError, wrapError } from '../errors.ts';
 import type { ObjectStore } from '../objectstore/port.ts';
 import { ModelManifest } from '../schema/model-manifest.ts';
 import { issueLines } from '../schema/issues.ts';
+import { FOREST_FILE, ForestModel } from './gbdt/model.ts';
+import { ForestJson, forestFromJson, forestToJson } from './gbdt/forest.ts';
 
+/** A network version: tf.js weights. */
 export interface StoredModel {
   readonly manifest: ModelManifest;
   readonly model: tf.LayersModel;
+}
+
+/** Any stored version: a tf.js network or a gradient-boosted forest. */
+export interface StoredAnyModel {
+  readonly manifest: ModelManifest;
+  readonly model: tf.LayersModel | ForestModel;
 }
 
 /** `dir` is '' or ends with '/'. The manifest goes last: a folder without one is an unfinished write. */
@@ -15,9 +24,14 @@ export async function writeModelFiles(
   store: ObjectStore,
   dir: string,
   manifest: ModelManifest,
-  model: tf.LayersModel,
+  model: tf.LayersModel | ForestModel,
 ): Promise<void> {
   const checked = ModelManifest.parse(manifest);
+  if (model instanceof ForestModel) {
+    await store.write(`${dir}${FOREST_FILE}`, JSON.stringify(forestToJson(model.forest)));
+    await store.write(`${dir}manifest.json`, JSON.stringify(checked, null, 2));
+    return;
+  }
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData as ArrayBuffer;
@@ -50,8 +64,42 @@ export async function readManifest(store: ObjectStore, dir: string): Promise<Mod
   return parsed.data;
 }
 
-export async function readModelFiles(store: ObjectStore, dir: string): Promise<StoredModel> {
+/** A version's model whatever its kind: the manifest says whether forest.json or model.json + weights.bin hold it. */
+export async function readModelFiles(store: ObjectStore, dir: string): Promise<StoredAnyModel> {
   const manifest = await readManifest(store, dir);
+  return manifest.model === 'gbdt' ? readForest(store, dir, manifest) : readNetwork(store, dir, manifest);
+}
+
+async function readForest(store: ObjectStore, dir: string, manifest: ModelManifest): Promise<StoredAnyModel> {
+  const file = store.uri(`${dir}${FOREST_FILE}`);
+  const fail = (why: string, cause?: unknown) =>
+    new FraudflowError(
+      'MODEL_UNAVAILABLE',
+      `model ${manifest.version}: its trees cannot be loaded from ${file}: ${why}`,
+      { version: manifest.version },
+      { retriable: false, ...(cause === undefined ? {} : { cause }) },
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse((await store.readAll(`${dir}${FOREST_FILE}`)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof SyntaxError) throw fail('not JSON', e);
+    throw e;
+  }
+  const parsed = ForestJson.safeParse(json);
+  if (!parsed.success) throw fail(issueLines(parsed.error, '').join('; '));
+  let forest;
+  try {
+    forest = forestFromJson(parsed.data);
+  } catch (e) {
+    throw fail((e as Error).message, e);
+  }
+  if (forest.width !== manifest.feature_spec.names.length)
+    throw fail(`${forest.width} features in the trees, ${manifest.feature_spec.names.length} in the manifest`);
+  return { manifest, model: new ForestModel(forest) };
+}
+
+async function readNetwork(store: ObjectStore, dir: string, manifest: ModelManifest): Promise<StoredModel> {
   try {
     const spec = JSON.parse((await store.readAll(`${dir}model.json`)).toString('utf8')) as {
       modelTopology: object;

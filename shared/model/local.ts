@@ -1,10 +1,11 @@
-// The local model adapters: TensorFlow.js in-process from the registry, a version on demand or the champion, swapped when it changes.
+// The local model adapters: TensorFlow.js networks and GBDT forests in-process from the registry, a version on demand or the champion, swapped when it changes.
 import type * as tf from '@tensorflow/tfjs';
 import { FraudflowError } from '../errors.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
 import type { ModelRegistry } from './registry.ts';
 import { predictScaled, scaleRows } from './predict.ts';
 import { DenseNet } from './dense-net.ts';
+import { ForestModel } from './gbdt/model.ts';
 import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } from './port.ts';
 
 function checkWidth(manifest: ModelManifest, width: number): void {
@@ -22,9 +23,22 @@ interface Scorer {
   explain(rows: Float32Array, top: number): Reasons[];
 }
 
-/** Dense networks (all that retrain trains) run as plain TypeScript (dense-net.ts); any other architecture through tf.js. */
-function scorerOf(model: tf.LayersModel, manifest: ModelManifest): Scorer {
+/** A stored model of either kind: a tf.js network or a gradient-boosted forest. */
+export type AnyModel = tf.LayersModel | ForestModel;
+
+/**
+ * Forests run as compiled plain TypeScript (gbdt/compile.ts) with path-contribution reasons; dense networks as plain
+ * TypeScript (dense-net.ts); any other architecture through tf.js.
+ */
+function scorerOf(model: AnyModel, manifest: ModelManifest): Scorer {
   const names = manifest.feature_spec.names;
+  if (model instanceof ForestModel) {
+    const scaler = manifest.scaler;
+    return {
+      predict: (rows) => model.predictRaw(rows, scaler),
+      explain: (rows, top) => model.explainRaw(rows, scaler, names, top),
+    };
+  }
   const net = DenseNet.fromModel(model, manifest.scaler);
   if (net) return { predict: (rows) => net.predict(rows), explain: (rows, top) => net.explain(rows, names, top) };
   const width = names.length;
@@ -52,8 +66,13 @@ function scorerOf(model: tf.LayersModel, manifest: ModelManifest): Scorer {
   };
 }
 
-/** A tf.js model and its manifest as the port's LoadedModel. */
-export function loadedModel(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
+/** Fraud probabilities of packed raw rows by a stored model of either kind, its own scaler applied. */
+export function scoreRaw(model: AnyModel, manifest: ModelManifest, rows: Float32Array): Float32Array {
+  return scorerOf(model, manifest).predict(rows);
+}
+
+/** A stored model (tf.js network or forest) and its manifest as the port's LoadedModel. */
+export function loadedModel(model: AnyModel, manifest: ModelManifest): LoadedModel {
   const width = manifest.feature_spec.names.length;
   const scorer = scorerOf(model, manifest);
   return {
@@ -74,7 +93,7 @@ export class LocalModelSource implements ModelSource {
   constructor(private readonly registry: ModelRegistry) {}
 
   async load(version: string): Promise<LoadedModel> {
-    const { model, manifest } = await this.registry.load(version);
+    const { model, manifest } = await this.registry.loadAny(version);
     return loadedModel(model, manifest);
   }
 
@@ -86,7 +105,7 @@ export class LocalModelSource implements ModelSource {
 
 export class LocalModelEndpoint implements ModelEndpoint {
   readonly kind = 'local';
-  private loaded: { version: string; model: tf.LayersModel; manifest: ModelManifest; scorer: Scorer } | null = null;
+  private loaded: { version: string; model: AnyModel; manifest: ModelManifest; scorer: Scorer } | null = null;
   private checkedAt = 0;
 
   constructor(
@@ -111,7 +130,7 @@ export class LocalModelEndpoint implements ModelEndpoint {
   }
 
   /** The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started with. */
-  private async current(): Promise<{ model: tf.LayersModel; manifest: ModelManifest; scorer: Scorer }> {
+  private async current(): Promise<{ model: AnyModel; manifest: ModelManifest; scorer: Scorer }> {
     const now = Date.now();
     if (this.loaded && now - this.checkedAt < this.recheckMs) return this.loaded;
     this.checkedAt = now;
@@ -124,7 +143,7 @@ export class LocalModelEndpoint implements ModelEndpoint {
         { retriable: false },
       );
     if (this.loaded?.version !== pointer.version) {
-      const { model, manifest } = await this.registry.load(pointer.version);
+      const { model, manifest } = await this.registry.loadAny(pointer.version);
       const previous = this.loaded;
       this.loaded = { version: pointer.version, model, manifest, scorer: scorerOf(model, manifest) };
       // Safe to free now: every caller scores synchronously right after current() resolves, so none still holds it.

@@ -3,9 +3,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { FraudflowError, isFraudflowError } from '../errors.ts';
 import type { ObjectStore } from '../objectstore/port.ts';
 import { ChampionPointer, type ModelManifest } from '../schema/model-manifest.ts';
-import { readManifest, readModelFiles, writeModelFiles, type StoredModel } from './artifacts.ts';
+import { readManifest, readModelFiles, writeModelFiles, type StoredAnyModel, type StoredModel } from './artifacts.ts';
+import { ForestModel } from './gbdt/model.ts';
 
-export type { StoredModel };
+export type { StoredAnyModel, StoredModel };
 
 const key = (version: string, file: string) => `versions/${version}/${file}`;
 const CHAMPION = 'champion.json';
@@ -38,9 +39,9 @@ export class ModelRegistry {
 
   /**
    * Stores weights through a tf.js IOHandler (model.json + weights.bin, the layout tf.loadLayersModel reads),
-   * then the manifest. A version is never overwritten.
+   * then the manifest (a GBDT: forest.json, then the manifest). A version is never overwritten.
    */
-  async save(manifest: ModelManifest, model: tf.LayersModel): Promise<void> {
+  async save(manifest: ModelManifest, model: tf.LayersModel | ForestModel): Promise<void> {
     if (await this.store.exists(key(manifest.version, 'manifest.json'))) {
       throw new FraudflowError(
         'INPUT_INVALID',
@@ -51,7 +52,21 @@ export class ModelRegistry {
     await writeModelFiles(this.store, key(manifest.version, ''), manifest, model);
   }
 
+  /** A network version (tf.js); a GBDT version is refused with a clear error: loadAny() reads every kind. */
   async load(version: string): Promise<StoredModel> {
+    const stored = await this.loadAny(version);
+    if (stored.model instanceof ForestModel)
+      throw new FraudflowError(
+        'MODEL_UNAVAILABLE',
+        `model ${version} is a gradient-boosted forest, not a tf.js network: it is read with loadAny()`,
+        { version },
+        { retriable: false },
+      );
+    return { manifest: stored.manifest, model: stored.model };
+  }
+
+  /** Any version: a tf.js network or a gradient-boosted forest. */
+  async loadAny(version: string): Promise<StoredAnyModel> {
     return this.inVersion(version, () => readModelFiles(this.store, key(version, '')));
   }
 

@@ -32,10 +32,28 @@ export const Promotion = z.object({
   champion: z.object({ version: z.string(), auprc_on_window: finiteOrNull }).nullable(),
 });
 
+/** A gradient-boosted forest's shape and the hyper-parameters it was trained with. */
+export const GbdtArchitecture = z.object({
+  trees: z.number().int().min(0),
+  nodes: z.number().int().min(0),
+  rounds_run: z.number().int().min(0),
+  learning_rate: z.number(),
+  max_depth: z.number().int(),
+  max_leaves: z.number().int(),
+  lambda: z.number(),
+  min_child_weight: z.number(),
+  max_bins: z.number().int(),
+  subsample: z.number(),
+  scale_pos_weight: z.number(),
+  early_stopping: z.object({ metric: z.string(), rounds: z.number().int() }),
+});
+
 export const ModelManifest = z.object({
   version: z.string().regex(/^[\w.-]+$/),
   created_at: z.iso.datetime(),
-  model: z.enum(['logistic-regression', 'mlp']),
+  model: z.enum(['logistic-regression', 'mlp', 'gbdt']),
+  /** How a GBDT version was grown (absent for the networks, whose shape model.json holds). */
+  gbdt: GbdtArchitecture.optional(),
   feature_spec: z.object({ name: z.string(), version: z.number().int(), names: z.array(z.string()) }),
   scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
   threshold: z.number(),

@@ -2,15 +2,18 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { retrainWith } from '../../functions/retrain/index.ts';
 import type { RetrainOptions } from '../../functions/retrain/retrain.ts';
+import type { ModelKind } from '../../functions/retrain/train.ts';
+import { positiveInt } from '../args.ts';
 import type { RuntimeFactory } from '../main.ts';
 
-const MODEL_NAMES: Record<string, 'logistic-regression' | 'mlp'> = {
+const MODEL_NAMES: Record<string, ModelKind> = {
   'logistic-regression': 'logistic-regression',
   lr: 'logistic-regression',
   mlp: 'mlp',
+  gbdt: 'gbdt',
 };
 
-function modelList(text: string): Array<'logistic-regression' | 'mlp'> {
+function modelList(text: string): ModelKind[] {
   const names = text
     .split(',')
     .map((m) => m.trim())
@@ -18,15 +21,9 @@ function modelList(text: string): Array<'logistic-regression' | 'mlp'> {
   const bad = names.filter((m) => !(m in MODEL_NAMES));
   if (names.length === 0 || bad.length)
     throw new InvalidArgumentError(
-      `expected a comma-separated list of logistic-regression (lr) and mlp, got "${text}"`,
+      `expected a comma-separated list of logistic-regression (lr), mlp and gbdt, got "${text}"`,
     );
   return [...new Set(names.map((m) => MODEL_NAMES[m]!))];
-}
-
-function positiveInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
-  return n;
 }
 
 function nonNegativeInt(text: string): number {
@@ -59,7 +56,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
     )
     .option(
       '--models <list>',
-      'logistic-regression (lr), mlp; default both, the better on validation AUPRC is kept',
+      'logistic-regression (lr), mlp, gbdt; default all three, the best by prequential AUPRC is kept',
       modelList,
     )
     .option(

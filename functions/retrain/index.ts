@@ -21,7 +21,7 @@ export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions
       gapSeconds: c.gapSeconds,
       thresholdRule: c.thresholdRule,
       promotionMargin: c.promotionMargin,
-      models: ['logistic-regression', 'mlp'],
+      models: ['logistic-regression', 'mlp', 'gbdt'],
       maxEpochs: c.maxEpochs,
       seed: c.seed,
       prequentialFolds: c.prequentialFolds,

@@ -20,7 +20,7 @@ export const PubSubPushData = z.object({
 export const RetrainRequest = z
   .object({
     models: z
-      .array(z.enum(['logistic-regression', 'mlp']))
+      .array(z.enum(['logistic-regression', 'mlp', 'gbdt']))
       .min(1)
       .optional(),
     format: z.enum(['kaggle', 'raw']).optional(),

@@ -2,14 +2,16 @@
 import type { Logger } from '../../shared/logger.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { ModelRegistry } from '../../shared/model/registry.ts';
-import { predictScaled, scaleRows } from '../../shared/model/predict.ts';
+import { predictScaled } from '../../shared/model/predict.ts';
+import { scoreRaw, type AnyModel } from '../../shared/model/local.ts';
+import { ForestModel } from '../../shared/model/gbdt/model.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import type { ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { labelledCounts, type Dataset } from './dataset.ts';
 import type { DayWindows } from './split.ts';
-import { trainModel, type ModelKind } from './train.ts';
+import { trainModel, versionSuffix, type ModelKind } from './train.ts';
 import { evaluate } from './evaluate.ts';
 import { planSplits } from './protocol.ts';
 import { selectModel } from './select.ts';
@@ -101,7 +103,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
     seed: options.seed,
   });
   try {
-    const scores = predictScaled(final.model, sets.xTest, data.width);
+    const scores = scoreScaled(final.model, sets.xTest, data.width);
     const ev = evaluate(scores, sets.yTest, options.thresholdRule, cardColumns(data, heldOut.test));
     const auprc = averagePrecision(scores, sets.yTest);
     ports.logger.info('retrain: model chosen by prequential selection, scored on the held-out window', {
@@ -144,6 +146,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
         minimum,
       },
       selection: chosen.selection,
+      ...(final.kind === 'gbdt' ? { gbdt: final.architecture } : {}),
       code_version: codeVersion(),
       seed: options.seed,
       promotion,
@@ -173,7 +176,10 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
   }
 }
 
-const versionSuffix = (kind: ModelKind) => (kind === 'logistic-regression' ? 'lr' : kind);
+/** Fraud probabilities of rows already scaled by the run's scaler, whichever family the model is. */
+function scoreScaled(model: AnyModel, scaled: Float32Array, width: number): Float32Array {
+  return model instanceof ForestModel ? model.predictScaled(scaled) : predictScaled(model, scaled, width);
+}
 
 /** A window too small to judge a model is refused, not promoted on (one odd row must not decide a champion). */
 function checkWindow(
@@ -216,14 +222,13 @@ async function rescoreChampion(
   const manifest = await registry.manifest(pointer.version);
   if (!sameFeatures(manifest.feature_spec, data.spec))
     return { version: pointer.version, spec: manifest.feature_spec, auprcOnWindow: null };
-  const champ = await registry.load(pointer.version);
+  const champ = await registry.loadAny(pointer.version);
   try {
-    const w = data.width;
-    const raw = gatherRows(data.features, w, rows);
+    const raw = gatherRows(data.features, data.width, rows);
     return {
       version: pointer.version,
       spec: manifest.feature_spec,
-      auprcOnWindow: averagePrecision(predictScaled(champ.model, scaleRows(raw, w, champ.manifest.scaler), w), yVal),
+      auprcOnWindow: averagePrecision(scoreRaw(champ.model, champ.manifest, raw), yVal),
     };
   } finally {
     champ.model.dispose();

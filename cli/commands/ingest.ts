@@ -2,6 +2,17 @@
 import type { Command } from 'commander';
 import { fileSource, ingestWith } from '../../functions/ingest/index.ts';
 import type { IngestSummary } from '../../functions/ingest/ingest.ts';
+import { parseColumnMap, type ColumnMap } from '../../shared/schema/header.ts';
+import { InvalidArgumentError } from 'commander';
+
+/** A malformed map is a usage error (exit 2), like any other bad option. */
+function parseColumnMapOption(text: string): ColumnMap {
+  try {
+    return parseColumnMap(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import { FraudflowError } from '../../shared/errors.ts';
@@ -13,14 +24,22 @@ export function registerIngest(program: Command, runtime: RuntimeFactory): void 
       'parse CSV files (Kaggle or raw format, .csv.gz too), produce valid rows to `transactions`, bad rows to `transactions.dlq`',
     )
     .argument('<files...>', 'CSV files to ingest')
+    .option(
+      '--map <pairs>',
+      'header names for columns the file calls otherwise, e.g. amount=AMT,label=FRAUD_FLAG',
+      parseColumnMapOption,
+    )
     .option('--json', 'print the summaries as JSON')
-    .action(async (files: string[], opts: { json?: boolean }) => {
+    .action(async (files: string[], opts: { json?: boolean; map?: ColumnMap }) => {
       const rt = runtime();
       const results: Array<IngestSummary & { status: string; error?: string }> = [];
       let failure: unknown;
       for (const file of files) {
         try {
-          results.push({ ...(await ingestWith(rt, fileSource(file))), status: 'ok' });
+          results.push({
+            ...(await ingestWith(rt, fileSource(file), opts.map ? { columnMap: opts.map } : {})),
+            status: 'ok',
+          });
         } catch (e) {
           // A file that fails still reports how far it got: what was produced stays produced, and is counted.
           failure ??= e;

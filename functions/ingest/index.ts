@@ -8,7 +8,8 @@ import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { ingest, type IngestOptions, type IngestSource, type IngestSummary } from './ingest.ts';
 import { inlineEncoder, workerEncoder, type Encoder } from './encoder-pool.ts';
-import { StorageObjectData } from './storage-event.ts';
+import { COLUMN_MAP_METADATA, StorageObjectData } from './storage-event.ts';
+import { parseColumnMap } from '../../shared/schema/header.ts';
 import { answerIngest } from './http.ts';
 
 export function fileSource(path: string): IngestSource {
@@ -70,9 +71,14 @@ export async function onObjectFinalized(rt: Runtime, data: unknown): Promise<Ing
       `ingest: not a Cloud Storage object event: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
     );
   }
-  const { bucket, name } = parsed.data;
+  const { bucket, name, metadata } = parsed.data;
   const store = rt.uploadsIn(bucket);
-  return ingestWith(rt, { name: `gs://${bucket}/${name}`, open: () => store.read(name) });
+  const map = metadata?.[COLUMN_MAP_METADATA];
+  return ingestWith(
+    rt,
+    { name: `gs://${bucket}/${name}`, open: () => store.read(name) },
+    map === undefined ? {} : { columnMap: parseColumnMap(map) },
+  );
 }
 
 /**

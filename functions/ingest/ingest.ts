@@ -5,6 +5,7 @@ import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
 import { CsvRecordSplitter, readCsvRecords, type CsvRecord } from '../../shared/csv/records.ts';
 import { openDecompressed, type SourceStats } from '../../shared/csv/source.ts';
 import { contentId, detectFormat, type DetectedFormat } from '../../shared/schema/formats.ts';
+import type { ColumnMap } from '../../shared/schema/header.ts';
 import { cutText, MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { isWellFormed, toWellFormed } from '../../shared/schema/envelope.ts';
 import { dlqOf } from '../../shared/topics.ts';
@@ -36,6 +37,8 @@ export interface IngestOptions {
   readonly maxDecompressedBytes?: number;
   /** How many recent ids are remembered to catch repeats within one file (memory stays bounded). */
   readonly dedupeWindow?: number;
+  /** Header names for columns the file calls otherwise (`--map amount=AMT`, or the upload's metadata). */
+  readonly columnMap?: ColumnMap;
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
@@ -164,8 +167,8 @@ export async function ingest(source: IngestSource, ports: IngestPorts, options: 
       const ingestedAt = now().toISOString();
       let start = 0;
       if (detected === null) {
-        detected = detectHeader(records[0]!, source.name);
-        header = records[0]!.fields!;
+        detected = detectHeader(records[0]!, source.name, options.columnMap);
+        header = canonicalHeader(detected, records[0]!.fields!);
         topic = options.topicFor?.(detected.format.ref.name) ?? options.topic;
         dlqTopic = dlqOf(topic);
         start = 1;
@@ -216,14 +219,27 @@ async function drainAfterFailure(
   }
 }
 
-function detectHeader(record: CsvRecord, file: string): DetectedFormat {
+/**
+ * The header as the encoder's worker threads get it: each matched column under its own name, every other field
+ * renamed out of the way, so detecting it again there needs neither the synonyms nor the user's map.
+ */
+function canonicalHeader(detected: DetectedFormat, fields: readonly string[]): string[] {
+  const names = fields.map((_, i) => `_unused_${i}`);
+  detected.format.columns.forEach((c, k) => {
+    const at = detected.indexOf[k]!;
+    if (at >= 0) names[at] = c.name;
+  });
+  return names;
+}
+
+function detectHeader(record: CsvRecord, file: string, map?: ColumnMap): DetectedFormat {
   if (!record.fields) {
     throw new FraudflowError('FORMAT_UNKNOWN', `${file}: the header line cannot be read: ${record.error}`, {
       file,
       line: record.line,
     });
   }
-  return detectFormat(record.fields, file);
+  return detectFormat(record.fields, file, map);
 }
 
 function deadLetterMessage(

@@ -13,7 +13,21 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * Numbers from the environment by an explicit grammar: decimal digits only, so "0x4", " 4 ", "4e0" and "" are refused
+ * (z.coerce and Number() would take them as 4, or 0).
+ */
+const INT_TEXT = /^-?\d{1,16}$/;
+const DECIMAL_TEXT = /^-?(\d{1,16}(\.\d{1,16})?|\.\d{1,16})$/;
+export const envInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(INT_TEXT, 'expected an integer written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const envNumber = (range: z.ZodNumber) =>
+  z.string().regex(DECIMAL_TEXT, 'expected a decimal number such as 0.25').transform(Number).pipe(range);
+const int = envInt;
 
 export const EnvSchema = z
   .object({
@@ -54,9 +68,9 @@ export const EnvSchema = z
         'expected precision:<0..1> or cost:<missed fraud>:<false alarm>',
       )
       .default('precision:0.8'),
-    FRAUDFLOW_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.005),
-    FRAUDFLOW_VALIDATION_FRACTION: z.coerce.number().gt(0).lt(1).default(0.2),
-    FRAUDFLOW_VALIDATION_GAP_SECONDS: z.coerce.number().min(0).optional(),
+    FRAUDFLOW_PROMOTION_MARGIN: envNumber(z.number().min(0).max(1)).default(0.005),
+    FRAUDFLOW_VALIDATION_FRACTION: envNumber(z.number().gt(0).lt(1)).default(0.2),
+    FRAUDFLOW_VALIDATION_GAP_SECONDS: envNumber(z.number().min(0)).optional(),
     FRAUDFLOW_TRAIN_FORMAT: z.enum(['kaggle', 'raw']).optional(),
     /** The Handbook's protocol: day windows (set TRAIN_DAYS to use them; delay and test default to 7 days). */
     FRAUDFLOW_TRAIN_DAYS: int(1, 3650).optional(),
@@ -72,7 +86,7 @@ export const EnvSchema = z
     FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(5),
     FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
     FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
-    FRAUDFLOW_REVIEW_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+    FRAUDFLOW_REVIEW_RATIO: envNumber(z.number().gt(0).max(1)).default(0.5),
     FRAUDFLOW_FALLBACK_VERDICT: z.enum(['fraud', 'review', 'legit']).default('review'),
     FRAUDFLOW_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
     FRAUDFLOW_SCORE_MAX_BODY_BYTES: int(1024, 16 << 20).default(1 << 20),

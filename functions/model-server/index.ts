@@ -6,12 +6,13 @@ import { modelAt } from '../../shared/runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
+import { envInt } from '../../shared/config.ts';
 import { startModelServer } from './start.ts';
 
 /** What Vertex AI sets in a custom container (https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements). */
 const ServingEnv = z.object({
   AIP_STORAGE_URI: z.string().min(1, 'where the model files are: gs://bucket/path or a folder'),
-  AIP_HTTP_PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
+  AIP_HTTP_PORT: envInt(1, 65_535).default(8080),
   AIP_PREDICT_ROUTE: z.string().startsWith('/').default('/predict'),
   AIP_HEALTH_ROUTE: z.string().startsWith('/').default('/health'),
   FRAUDFLOW_SERVE_HOST: z.string().default('0.0.0.0'),

@@ -122,3 +122,27 @@ describe('configuration: Kafka OAUTHBEARER and a private CA', () => {
     expect(problemsOf({ KAFKA_SSL_CA_FILE: '/etc/ca.pem' }).join('\n')).toMatch(/KAFKA_SSL_CA_FILE.*KAFKA_SSL=true/);
   });
 });
+
+describe('numbers from the environment', () => {
+  it.each(['0x4', ' 4 ', '4e0', '4.0', '+4', '4_000', 'Infinity'])(
+    'refuses %j as an integer, naming the variable',
+    (v) => {
+      expect(() => loadConfig({ FRAUDFLOW_PARTITIONS: v })).toThrow(
+        /FRAUDFLOW_PARTITIONS: expected an integer written in decimal digits/,
+      );
+    },
+  );
+
+  it.each(['1e-1', '0x1', '.', ' 0.5'])('refuses %j as a decimal', (v) => {
+    expect(() => loadConfig({ FRAUDFLOW_REVIEW_RATIO: v })).toThrow(
+      /FRAUDFLOW_REVIEW_RATIO: expected a decimal number/,
+    );
+  });
+
+  it('reads plain decimal digits, and keeps the defaults when unset', () => {
+    const c = loadConfig({ FRAUDFLOW_PARTITIONS: '12', FRAUDFLOW_REVIEW_RATIO: '.25' });
+    expect(c.partitions).toBe(12);
+    expect(c.score.reviewRatio).toBe(0.25);
+    expect(loadConfig({}).partitions).toBe(4);
+  });
+});

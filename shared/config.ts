@@ -426,8 +426,19 @@ export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.FRAUDFLOW_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG';
 }
 
-/** The function functions-framework serves in this process (the buildpack sets FUNCTION_TARGET), if any. */
-export function frameworkTarget(env: Record<string, string | undefined> = process.env): string | undefined {
+/**
+ * The function functions-framework serves in this process, if any: its `--target` option, else FUNCTION_TARGET (the
+ * buildpack sets one or the other), as functions-framework itself reads them.
+ */
+export function frameworkTarget(
+  env: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv,
+): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--target=')) return a.slice('--target='.length) || undefined;
+    if (a === '--target') return argv[i + 1] || undefined;
+  }
   const t = env.FUNCTION_TARGET;
   return t === undefined || t === '' ? undefined : t;
 }

@@ -138,7 +138,8 @@ describe('the built functions', () => {
     );
     const fn = await serve('ingest');
     const res = await post(fn.url, storageFinalized('fraudflow-uploads', 'incoming/day1.csv', 100));
-    expect(res.status, fn.output()).toBe(204);
+    expect(res.status, fn.output()).toBe(200);
+    expect(await res.json()).toMatchObject({ object: 'incoming/day1.csv', format: 'kaggle', read: 3, accepted: 3 });
     await fn.stop();
     const log = new EmbeddedEventLog({ path: join(data.path, 'eventlog.sqlite') });
     const info = await log.describeTopic('transactions');

@@ -146,3 +146,14 @@ describe('numbers from the environment', () => {
     expect(loadConfig({}).partitions).toBe(4);
   });
 });
+
+describe('the function functions-framework serves', () => {
+  it('is read from --target (either spelling) before FUNCTION_TARGET, as functions-framework reads it', async () => {
+    const { frameworkTarget } = await import('../../shared/config.ts');
+    expect(frameworkTarget({}, ['node', 'main.js', '--target=ingest'])).toBe('ingest');
+    expect(frameworkTarget({}, ['node', 'main.js', '--target', 'sink'])).toBe('sink');
+    expect(frameworkTarget({ FUNCTION_TARGET: 'score' }, ['node', 'main.js'])).toBe('score');
+    expect(frameworkTarget({ FUNCTION_TARGET: 'score' }, ['node', 'main.js', '--target=review'])).toBe('review');
+    expect(frameworkTarget({ FUNCTION_TARGET: '' }, ['node', 'vitest'])).toBeUndefined();
+  });
+});

@@ -22,7 +22,7 @@ describe('HTML report', () => {
       return ctx.skip();
     }
     const env = { FRAUDFLOW_DATA_DIR: join(dir.path, 'data'), FRAUDFLOW_MAX_EPOCHS: '2' };
-    const demo = await cliJson<{ report: string }>(['demo', '--rows', '20000'], env);
+    const demo = await cliJson<{ report: string }>(['demo', '--rows', '40000'], env);
     expect(existsSync(demo.report)).toBe(true);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -5,8 +5,8 @@ import { createLogger } from '../../shared/logger.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts';
-import { scoreTransactions } from '../../functions/score/score.ts';
-import { KaggleScoreRequest } from '../../functions/score/request.ts';
+import { scoreTransactions } from '../../shared/scoring/score.ts';
+import { KaggleScoreRequest } from '../../shared/scoring/request.ts';
 
 const n = Number(process.argv[2] ?? 200_000);
 await tfReady();

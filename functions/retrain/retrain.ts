@@ -18,7 +18,7 @@ import { selectModel } from './select.ts';
 import { cardColumns, frauds, gatherLabels, gatherRows, matrices } from './matrix.ts';
 import { decidePromotion, sameFeatures, type Promotion, type PromotionInput } from './promotion.ts';
 import { codeVersion } from './code-version.ts';
-import { switchChampion } from './champion.ts';
+import { switchChampion } from '../../shared/model/champion.ts';
 import type { ModelPublisher, PublishedModel } from '../../shared/model/port.ts';
 
 export interface RetrainPorts {

@@ -8,7 +8,7 @@ import { errorAnswer, sendAnswer } from '../../shared/http/answer.ts';
 import type { EdgePolicy } from '../../shared/http/guard.ts';
 import { notBehindEdge, type FunctionRoute } from '../../shared/http/function-route.ts';
 import { handleScore } from './http.ts';
-import { scoreBatch } from './score.ts';
+import { scoreBatch } from '../../shared/scoring/score.ts';
 
 /** `json`: the body as the edge parsed it, after the key and size checks. */
 export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {

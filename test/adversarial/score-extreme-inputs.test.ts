@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scoreBatch, scoreTransactions } from '../../functions/score/score.ts';
-import { publishable } from '../../functions/score/verdicts.ts';
+import { scoreBatch, scoreTransactions } from '../../shared/scoring/score.ts';
+import { publishable } from '../../shared/scoring/verdicts.ts';
 import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
 import { nextOffsets } from '../../shared/eventlog/port.ts';
 import { FraudflowError } from '../../shared/errors.ts';

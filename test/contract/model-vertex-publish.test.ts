@@ -7,7 +7,7 @@ import { ModelRegistry } from '../../shared/model/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { silentLogger } from '../../shared/logger.ts';
-import { switchChampion } from '../../functions/retrain/champion.ts';
+import { switchChampion } from '../../shared/model/champion.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { startFakeVertexControl, type FakeVertexControl } from '../helpers/fake-vertex-control.ts';
 import { tinyManifest, tinyModel } from '../helpers/model.ts';

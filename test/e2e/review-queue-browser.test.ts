@@ -43,7 +43,7 @@ beforeAll(async () => {
   process.env.FRAUDFLOW_API_KEY = KEY;
   const { processRuntime } = await import('../../shared/runtime.ts');
   const { ingestWith, fileSource } = await import('../../functions/ingest/index.ts');
-  const { publishVerdicts } = await import('../../functions/score/score.ts');
+  const { publishVerdicts } = await import('../../shared/scoring/score.ts');
   const rt = processRuntime();
   mkdirSync(join(dir.path, 'in'), { recursive: true });
   const csv = join(dir.path, 'in', 'tx.csv');

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { nextOffsets } from '../../shared/eventlog/port.ts';
-import { publishVerdicts } from '../../functions/score/score.ts';
+import { publishVerdicts } from '../../shared/scoring/score.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
 import { brokerAnswers, KAFKA_TEST_BROKERS, kafkaAvailable } from '../helpers/kafka.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -1,7 +1,7 @@
 // When the model endpoint fails, every transaction still gets a verdict: the configured fallback, marked as such.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scoreTransactions } from '../../functions/score/score.ts';
+import { scoreTransactions } from '../../shared/scoring/score.ts';
 import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logger.ts';

@@ -1,9 +1,9 @@
 // Builds one batch's verdicts: the model's where its answer is sane, the fallback elsewhere, each checked against the verdict schema.
-import type { Logger } from '../../shared/logger.ts';
-import type { ModelEndpoint } from '../../shared/model/port.ts';
-import { FraudflowError } from '../../shared/errors.ts';
-import { issueLines } from '../../shared/schema/issues.ts';
-import { Verdict } from '../../shared/schema/verdict.ts';
+import type { Logger } from '../logger.ts';
+import type { ModelEndpoint } from '../model/port.ts';
+import { FraudflowError } from '../errors.ts';
+import { issueLines } from '../schema/issues.ts';
+import { Verdict } from '../schema/verdict.ts';
 
 export interface Scored {
   readonly transaction_id: string;

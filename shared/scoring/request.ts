@@ -1,7 +1,7 @@
 // What the score function accepts: one transaction in either wire format (Kaggle, an id optional; raw), or an array of them.
 import { z } from 'zod';
-import { KaggleTransaction } from '../../shared/schema/kaggle.ts';
-import { identifier, RawTransaction } from '../../shared/schema/raw.ts';
+import { KaggleTransaction } from '../schema/kaggle.ts';
+import { identifier, RawTransaction } from '../schema/raw.ts';
 
 export const KaggleScoreRequest = KaggleTransaction.extend({
   transaction_id: identifier.optional(),

@@ -1,18 +1,18 @@
 // The score core: features, the model endpoint, a verdict per transaction (a fallback one when no sane score exists), published to `verdicts`.
-import type { Logger } from '../../shared/logger.ts';
-import type { EventLog, OutgoingMessage } from '../../shared/eventlog/port.ts';
-import type { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
-import type { ModelEndpoint } from '../../shared/model/port.ts';
-import { KAGGLE_FEATURES, kaggleFeatures } from '../../shared/features/kaggle.ts';
-import { contentId } from '../../shared/schema/formats.ts';
-import { VERDICT_SCHEMA, type Verdict } from '../../shared/schema/verdict.ts';
-import { TOPICS } from '../../shared/topics.ts';
-import { FraudflowError } from '../../shared/errors.ts';
-import type { FeatureState } from '../../shared/features/raw/state-port.ts';
-import { RAW_FEATURE_WIDTH, scoringFeatures } from '../../shared/features/raw/compute.ts';
+import type { Logger } from '../logger.ts';
+import type { EventLog, OutgoingMessage } from '../eventlog/port.ts';
+import type { CoalescingPublisher } from '../eventlog/coalescing-publisher.ts';
+import type { ModelEndpoint } from '../model/port.ts';
+import { KAGGLE_FEATURES, kaggleFeatures } from '../features/kaggle.ts';
+import { contentId } from '../schema/formats.ts';
+import { VERDICT_SCHEMA, type Verdict } from '../schema/verdict.ts';
+import { TOPICS } from '../topics.ts';
+import { FraudflowError } from '../errors.ts';
+import type { FeatureState } from '../features/raw/state-port.ts';
+import { RAW_FEATURE_WIDTH, scoringFeatures } from '../features/raw/compute.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
-import { txEpochMs } from '../../shared/schema/raw.ts';
-import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../../shared/schema/limits.ts';
+import { txEpochMs } from '../schema/raw.ts';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../schema/limits.ts';
 import {
   fallbackVerdict,
   finiteRows,

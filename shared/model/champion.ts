@@ -1,9 +1,9 @@
 // Changing the champion: publish the version where scorers read it (Vertex AI, when configured) first, then move the registry pointer.
-import type { Logger } from '../../shared/logger.ts';
-import type { ModelRegistry } from '../../shared/model/registry.ts';
-import { previousChampion } from '../../shared/model/registry.ts';
-import type { ModelPublisher, PublishedModel } from '../../shared/model/port.ts';
-import type { ChampionPointer } from '../../shared/schema/model-manifest.ts';
+import type { Logger } from '../logger.ts';
+import type { ModelRegistry } from './registry.ts';
+import { previousChampion } from './registry.ts';
+import type { ModelPublisher, PublishedModel } from './port.ts';
+import type { ChampionPointer } from '../schema/model-manifest.ts';
 
 export interface ChampionPorts {
   readonly registry: ModelRegistry;

@@ -5,7 +5,13 @@ import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import type { ModelEndpoint } from '../../shared/model/port.ts';
 import type { KaggleScoreRequest } from '../../shared/scoring/request.ts';
-import { futureSkewProblem, scoreRows, scoreTransactions, type ScoreOptions, type Scored } from '../../shared/scoring/score.ts';
+import {
+  futureSkewProblem,
+  scoreRows,
+  scoreTransactions,
+  type ScoreOptions,
+  type Scored,
+} from '../../shared/scoring/score.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';
 import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
 import { isFraudflowError, wrapError } from '../../shared/errors.ts';

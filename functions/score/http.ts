@@ -2,7 +2,13 @@
 import { type z } from 'zod';
 import type { HttpAnswer } from '../../shared/http/answer.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
-import { KaggleScoreRequest, RawScoreRequest, requestFormat, type ScoreBatch, type ScoreResponse } from '../../shared/scoring/request.ts';
+import {
+  KaggleScoreRequest,
+  RawScoreRequest,
+  requestFormat,
+  type ScoreBatch,
+  type ScoreResponse,
+} from '../../shared/scoring/request.ts';
 
 export interface ScoreHttpOptions {
   readonly maxBatch: number;

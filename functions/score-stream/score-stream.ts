@@ -14,6 +14,7 @@ import {
 } from '../../shared/scoring/score.ts';
 import type { FeatureState } from '../../shared/features/raw/state-port.ts';
 import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
+import { applyLabels } from './labels.ts';
 import { isFraudflowError, wrapError } from '../../shared/errors.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../../shared/schema/limits.ts';
 import { deadLetterOf } from './dead-letter.ts';
@@ -48,6 +49,8 @@ export interface ScoreStreamSummary {
   readonly fraud: number;
   readonly review: number;
   readonly legit: number;
+  /** Labels from the `labels` topic applied to the online state in this run. */
+  readonly labels_applied: number;
   readonly lag_left: number;
   readonly elapsed_ms: number;
 }
@@ -86,7 +89,8 @@ async function sortBatch(
           continue;
         }
         // Features from what was known before this transaction, then the transaction joins the state.
-        const features = await scoringFeatures(tx, ports.features);
+        // From an upload (trusted history): the label it may carry is recorded for later transactions' windows.
+        const features = await scoringFeatures(tx, ports.features, { recordLabel: true });
         if (spec !== 'raw') out.skipped++;
         else {
           // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
@@ -112,6 +116,7 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   const deadline = Date.now() + options.maxSeconds * 1000;
   const maxSkew = options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS;
   const totals = { read: 0, scored: 0, skipped: 0, dead_lettered: 0, fraud: 0, review: 0, legit: 0 };
+  const labelled = { applied: 0 };
   const consumer = await ports.eventLog.consumer(options.group, TOPICS.transactions);
   try {
     while (totals.read < options.maxRows && Date.now() < deadline && !options.stop?.aborted) {
@@ -121,8 +126,9 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
         maxWaitMs: options.follow ? 20 : 300,
       });
       if (records.length === 0) {
-        if (options.follow) continue;
-        break;
+        if (!options.follow) break;
+        labelled.applied += (await applyLabels(ports, `${options.group}.labels`)).applied;
+        continue;
       }
       const spec = (await ports.model.manifest()).feature_spec.name;
       const batch = await sortBatch(records, spec, ports, maxSkew);
@@ -145,11 +151,19 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   } finally {
     await consumer.close();
   }
+  // Labels that arrived reach the online state after the run's transactions are recorded (a label of a transaction
+  // not recorded yet would change nothing), so later terminal risks count them as the offline features do.
+  labelled.applied += (await applyLabels(ports, `${options.group}.labels`)).applied;
   const lag = lagOf(
     await ports.eventLog.describeTopic(TOPICS.transactions),
     await ports.eventLog.committedOffsets(options.group, TOPICS.transactions),
   );
-  const summary = { ...totals, lag_left: lag, elapsed_ms: Math.round(performance.now() - started) };
+  const summary = {
+    ...totals,
+    labels_applied: labelled.applied,
+    lag_left: lag,
+    elapsed_ms: Math.round(performance.now() - started),
+  };
   ports.logger.info('score-stream done', summary);
   return summary;
 }

@@ -54,8 +54,18 @@ export async function computeAndRecord(tx: RawTx, state: FeatureState): Promise<
 
 export const RAW_FEATURE_WIDTH = RAW_FEATURES.names.length;
 
-/** Scoring's side of computeAndRecord: the label a transaction may carry is not seen, and not recorded with it. */
-export function scoringFeatures(tx: RawTx, state: FeatureState): Promise<number[]> {
+/**
+ * Scoring's side of computeAndRecord. A transaction's own label never reaches its own features (its terminal windows
+ * end a label delay before it). Whether the label it carries is recorded for later transactions depends on who sent
+ * it: an ingested upload is a trusted history (recorded, as offline features count it), an HTTP caller is not (a
+ * caller could otherwise mark a terminal's transactions as fraud and move its risk).
+ */
+export function scoringFeatures(
+  tx: RawTx,
+  state: FeatureState,
+  options: { recordLabel: boolean } = { recordLabel: false },
+): Promise<number[]> {
+  if (options.recordLabel) return computeAndRecord(tx, state);
   const { label: _label, ...unlabelled } = tx;
   return computeAndRecord(unlabelled, state);
 }

@@ -3,41 +3,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { tempDir } from '../helpers/tmp.ts';
 import { cliJson } from '../helpers/cli.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dir = tempDir('fraudflow-report-');
 afterAll(() => dir.cleanup());
 
 describe('HTML report', () => {
   it('draws every chart in a real browser without console errors', async (ctx) => {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.FRAUDFLOW_REQUIRE_BROWSER === '1')
-        throw new Error(`Chromium is required here but ${CHROMIUM} is missing`);
-      process.stderr.write(
-        `\n[report] browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
-      );
-      return ctx.skip();
-    }
     const env = { FRAUDFLOW_DATA_DIR: join(dir.path, 'data'), FRAUDFLOW_MAX_EPOCHS: '2' };
-    const demo = await cliJson<{ report: string }>(['demo', '--rows', '40000'], env);
-    expect(existsSync(demo.report)).toBe(true);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchBrowser('report');
+    if (!browser) return ctx.skip();
     try {
+      const demo = await cliJson<{ report: string }>(['demo', '--rows', '40000'], env);
+      expect(existsSync(demo.report)).toBe(true);
       const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

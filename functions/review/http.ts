@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { issueLines } from '../../shared/schema/issues.ts';
 import { errorAnswer, refusal, type HttpAnswer } from '../../shared/http/answer.ts';
+import { presentedKey } from '../../shared/http/api-key.ts';
 import type { EdgePolicy } from '../../shared/http/guard.ts';
 import { LabelDecision } from './labels.ts';
 import { queuePage } from './page.ts';
@@ -55,7 +56,8 @@ function header(req: Pick<ReviewRequest, 'headers'>, name: string): string | und
 }
 
 function authorised(req: Pick<ReviewRequest, 'headers'>, key: string): boolean {
-  const given = header(req, 'x-api-key') ?? /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+  // The header grammar of every HTTP function (x-api-key, or Authorization: Bearer); a browser's cookie otherwise.
+  const given = presentedKey(req.headers);
   if (given !== undefined) return same(given, key);
   const cookie = (header(req, 'cookie') ?? '')
     .split(';')

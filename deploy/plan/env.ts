@@ -1,5 +1,5 @@
 // Each function's environment (plain variables and Secret Manager mounts), checked at plan time by the config loader the function itself runs.
-import { EnvSchema, loadConfig, type Config } from '../../shared/config.ts';
+import { loadConfig, type Config } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { settingsFor, topicSettingsFor, type DeployConfig } from './config.ts';
@@ -71,12 +71,6 @@ export function functionEnv(c: DeployConfig, fn: FunctionDescriptor): FunctionEn
  */
 export function configSeenBy(c: DeployConfig, fn: FunctionDescriptor): Config {
   const { vars, secrets } = functionEnv(c, fn);
-  if (vars.KAFKA_SASL_MECHANISM === 'oauthbearer' && !loaderAcceptsOAuthBearer())
-    throw new FraudflowError(
-      'CONFIG_INVALID',
-      `deploy config: functions.${fn.folder} would not start: this build's Kafka settings (shared/config.ts) do not accept KAFKA_SASL_MECHANISM=oauthbearer, which a managed Kafka cluster needs`,
-      { function: fn.folder, problems: ['KAFKA_SASL_MECHANISM: oauthbearer is not supported by this build'] },
-    );
   const placeholders = Object.fromEntries(Object.keys(secrets).map((k) => [k, `secret-${'x'.repeat(24)}`]));
   try {
     return loadConfig({ ...vars, ...placeholders });
@@ -90,11 +84,6 @@ export function configSeenBy(c: DeployConfig, fn: FunctionDescriptor): Config {
       { cause: e },
     );
   }
-}
-
-/** Whether the functions' own config loader knows SASL OAUTHBEARER (Managed Kafka's service-account tokens). */
-export function loaderAcceptsOAuthBearer(): boolean {
-  return EnvSchema.shape.KAFKA_SASL_MECHANISM.safeParse('oauthbearer').success;
 }
 
 function sorted(r: Record<string, string>): Record<string, string> {

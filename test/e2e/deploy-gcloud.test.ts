@@ -11,8 +11,7 @@ import {
   replayGcloudCalls,
 } from '../../deploy/apply/gcloud-check.ts';
 import { REPO_ROOT, writePlanFiles } from '../../deploy/apply/run.ts';
-import { buildPlan, renderPlan, type Plan } from '../../deploy/plan/plan.ts';
-import { loaderAcceptsOAuthBearer } from '../../deploy/plan/env.ts';
+import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
 
 const unavailable = gcloudCheckUnavailable();
 if (unavailable) {
@@ -47,13 +46,11 @@ function variants(): Array<{ name: string; plan: Plan }> {
     ...at,
     kafka: { ...managed.kafka, cluster: { ...managedConfig.cluster, create: false } },
   });
-  // The managed plan needs the Kafka adapter's OAUTHBEARER support to pass its start-up check; its commands do not.
-  const plan = loaderAcceptsOAuthBearer() ? buildPlan : renderPlan;
   return [
     { name: 'example (external Kafka)', plan: buildPlan(parseDeployConfig({ ...example, ...at }), { filesDir }) },
     { name: 'Vertex AI on, Pub/Sub tick, VPC connector', plan: buildPlan(vertexOn, { filesDir }) },
-    { name: 'managed Kafka, Direct VPC egress', plan: plan(managed, { filesDir }) },
-    { name: 'managed Kafka adopted', plan: plan(adopted, { filesDir }) },
+    { name: 'managed Kafka, Direct VPC egress', plan: buildPlan(managed, { filesDir }) },
+    { name: 'managed Kafka adopted', plan: buildPlan(adopted, { filesDir }) },
   ];
 }
 

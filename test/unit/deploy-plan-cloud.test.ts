@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDeployConfig } from '../../cli/commands/deploy.ts';
 import { ackDeadlineSeconds, deadLetterTopic, functionName, serviceAccount } from '../../deploy/plan/commands.ts';
 import { settingsFor, type DeployConfig } from '../../deploy/plan/config.ts';
-import { configSeenBy, functionEnv, loaderAcceptsOAuthBearer } from '../../deploy/plan/env.ts';
+import { configSeenBy, functionEnv } from '../../deploy/plan/env.ts';
 import { FUNCTIONS, descriptor } from '../../deploy/plan/functions.ts';
 import { grantsOf } from '../../deploy/plan/grants.ts';
 import { buildPlan, renderPlan, type Plan } from '../../deploy/plan/plan.ts';
@@ -170,15 +170,9 @@ describe('deploy plan: Google Cloud Managed Service for Apache Kafka', () => {
     }
   });
 
-  it("plans only once the functions' own config loader accepts OAUTHBEARER, and says so plainly until then", () => {
-    if (loaderAcceptsOAuthBearer()) {
-      expect(buildPlan(managed).steps).toEqual(managedPlan.steps);
-      expect(configSeenBy(managed, descriptor('sink')).eventLog).toMatchObject({ kind: 'kafka' });
-    } else {
-      expect(() => buildPlan(managed)).toThrow(
-        /functions\.ingest would not start: .*do not accept KAFKA_SASL_MECHANISM=oauthbearer/,
-      );
-    }
+  it("plans a managed Kafka deploy whose functions' own config loader starts with OAUTHBEARER", () => {
+    expect(buildPlan(managed).steps).toEqual(managedPlan.steps);
+    expect(configSeenBy(managed, descriptor('sink')).eventLog).toMatchObject({ kind: 'kafka' });
   });
 });
 

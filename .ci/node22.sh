@@ -26,9 +26,12 @@ export PATH="$work/node/bin:$PATH"
 export npm_config_nodedir="$work/node"
 # better-sqlite3 compiles from source here (no prebuilt binary is fetched from outside the registries): both cores.
 export JOBS=max
-# The fault suite of the Node 20 run restarts the broker with its plaintext listener only, so the secure listeners
-# (proven on Node 20 just before) are not there any more: their suites skip here, with a message, instead of failing.
-unset FRAUDFLOW_REQUIRE_KAFKA_SECURE
+# The fault suites stop and restart the broker through deploy/local-kafka of this copy: they must act on the broker CI
+# started (its absolute FRAUDFLOW_KAFKA_HOME), or they would find "not running" and the broker would stay up.
+if [ -n "${FRAUDFLOW_REQUIRE_KAFKA:-}" ] && [[ "${FRAUDFLOW_KAFKA_HOME:-}" != /* ]]; then
+  echo "node22: FRAUDFLOW_KAFKA_HOME must be the absolute home of the running broker (the fault suites restart it)" >&2
+  exit 1
+fi
 echo "== node22: $(node -v) at $(command -v node), npm $(npm -v)"
 [ "$(node -p 'process.versions.node.split(".")[0]')" = 22 ] || { echo "node22: expected Node 22 first on PATH" >&2; exit 1; }
 

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { simulateDays } from '../shared/simulator/generate.ts';
 import { computeAndRecord, type RawTx } from '../shared/features/raw/compute.ts';
-import { RedisFeatureState } from '../shared/features/raw/redis-state.ts';
+import { RedisFeatureState } from '../shared/features/raw/redis/redis-state.ts';
 import { RAW_FEATURES } from '../shared/features/raw/spec.ts';
 import { ioredisLink } from '../shared/features/raw/redis/ioredis-link.ts';
 import type { RedisEndpoint, RedisLink } from '../shared/features/raw/redis/link.ts';

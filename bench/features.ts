@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { simulateDays } from '../shared/simulator/generate.ts';
 import { offlineFeatures } from '../shared/features/raw/offline.ts';
 import { computeAndRecord } from '../shared/features/raw/compute.ts';
-import { SqliteFeatureState } from '../shared/features/raw/sqlite-state.ts';
+import { SqliteFeatureState } from '../shared/features/raw/sqlite/sqlite-state.ts';
 import { redisRows } from './features-redis.ts';
 
 export async function run(options: { quick?: boolean } = {}): Promise<Array<Record<string, string | number>>> {

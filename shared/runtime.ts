@@ -4,23 +4,23 @@ import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { EventLog } from './eventlog/port.ts';
-import { EmbeddedEventLog } from './eventlog/embedded.ts';
-import { KafkaEventLog } from './eventlog/kafka.ts';
-import { LocalObjectStore } from './objectstore/local.ts';
-import { GcsObjectStore } from './objectstore/gcs.ts';
+import { EmbeddedEventLog } from './eventlog/embedded/embedded.ts';
+import { KafkaEventLog } from './eventlog/kafka/kafka.ts';
+import { LocalObjectStore } from './objectstore/local/local.ts';
+import { GcsObjectStore } from './objectstore/gcs/gcs.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
-import { ModelRegistry } from './model/registry.ts';
-import { LocalModelEndpoint, loadedModel } from './model/local.ts';
+import { ModelRegistry } from './model/registry/objectstore/registry.ts';
+import { LocalModelEndpoint, loadedModel } from './model/local/local.ts';
 import type { LoadedModel, ModelEndpoint, ModelPublisher } from './model/port.ts';
-import { VertexModelEndpoint } from './model/vertex.ts';
-import { VertexModelPublisher } from './model/vertex-publish.ts';
-import { readModelFiles } from './model/artifacts.ts';
+import { VertexModelEndpoint } from './model/vertex/vertex.ts';
+import { VertexModelPublisher } from './model/vertex/publish.ts';
+import { readModelFiles } from './model/registry/objectstore/artifacts.ts';
 import { FraudflowError } from './errors.ts';
-import type { FeatureState } from './features/raw/state-port.ts';
-import { SqliteFeatureState } from './features/raw/sqlite-state.ts';
-import { RedisFeatureState } from './features/raw/redis-state.ts';
+import type { FeatureState } from './features/raw/port.ts';
+import { SqliteFeatureState } from './features/raw/sqlite/sqlite-state.ts';
+import { RedisFeatureState } from './features/raw/redis/redis-state.ts';
 import { ioredisLink } from './features/raw/redis/ioredis-link.ts';
 import { readFileSync } from 'node:fs';
 import { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
@@ -146,8 +146,8 @@ async function openWarehouse(config: Config): Promise<Warehouse> {
   // Loaded on first use: functions that never touch the warehouse (ingest) skip DuckDB's native module and the BigQuery client.
   const w =
     c.kind === 'duckdb'
-      ? await (await import('./warehouse/duckdb.ts')).DuckDbWarehouse.open(c.path)
-      : new (await import('./warehouse/bigquery.ts')).BigQueryWarehouse(c);
+      ? await (await import('./warehouse/duckdb/duckdb.ts')).DuckDbWarehouse.open(c.path)
+      : new (await import('./warehouse/bigquery/bigquery.ts')).BigQueryWarehouse(c);
   await w.ensureTables();
   return w;
 }

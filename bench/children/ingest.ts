@@ -1,7 +1,7 @@
 // Bench child: one ingest (or one baseline read) of a file in a fresh process, printing its figures and peak RSS as JSON.
 import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { topicSpecs, TOPICS } from '../../shared/topics.ts';
 import { ingest } from '../../functions/ingest/ingest.ts';

@@ -1,8 +1,8 @@
 // Bench child: ingest a file into an event log (embedded or Kafka), then drain it with a fresh group; prints figures as JSON.
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
-import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
+import { KafkaEventLog } from '../../shared/eventlog/kafka/kafka.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { nextOffsets, type EventLog } from '../../shared/eventlog/port.ts';
 import { ingest } from '../../functions/ingest/ingest.ts';

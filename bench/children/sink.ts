@@ -1,8 +1,8 @@
 // Bench child: ingest a CSV into a fresh embedded log, then time the sink into DuckDB (first run, then a re-run of the same messages), or DuckDB's own read_csv of the file.
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { topicSpecs, TOPICS } from '../../shared/topics.ts';

@@ -1,7 +1,7 @@
 // Converges Kafka topics to the configured partitions and retention through the admin API: create, add partitions, set retention.
 import kafkajs, { type Admin } from 'kafkajs';
 import { FraudflowError } from '../../shared/errors.ts';
-import { kafkaError } from '../../shared/eventlog/kafka-errors.ts';
+import { kafkaError } from '../../shared/eventlog/kafka/errors.ts';
 import { withRetry } from '../../shared/retry.ts';
 
 // kafkajs is CommonJS and assigns these enums after its exports Node can detect: take them from the default export.

@@ -1,6 +1,6 @@
 // The shell lines of the plan: gcloud, bq and fraudflow commands, each idempotent (describe, then create or update).
 import type { TableDef } from '../../shared/warehouse/tables.ts';
-import { bigQueryTableResource, uniqueViewSql } from '../../shared/warehouse/bigquery.ts';
+import { bigQueryTableResource, uniqueViewSql } from '../../shared/warehouse/bigquery/bigquery.ts';
 import { settingsFor, type DeployConfig, type ExternalKafka } from './config.ts';
 import { FUNCTION_RUNTIME } from './runtime.ts';
 import type { FunctionEnv } from './env.ts';

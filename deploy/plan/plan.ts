@@ -1,7 +1,7 @@
 // Builds the deploy plan from the config: every resource in dependency order, each with the idempotent command that creates it.
 import { FraudflowError } from '../../shared/errors.ts';
 import { topicSpecs } from '../../shared/topics.ts';
-import { bigQuerySchema } from '../../shared/warehouse/bigquery.ts';
+import { bigQuerySchema } from '../../shared/warehouse/bigquery/bigquery.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
 import * as cmd from './commands.ts';
 import { settingsFor, topicSettingsFor, type DeployConfig } from './config.ts';

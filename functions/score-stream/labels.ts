@@ -1,6 +1,6 @@
 // Late labels into the online feature state: what arrived on `labels` since the last run, applied once per transaction.
 import { nextOffsets, type EventLog } from '../../shared/eventlog/port.ts';
-import type { FeatureState } from '../../shared/features/raw/state-port.ts';
+import type { FeatureState } from '../../shared/features/raw/port.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Label } from '../../shared/schema/label.ts';
 import { checkEnvelope } from '../../shared/schema/registry.ts';

@@ -12,7 +12,7 @@ import {
   type ScoreOptions,
   type Scored,
 } from '../../shared/scoring/score.ts';
-import type { FeatureState } from '../../shared/features/raw/state-port.ts';
+import type { FeatureState } from '../../shared/features/raw/port.ts';
 import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
 import { applyLabels } from './labels.ts';
 import { isFraudflowError, wrapError } from '../../shared/errors.ts';

@@ -8,7 +8,7 @@ import { contentId } from '../schema/formats.ts';
 import { VERDICT_SCHEMA, type Verdict } from '../schema/verdict.ts';
 import { TOPICS } from '../topics.ts';
 import { FraudflowError } from '../errors.ts';
-import type { FeatureState } from '../features/raw/state-port.ts';
+import type { FeatureState } from '../features/raw/port.ts';
 import { RAW_FEATURE_WIDTH, scoringFeatures } from '../features/raw/compute.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
 import { txEpochMs } from '../schema/raw.ts';

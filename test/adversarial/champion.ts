@@ -1,9 +1,9 @@
 // A real champion for the adversarial suites: a tiny TF.js logistic model in a registry on disk, served by the local endpoint.
 import { join } from 'node:path';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
-import { LocalModelEndpoint } from '../../shared/model/local.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { LocalModelEndpoint } from '../../shared/model/local/local.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { tinyManifest, tinyModel } from '../helpers/model.ts';
 

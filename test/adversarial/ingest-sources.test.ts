@@ -10,7 +10,7 @@ import { fileSource } from '../../functions/ingest/index.ts';
 import { workerEncoder } from '../../functions/ingest/encoder-pool.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logger.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import { ingestHarness } from '../helpers/ingest-harness.ts';
 import { kaggleHeader, kaggleRow } from '../helpers/rows.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreBatch, scoreTransactions } from '../../shared/scoring/score.ts';
 import { publishable } from '../../shared/scoring/verdicts.ts';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { nextOffsets } from '../../shared/eventlog/port.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';

@@ -1,7 +1,7 @@
 // Concurrent publishes share produces on the real embedded log; each caller learns the fate of the produce carrying it.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
 import type { EventLog, OutgoingMessage, ProduceResult } from '../../shared/eventlog/port.ts';
 import { FraudflowError } from '../../shared/errors.ts';

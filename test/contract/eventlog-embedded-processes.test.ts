@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { nextOffsets, type LogRecord } from '../../shared/eventlog/port.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -1,6 +1,6 @@
 // Runs the event-log contract against the embedded SQLite log.
 import { join } from 'node:path';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { eventLogContract } from './eventlog.contract.ts';
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { KafkaConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
+import { KafkaEventLog } from '../../shared/eventlog/kafka/kafka.ts';
 import { nextOffsets, type LogRecord } from '../../shared/eventlog/port.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { KAFKA_TEST_SECURE, secureKafkaAvailable } from '../helpers/kafka.ts';

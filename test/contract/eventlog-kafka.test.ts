@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
+import { KafkaEventLog } from '../../shared/eventlog/kafka/kafka.ts';
 import { partitionForKey } from '../../shared/eventlog/partitioner.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { KAFKA_TEST_BROKERS, kafkaAvailable } from '../helpers/kafka.ts';

@@ -8,7 +8,7 @@ import { simulateDays } from '../../shared/simulator/generate.ts';
 import { offlineFeatures } from '../../shared/features/raw/offline.ts';
 import { computeAndRecord, type RawTx } from '../../shared/features/raw/compute.ts';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
-import { RedisFeatureState } from '../../shared/features/raw/redis-state.ts';
+import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 import { freshNamespace, REDIS_TEST_URL, redisAvailable, testLink } from '../helpers/redis.ts';

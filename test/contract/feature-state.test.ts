@@ -3,11 +3,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
-import { SqliteFeatureState } from '../../shared/features/raw/sqlite-state.ts';
-import { RedisFeatureState } from '../../shared/features/raw/redis-state.ts';
+import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
+import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
 import { computeAndRecord, type RawTx } from '../../shared/features/raw/compute.ts';
 import { RAW_FEATURES, STATE_KEEP_SECONDS } from '../../shared/features/raw/spec.ts';
-import type { FeatureState, RetentionOptions, TxEvent } from '../../shared/features/raw/state-port.ts';
+import type { FeatureState, RetentionOptions, TxEvent } from '../../shared/features/raw/port.ts';
 import { aggregate, DAY_MS, toMs } from '../../shared/features/raw/windows.ts';
 import { freshNamespace, redisAvailable, testLink } from '../helpers/redis.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -3,14 +3,14 @@
 import { join } from 'node:path';
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryWarehouse } from '../../shared/warehouse/bigquery.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { BigQueryWarehouse } from '../../shared/warehouse/bigquery/bigquery.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { loadKaggleHistory, loadRawHistory, labelledCounts } from '../../functions/retrain/dataset.ts';
 import { gatherReport } from '../../cli/report/data.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import type { Runtime } from '../../shared/runtime.ts';
 import { kaggleRecords } from '../../shared/synth/kaggle.ts';
 import { startFakeBigQuery, type FakeBigQuery } from '../helpers/fake-bigquery.ts';

@@ -1,7 +1,7 @@
 // Google Managed Kafka's OAUTHBEARER tokens, built from a local server speaking the metadata server's protocol.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FraudflowError } from '../../shared/errors.ts';
-import { managedKafkaOAuthBearer } from '../../shared/eventlog/kafka-oauth.ts';
+import { managedKafkaOAuthBearer } from '../../shared/eventlog/kafka/oauth.ts';
 import { startFakeMetadataServer, type FakeMetadataServer } from '../helpers/fake-metadata-server.ts';
 
 const EMAIL = 'fraudflow-fn@demo-project.iam.gserviceaccount.com';

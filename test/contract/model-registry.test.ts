@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
-import { GcsObjectStore } from '../../shared/objectstore/gcs.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { GcsObjectStore } from '../../shared/objectstore/gcs/gcs.ts';
 import type { ObjectStore } from '../../shared/objectstore/port.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
 import { tempDir } from '../helpers/tmp.ts';

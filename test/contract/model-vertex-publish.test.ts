@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { join } from 'node:path';
-import { VertexModelPublisher } from '../../shared/model/vertex-publish.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { VertexModelPublisher } from '../../shared/model/vertex/publish.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { switchChampion } from '../../shared/model/champion.ts';

@@ -1,7 +1,7 @@
 // The Vertex AI model endpoint through the official client (REST fallback) against a local server: real requests, answers, timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAuth } from '../helpers/fake-auth.ts';
-import { VertexModelEndpoint } from '../../shared/model/vertex.ts';
+import { VertexModelEndpoint } from '../../shared/model/vertex/vertex.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { startFakeVertex, type FakeVertex } from '../helpers/fake-vertex.ts';
 

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
-import { GcsObjectStore } from '../../shared/objectstore/gcs.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { GcsObjectStore } from '../../shared/objectstore/gcs/gcs.ts';
 import type { ObjectStore } from '../../shared/objectstore/port.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { startFakeGcs, type FakeGcs } from '../helpers/fake-gcs.ts';

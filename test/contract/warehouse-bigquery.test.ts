@@ -2,7 +2,7 @@
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryWarehouse, bigQuerySchema } from '../../shared/warehouse/bigquery.ts';
+import { BigQueryWarehouse, bigQuerySchema } from '../../shared/warehouse/bigquery/bigquery.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
 import { startFakeBigQuery, type FakeBigQuery, type RecordedRequest } from '../helpers/fake-bigquery.ts';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
 import { columnsOf } from '../../shared/schema/columns.ts';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { topicSpecs, TOPICS } from '../../shared/topics.ts';
 import { ingest } from '../../functions/ingest/ingest.ts';

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { main } from '../../cli/main.ts';
 import { tinyManifest, tinyModel } from '../helpers/model.ts';

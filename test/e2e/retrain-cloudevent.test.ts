@@ -1,7 +1,7 @@
 // The retrain function as Cloud Scheduler -> Pub/Sub -> Eventarc calls it: a messagePublished CloudEvent over real HTTP.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { serveFunction, type Served } from '../helpers/serve-function.ts';
 import { kaggleWarehouseRows } from '../helpers/kaggle-history.ts';

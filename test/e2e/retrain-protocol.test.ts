@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { simulateDays } from '../../shared/simulator/generate.ts';

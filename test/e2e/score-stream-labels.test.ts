@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreStream } from '../../functions/score-stream/score-stream.ts';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import type { EventLog } from '../../shared/eventlog/port.ts';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
-import { SqliteFeatureState } from '../../shared/features/raw/sqlite-state.ts';
+import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
 import { computeAndRecord, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { silentLogger } from '../../shared/logger.ts';

@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { nextOffsets, type EventLog } from '../../shared/eventlog/port.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { topicSpecs, TOPICS } from '../../shared/topics.ts';

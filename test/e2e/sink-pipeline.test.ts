@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IngestSummary } from '../../functions/ingest/ingest.ts';
 import type { TopicSummary } from '../../functions/sink/sink.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { writeKaggleCsv } from '../../shared/synth/kaggle.ts';
 import { tempDir } from '../helpers/tmp.ts';

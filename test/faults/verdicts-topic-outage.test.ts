@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
+import { KafkaEventLog } from '../../shared/eventlog/kafka/kafka.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { nextOffsets } from '../../shared/eventlog/port.ts';
 import { publishVerdicts } from '../../shared/scoring/score.ts';

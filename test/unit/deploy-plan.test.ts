@@ -12,7 +12,7 @@ import { CONTAINERS, FUNCTIONS, descriptor, signatureOf } from '../../deploy/pla
 import { grantsOf } from '../../deploy/plan/grants.ts';
 import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
 import { topicSpecs } from '../../shared/topics.ts';
-import { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from '../../shared/warehouse/bigquery.ts';
+import { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from '../../shared/warehouse/bigquery/bigquery.ts';
 import { TABLES } from '../../shared/warehouse/tables.ts';
 
 const repo = join(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envelopeMatcher } from '../../shared/schema/fast-envelope.ts';
 import { checkEnvelope } from '../../shared/schema/registry.ts';
-import { DuckDbWarehouse } from '../../shared/warehouse/duckdb.ts';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { flatten } from '../../shared/warehouse/flatten.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { Random } from '../../shared/synth/random.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { simulateDays } from '../../shared/simulator/generate.ts';
 import { offlineFeatures } from '../../shared/features/raw/offline.ts';
 import { computeAndRecord, featuresFrom, type RawTx } from '../../shared/features/raw/compute.ts';
-import { SqliteFeatureState } from '../../shared/features/raw/sqlite-state.ts';
+import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 import { tempDir } from '../helpers/tmp.ts';

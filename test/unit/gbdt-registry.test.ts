@@ -1,13 +1,13 @@
 // A GBDT trained as a retrain candidate is stored in the registry and scored and explained by the local endpoint.
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainModel } from '../../functions/retrain/train.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalModelEndpoint, LocalModelSource } from '../../shared/model/local.ts';
-import { readModelFiles } from '../../shared/model/artifacts.ts';
+import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalModelEndpoint, LocalModelSource } from '../../shared/model/local/local.ts';
+import { readModelFiles } from '../../shared/model/registry/objectstore/artifacts.ts';
 import { ForestModel } from '../../shared/model/gbdt/model.ts';
 import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
 import { scaleRows } from '../../shared/model/predict.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { Random } from '../../shared/synth/random.ts';
 import { type ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { Verdict } from '../../shared/schema/verdict.ts';

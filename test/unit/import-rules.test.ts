@@ -24,11 +24,11 @@ const functionOf = (path: string) => /^functions\/([^/]+)\//.exec(path)?.[1];
 
 /** Adapters: the technology-specific implementations of a port. */
 const ADAPTERS = [
-  /^shared\/eventlog\/(embedded|kafka)\.ts$/,
-  /^shared\/warehouse\/(duckdb|bigquery)\.ts$/,
-  /^shared\/objectstore\/(local|gcs)\.ts$/,
-  /^shared\/model\/(vertex|vertex-publish)\.ts$/,
-  /^shared\/features\/raw\/(sqlite-state|redis-state)\.ts$/,
+  /^shared\/eventlog\/(embedded|kafka)\/\1\.ts$/,
+  /^shared\/warehouse\/(duckdb|bigquery)\/\1\.ts$/,
+  /^shared\/objectstore\/(local|gcs)\/\1\.ts$/,
+  /^shared\/model\/vertex\/(vertex|publish)\.ts$/,
+  /^shared\/features\/raw\/(sqlite|redis)\/\1-state\.ts$/,
 ];
 const isAdapter = (p: string) => ADAPTERS.some((r) => r.test(p));
 

@@ -10,7 +10,7 @@ import {
 } from 'kafkajs';
 import { FraudflowError } from '../../shared/errors.ts';
 import { isRetriable } from '../../shared/retry.ts';
-import { kafkaError } from '../../shared/eventlog/kafka-errors.ts';
+import { kafkaError } from '../../shared/eventlog/kafka/errors.ts';
 
 // kafkajs's type declarations lag its constructors (the options argument, the message): built as kafkajs builds them.
 type ErrorClass = new (e: Error | string, options?: { cause?: unknown }) => Error;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scoreTransactions } from '../../shared/scoring/score.ts';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import type { ModelEndpoint } from '../../shared/model/port.ts';

@@ -1,7 +1,7 @@
 // Computes a raw transaction's features from the state, then records the transaction: one code path, online and offline.
 import { txEpochMs } from '../../schema/raw.ts';
 import { RAW_FEATURES } from './spec.ts';
-import type { FeatureState, FeatureWindows, TxEvent } from './state-port.ts';
+import type { FeatureState, FeatureWindows, TxEvent } from './port.ts';
 import { aggregate, toMs } from './windows.ts';
 
 export interface RawTx {

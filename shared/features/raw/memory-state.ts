@@ -1,5 +1,5 @@
 // Feature state in memory: for offline feature building over a sorted history; each entity pruned by its own time.
-import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
+import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './port.ts';
 import { aggregateMs, FUTURE_SLACK_MS, msEvent, retention, toMs, type MsEvent } from './windows.ts';
 
 interface Entity {

@@ -1,6 +1,6 @@
 // Window edges in integer milliseconds and the aggregates over event lists: the one definition every state matches.
 import { DELAY_DAYS, STATE_KEEP_SECONDS, WINDOWS_DAYS } from './spec.ts';
-import type { FeatureWindows, RetentionOptions, TxEvent } from './state-port.ts';
+import type { FeatureWindows, RetentionOptions, TxEvent } from './port.ts';
 
 export const DAY_MS = 86_400_000;
 /** Events dated more than this after the wall clock are "future": they never move an entity's retention horizon. */

@@ -1,6 +1,6 @@
 // Child process for the crash-before-commit tests: polls one batch of a group, reports its offsets, then hangs uncommitted until killed.
-import { EmbeddedEventLog } from '../../../shared/eventlog/embedded.ts';
-import { KafkaEventLog } from '../../../shared/eventlog/kafka.ts';
+import { EmbeddedEventLog } from '../../../shared/eventlog/embedded/embedded.ts';
+import { KafkaEventLog } from '../../../shared/eventlog/kafka/kafka.ts';
 import { silentLogger } from '../../../shared/logger.ts';
 import type { EventLog } from '../../../shared/eventlog/port.ts';
 

@@ -2,7 +2,7 @@
 // batches from stdin ({ops: [{score: tx} | {label: [id, 0|1]}]}), runs them in order, answers one line per batch.
 import { createInterface } from 'node:readline';
 import { computeAndRecord, type RawTx } from '../../../shared/features/raw/compute.ts';
-import { RedisFeatureState } from '../../../shared/features/raw/redis-state.ts';
+import { RedisFeatureState } from '../../../shared/features/raw/redis/redis-state.ts';
 import { ioredisLink } from '../../../shared/features/raw/redis/ioredis-link.ts';
 
 const [url, namespace] = process.argv.slice(2);

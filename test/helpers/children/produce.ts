@@ -1,5 +1,5 @@
 // Child process for the embedded-log process tests: produces numbered batches and prints each acknowledgement.
-import { EmbeddedEventLog } from '../../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../../shared/eventlog/embedded/embedded.ts';
 
 const [path, topic, name, batchesArg, sizeArg] = process.argv.slice(2);
 const batches = Number(batchesArg);

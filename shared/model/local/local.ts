@@ -1,12 +1,12 @@
 // The local model adapters: TensorFlow.js networks and GBDT forests in-process from the registry, a version on demand or the champion, swapped when it changes.
 import type * as tf from '@tensorflow/tfjs';
-import { FraudflowError } from '../errors.ts';
-import type { ModelManifest } from '../schema/model-manifest.ts';
-import type { ModelRegistry } from './registry.ts';
-import { predictScaled, scaleRows } from './predict.ts';
-import { DenseNet } from './dense-net.ts';
-import { ForestModel } from './gbdt/model.ts';
-import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } from './port.ts';
+import { FraudflowError } from '../../errors.ts';
+import type { ModelManifest } from '../../schema/model-manifest.ts';
+import type { ModelRegistry } from '../registry/objectstore/registry.ts';
+import { predictScaled, scaleRows } from '../predict.ts';
+import { DenseNet } from '../dense-net.ts';
+import { ForestModel } from '../gbdt/model.ts';
+import type { LoadedModel, ModelEndpoint, ModelSource, Prediction, Reasons } from '../port.ts';
 
 function checkWidth(manifest: ModelManifest, width: number): void {
   if (manifest.feature_spec.names.length !== width) {

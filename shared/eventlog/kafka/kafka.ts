@@ -11,15 +11,15 @@ import {
   type SASLOptions,
   type logCreator,
 } from 'kafkajs';
-import { FraudflowError } from '../errors.ts';
-import type { KafkaConfig } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import { withRetry } from '../retry.ts';
-import { partitionForKey } from './partitioner.ts';
-import { KafkaGroupConsumer } from './kafka-consumer.ts';
-import { isRetriableKafkaError, kafkaError } from './kafka-errors.ts';
-import { managedKafkaOAuthBearer, type OAuthBearerProvider } from './kafka-oauth.ts';
-import { oauthBearerMechanism } from './kafka-oauth-sasl.ts';
+import { FraudflowError } from '../../errors.ts';
+import type { KafkaConfig } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { withRetry } from '../../retry.ts';
+import { partitionForKey } from '../partitioner.ts';
+import { KafkaGroupConsumer } from './consumer.ts';
+import { isRetriableKafkaError, kafkaError } from './errors.ts';
+import { managedKafkaOAuthBearer, type OAuthBearerProvider } from './oauth.ts';
+import { oauthBearerMechanism } from './oauth-sasl.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -28,7 +28,7 @@ import type {
   ProduceResult,
   TopicInfo,
   TopicSpec,
-} from './port.ts';
+} from '../port.ts';
 
 /** Brokers reject record batches over message.max.bytes (1 MiB by default): keep each partition's share of a request under it. */
 const MAX_PARTITION_BYTES = 900 * 1024;

@@ -4,9 +4,9 @@
 // predictions out) and applies the model's own scaler; the request carries raw feature rows.
 import { v1 } from '@google-cloud/aiplatform';
 import type { GoogleAuth } from 'google-auth-library';
-import { FraudflowError, wrapError } from '../errors.ts';
-import type { ModelManifest } from '../schema/model-manifest.ts';
-import type { ModelEndpoint, Prediction, Reasons } from './port.ts';
+import { FraudflowError, wrapError } from '../../errors.ts';
+import type { ModelManifest } from '../../schema/model-manifest.ts';
+import type { ModelEndpoint, Prediction, Reasons } from '../port.ts';
 
 export interface VertexOptions {
   readonly project: string;

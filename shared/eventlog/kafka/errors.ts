@@ -1,5 +1,5 @@
 // kafkajs errors as FraudflowErrors: what a retry can cure (broker gone, timeouts, leader moved) is EVENTLOG_UNAVAILABLE, the rest EVENTLOG_FAILED.
-import { FraudflowError, wrapError, type ErrorDetails } from '../errors.ts';
+import { FraudflowError, wrapError, type ErrorDetails } from '../../errors.ts';
 
 /** kafkajs wraps the error it stopped retrying on in these; whether trying again later helps is the cause's to say. */
 const GAVE_UP = new Set(['KafkaJSNonRetriableError', 'KafkaJSNumberOfRetriesExceeded']);

@@ -2,8 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { FraudflowError } from '../errors.ts';
-import type { ObjectInfo, ObjectStore } from './port.ts';
+import { FraudflowError } from '../../errors.ts';
+import type { ObjectInfo, ObjectStore } from '../port.ts';
 
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local';

@@ -1,11 +1,11 @@
 // A model's files in an object store folder: model.json + weights.bin in tf.js's own layout (a GBDT: forest.json), and manifest.json.
 import * as tf from '@tensorflow/tfjs';
-import { FraudflowError, wrapError } from '../errors.ts';
-import type { ObjectStore } from '../objectstore/port.ts';
-import { ModelManifest } from '../schema/model-manifest.ts';
-import { issueLines } from '../schema/issues.ts';
-import { FOREST_FILE, ForestModel } from './gbdt/model.ts';
-import { ForestJson, forestFromJson, forestToJson } from './gbdt/forest.ts';
+import { FraudflowError, wrapError } from '../../../errors.ts';
+import type { ObjectStore } from '../../../objectstore/port.ts';
+import { ModelManifest } from '../../../schema/model-manifest.ts';
+import { issueLines } from '../../../schema/issues.ts';
+import { FOREST_FILE, ForestModel } from '../../gbdt/model.ts';
+import { ForestJson, forestFromJson, forestToJson } from '../../gbdt/forest.ts';
 
 /** A network version: tf.js weights. */
 export interface StoredModel {

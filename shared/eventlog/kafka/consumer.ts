@@ -1,7 +1,7 @@
 // A kafkajs group consumer turned into a pull consumer: eachBatch hands records over and waits until they are taken.
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { kafkaError } from './kafka-errors.ts';
-import type { GroupConsumer, LogRecord, PartitionOffset, PollOptions } from './port.ts';
+import { kafkaError } from './errors.ts';
+import type { GroupConsumer, LogRecord, PartitionOffset, PollOptions } from '../port.ts';
 
 interface Handoff {
   records: LogRecord[];

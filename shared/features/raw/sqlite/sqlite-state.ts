@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
-import { WINDOWS_DAYS } from './spec.ts';
-import { customerEdges, FUTURE_SLACK_MS, retention, terminalEdges, toMs } from './windows.ts';
+import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from '../port.ts';
+import { WINDOWS_DAYS } from '../spec.ts';
+import { customerEdges, FUTURE_SLACK_MS, retention, terminalEdges, toMs } from '../windows.ts';
 
 type Sums = Record<string, number>;
 const W = WINDOWS_DAYS.map((_, i) => i);

@@ -1,7 +1,7 @@
 // The SASL/OAUTHBEARER exchange (RFC 7628) for kafkajs, reading the broker's answer so a refused token is an auth error.
 import type { Mechanism } from 'kafkajs';
-import { FraudflowError } from '../errors.ts';
-import type { OAuthBearerProvider } from './kafka-oauth.ts';
+import { FraudflowError } from '../../errors.ts';
+import type { OAuthBearerProvider } from './oauth.ts';
 
 const SOH = '\u0001';
 

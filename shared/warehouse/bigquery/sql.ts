@@ -1,7 +1,7 @@
 // What the BigQuery adapter sends and reads back: generated table resources, the MERGE of a staged batch, rows as NDJSON, values as plain JS.
 import type { TableField } from '@google-cloud/bigquery';
-import type { Row } from './port.ts';
-import type { ColumnType, TableDef } from './tables.ts';
+import type { Row } from '../port.ts';
+import type { ColumnType, TableDef } from '../tables.ts';
 
 const BQ_TYPE: Record<ColumnType, string> = {
   DOUBLE: 'FLOAT64',

@@ -1,12 +1,12 @@
 // The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id, in one transaction.
-import { DUCKDB_DIALECT } from './dialect.ts';
+import { DUCKDB_DIALECT } from '../dialect.ts';
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { columnsOf } from '../schema/columns.ts';
-import { PAYLOAD_SCHEMAS } from '../schema/registry.ts';
+import { columnsOf } from '../../schema/columns.ts';
+import { PAYLOAD_SCHEMAS } from '../../schema/registry.ts';
 import {
   BOOLEAN,
   DOUBLE,
@@ -16,9 +16,9 @@ import {
   type DuckDBConnection,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { FraudflowError, wrapError } from '../errors.ts';
-import type { AppendResult, Row, Warehouse } from './port.ts';
-import { TABLES, type ColumnType, type TableDef, type TableName } from './tables.ts';
+import { FraudflowError, wrapError } from '../../errors.ts';
+import type { AppendResult, Row, Warehouse } from '../port.ts';
+import { TABLES, type ColumnType, type TableDef, type TableName } from '../tables.ts';
 
 const SQL_TYPE: Record<ColumnType, string> = {
   DOUBLE: 'DOUBLE',

@@ -1,7 +1,7 @@
 // SASL/OAUTHBEARER tokens for kafkajs: reused until near expiry, then refreshed; Google Managed Kafka's token format.
 import { gcpMetadata } from 'google-auth-library';
 import { z } from 'zod';
-import { FraudflowError } from '../errors.ts';
+import { FraudflowError } from '../../errors.ts';
 
 /** A token as a broker receives it, with the instant (ms since the epoch) after which the broker refuses it. */
 export interface BearerToken {

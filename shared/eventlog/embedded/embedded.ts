@@ -5,8 +5,8 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
-import { FraudflowError, wrapError } from '../errors.ts';
-import { partitionForKey } from './partitioner.ts';
+import { FraudflowError, wrapError } from '../../errors.ts';
+import { partitionForKey } from '../partitioner.ts';
 import { decodeBatch, encodeBatch } from './record-batch.ts';
 import { SegmentFiles } from './segments.ts';
 import type {
@@ -20,7 +20,7 @@ import type {
   ProduceResult,
   TopicInfo,
   TopicSpec,
-} from './port.ts';
+} from '../port.ts';
 
 /**
  * Messages are stored in record batches written once to a segment file per partition; SQLite holds

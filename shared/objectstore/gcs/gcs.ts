@@ -1,8 +1,8 @@
 // The object store as a Cloud Storage bucket (@google-cloud/storage): uploads and model versions in the cloud.
 import { Storage, type Bucket } from '@google-cloud/storage';
 import type { GoogleAuth } from 'google-auth-library';
-import { wrapError } from '../errors.ts';
-import type { ObjectInfo, ObjectStore } from './port.ts';
+import { wrapError } from '../../errors.ts';
+import type { ObjectInfo, ObjectStore } from '../port.ts';
 
 export interface GcsOptions {
   readonly bucket: string;

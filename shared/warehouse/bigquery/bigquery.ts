@@ -1,24 +1,17 @@
 // The warehouse on BigQuery: tables from the generated schema (day-partitioned, clustered); each batch loaded into a staging table, then MERGEd by id; queries as jobs.
-import { BIGQUERY_DIALECT } from './dialect.ts';
+import { BIGQUERY_DIALECT } from '../dialect.ts';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { BigQuery, type Job, type Table } from '@google-cloud/bigquery';
 import type { GoogleAuth } from 'google-auth-library';
-import { FraudflowError, wrapError } from '../errors.ts';
-import type { AnyEnvelope } from '../schema/registry.ts';
-import { flatten } from './flatten.ts';
-import type { AppendResult, Row, Warehouse } from './port.ts';
-import { TABLES, type TableDef, type TableName } from './tables.ts';
-import {
-  bigQuerySchema,
-  bigQueryTableResource,
-  mergeSql,
-  ndjsonChunks,
-  plainRow,
-  uniqueViewSql,
-} from './bigquery-sql.ts';
+import { FraudflowError, wrapError } from '../../errors.ts';
+import type { AnyEnvelope } from '../../schema/registry.ts';
+import { flatten } from '../flatten.ts';
+import type { AppendResult, Row, Warehouse } from '../port.ts';
+import { TABLES, type TableDef, type TableName } from '../tables.ts';
+import { bigQuerySchema, bigQueryTableResource, mergeSql, ndjsonChunks, plainRow, uniqueViewSql } from './sql.ts';
 
-export { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from './bigquery-sql.ts';
+export { bigQuerySchema, bigQueryTableResource, uniqueViewSql } from './sql.ts';
 
 /** A staging table left behind by a crash is dropped by BigQuery after this long. */
 const STAGING_TTL_MS = 6 * 3600_000;

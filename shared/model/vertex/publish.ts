@@ -1,9 +1,9 @@
 // Publishing a registry version to Vertex AI: upload it as a Model (our serving container + its files in GCS), deploy it to the Endpoint.
 import { v1 } from '@google-cloud/aiplatform';
 import type { GoogleAuth } from 'google-auth-library';
-import { FraudflowError, wrapError } from '../errors.ts';
-import type { ModelManifest } from '../schema/model-manifest.ts';
-import type { ModelPublisher, PublishedModel } from './port.ts';
+import { FraudflowError, wrapError } from '../../errors.ts';
+import type { ModelManifest } from '../../schema/model-manifest.ts';
+import type { ModelPublisher, PublishedModel } from '../port.ts';
 
 export interface VertexPublishOptions {
   readonly project: string;

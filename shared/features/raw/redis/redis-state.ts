@@ -1,11 +1,11 @@
 // Feature state on Redis (Memorystore for Redis / Valkey in the cloud, redis-server locally): shared by every instance,
 // each read and append one atomic Lua script over bounded per-entity aggregates (the layout: redis/scripts.ts).
-import { wrapError } from '../../errors.ts';
-import { WINDOWS_DAYS } from './spec.ts';
-import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './state-port.ts';
-import { LABEL_LUA, RECORD_LUA } from './redis/scripts.ts';
-import type { RedisLink } from './redis/link.ts';
-import { retention, toMs } from './windows.ts';
+import { wrapError } from '../../../errors.ts';
+import { WINDOWS_DAYS } from '../spec.ts';
+import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from '../port.ts';
+import { LABEL_LUA, RECORD_LUA } from './scripts.ts';
+import type { RedisLink } from './link.ts';
+import { retention, toMs } from '../windows.ts';
 
 export interface RedisFeatureStateOptions extends RetentionOptions {
   /** Prefix of every key (several deployments or test runs can share one instance); default "ff:". */

@@ -1,10 +1,10 @@
 // The model registry on the object store: versions (weights, manifest) and an atomic champion pointer with its history.
 import type * as tf from '@tensorflow/tfjs';
-import { FraudflowError, isFraudflowError } from '../errors.ts';
-import type { ObjectStore } from '../objectstore/port.ts';
-import { ChampionPointer, type ModelManifest } from '../schema/model-manifest.ts';
+import { FraudflowError, isFraudflowError } from '../../../errors.ts';
+import type { ObjectStore } from '../../../objectstore/port.ts';
+import { ChampionPointer, type ModelManifest } from '../../../schema/model-manifest.ts';
 import { readManifest, readModelFiles, writeModelFiles, type StoredAnyModel, type StoredModel } from './artifacts.ts';
-import { ForestModel } from './gbdt/model.ts';
+import { ForestModel } from '../../gbdt/model.ts';
 
 export type { StoredAnyModel, StoredModel };
 

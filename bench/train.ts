@@ -3,7 +3,7 @@ import { kaggleMatrix, KAGGLE_ROWS } from '../shared/synth/kaggle.ts';
 import { KAGGLE_FEATURES } from '../shared/features/kaggle.ts';
 import { fitScaler, applyScaler } from '../shared/model/scaler.ts';
 import { tfReady } from '../shared/model/tf-backend.ts';
-import { loadedModel } from '../shared/model/local/local.ts';
+import { loadedModel } from '../shared/model/scorer.ts';
 import type { ModelManifest } from '../shared/schema/model-manifest.ts';
 import { timeSplit } from '../functions/retrain/split.ts';
 import { trainModel, type ModelKind } from '../functions/retrain/train.ts';

@@ -11,8 +11,10 @@ import { GcsObjectStore } from './objectstore/gcs/gcs.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
-import { ModelRegistry } from './model/registry/objectstore/registry.ts';
-import { LocalModelEndpoint, loadedModel } from './model/local/local.ts';
+import { ObjectStoreRegistry } from './model/registry/objectstore/registry.ts';
+import type { ModelRegistry } from './model/registry/port.ts';
+import { LocalModelEndpoint } from './model/local/local.ts';
+import { loadedModel } from './model/scorer.ts';
 import type { LoadedModel, ModelEndpoint, ModelPublisher } from './model/port.ts';
 import { VertexModelEndpoint } from './model/vertex/vertex.ts';
 import { VertexModelPublisher } from './model/vertex/publish.ts';
@@ -62,7 +64,7 @@ export function createRuntime(
   const uploads: ObjectStore = config.buckets.uploads
     ? gcs(config.buckets.uploads)
     : new LocalObjectStore(config.uploadsDir);
-  const models = new ModelRegistry(
+  const models = new ObjectStoreRegistry(
     config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir),
   );
   let endpoint: ModelEndpoint | undefined;

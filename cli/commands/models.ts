@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
-import { championStack } from '../../shared/model/registry/objectstore/registry.ts';
+import { championStack } from '../../shared/model/registry/history.ts';
 import { switchChampion, type ChampionSwitched } from '../../shared/model/champion.ts';
 
 function printSwitched(r: ChampionSwitched, json = false): void {

@@ -1,9 +1,9 @@
 // The retrain core: history -> held-out split and prequential folds -> selection -> final fit -> held-out evaluation -> registry, champion only if better.
 import type { Logger } from '../../shared/logger.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
-import type { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import type { ModelRegistry } from '../../shared/model/registry/port.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
-import { scoreRaw, type AnyModel } from '../../shared/model/local/local.ts';
+import { scoreRaw, type AnyModel } from '../../shared/model/scorer.ts';
 import { ForestModel } from '../../shared/model/gbdt/model.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import type { ThresholdRule } from '../../shared/metrics/threshold.ts';

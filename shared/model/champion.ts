@@ -1,7 +1,7 @@
 // Changing the champion: publish the version where scorers read it (Vertex AI, when configured) first, then move the registry pointer.
 import type { Logger } from '../logger.ts';
-import type { ModelRegistry } from './registry/objectstore/registry.ts';
-import { previousChampion } from './registry/objectstore/registry.ts';
+import type { ModelRegistry } from './registry/port.ts';
+import { previousChampion } from './registry/history.ts';
 import type { ModelPublisher, PublishedModel } from './port.ts';
 import type { ChampionPointer } from '../schema/model-manifest.ts';
 

@@ -17,13 +17,6 @@ export interface LoadedModel {
   dispose(): void;
 }
 
-/** Model versions by name, and the champion: the registry seen from a scorer. */
-export interface ModelSource {
-  load(version: string): Promise<LoadedModel>;
-  /** The champion now, or null before any model was promoted. */
-  champion(): Promise<LoadedModel | null>;
-}
-
 /** Whatever answers for the champion now: in-process (local) or a Vertex AI endpoint. */
 export interface ModelEndpoint {
   readonly kind: string;

@@ -1,7 +1,7 @@
 // A real champion for the adversarial suites: a tiny TF.js logistic model in a registry on disk, served by the local endpoint.
 import { join } from 'node:path';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { LocalModelEndpoint } from '../../shared/model/local/local.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
@@ -16,9 +16,9 @@ export async function championWith(
   bias = 0,
   /** Per feature name, the scaler's standard deviation (1 elsewhere). */
   std: Record<string, number> = {},
-): Promise<{ endpoint: LocalModelEndpoint; registry: ModelRegistry }> {
+): Promise<{ endpoint: LocalModelEndpoint; registry: ObjectStoreRegistry }> {
   await tfReady();
-  const registry = new ModelRegistry(new LocalObjectStore(join(dir, 'models')));
+  const registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir, 'models')));
   await registry.save(
     tinyManifest(version, {
       feature_spec: spec,

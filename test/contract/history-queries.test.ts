@@ -9,7 +9,7 @@ import type { Warehouse } from '../../shared/warehouse/port.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { loadKaggleHistory, loadRawHistory, labelledCounts } from '../../functions/retrain/dataset.ts';
 import { gatherReport } from '../../cli/report/data.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import type { Runtime } from '../../shared/runtime.ts';
 import { kaggleRecords } from '../../shared/synth/kaggle.ts';
@@ -117,7 +117,7 @@ describe('history queries on both warehouses', () => {
   it('gather the same report: drift and quality per day', async () => {
     const report = async (w: Warehouse) =>
       gatherReport({
-        models: () => new ModelRegistry(new LocalObjectStore(join(dir.path, 'models'))),
+        models: () => new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models'))),
         warehouse: async () => w,
         config: { dataDir: dir.path },
       } as unknown as Runtime);

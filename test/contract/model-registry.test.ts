@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { GcsObjectStore } from '../../shared/objectstore/gcs/gcs.ts';
 import type { ObjectStore } from '../../shared/objectstore/port.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -40,10 +40,10 @@ const stores: Array<[string, () => ObjectStore]> = [
 
 describe.each(stores)('model registry on %s', (_name, makeStore) => {
   let store: ObjectStore;
-  let registry: ModelRegistry;
+  let registry: ObjectStoreRegistry;
   beforeAll(() => {
     store = makeStore();
-    registry = new ModelRegistry(store);
+    registry = new ObjectStoreRegistry(store);
   });
   const x = Float32Array.from([1, 0, 0, 0, 2, 0, -1, -1, 3]);
 

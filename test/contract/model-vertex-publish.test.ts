@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAuth } from '../helpers/fake-auth.ts';
 import { join } from 'node:path';
 import { VertexModelPublisher } from '../../shared/model/vertex/publish.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { silentLogger } from '../../shared/logger.ts';
@@ -116,7 +116,7 @@ describe('Vertex AI model publishing', () => {
         return `gs://models-bucket/models/${key}`;
       }
     }
-    const registry = new ModelRegistry(new InBucket(join(dir.path, 'models')));
+    const registry = new ObjectStoreRegistry(new InBucket(join(dir.path, 'models')));
     for (const v of ['v1', 'v2']) await registry.save(tinyManifest(v), tinyModel([1, 2, 3]));
     const ports = { registry, publisher: pub, logger: silentLogger };
     await switchChampion(ports, { action: 'promote', version: 'v1', reason: 'first' });

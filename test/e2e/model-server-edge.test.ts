@@ -2,7 +2,7 @@
 // refused before its body is read), answers 200 once loaded, and predict has the edge's guards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { loadedModel } from '../../shared/model/local/local.ts';
+import { loadedModel } from '../../shared/model/scorer.ts';
 import type { LoadedModel } from '../../shared/model/port.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { startModelServer, type ModelServer } from '../../functions/model-server/start.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { main } from '../../cli/main.ts';
 import { tinyManifest, tinyModel } from '../helpers/model.ts';
@@ -35,7 +35,7 @@ async function cliJson<T>(args: string[]): Promise<T> {
 beforeAll(async () => {
   process.env.FRAUDFLOW_DATA_DIR = dir.path;
   await tfReady();
-  const registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  const registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
   await registry.save(
     tinyManifest('v1', {
       created_at: '2026-11-25T01:00:00.000Z',

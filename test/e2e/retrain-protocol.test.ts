@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { simulateDays } from '../../shared/simulator/generate.ts';
@@ -21,7 +21,7 @@ import { kaggleWarehouseRows } from '../helpers/kaggle-history.ts';
 
 const dir = tempDir('fraudflow-protocol-');
 let warehouse: DuckDbWarehouse;
-let registry: ModelRegistry;
+let registry: ObjectStoreRegistry;
 // 60 days from 2026-03-01; one label in ten blanked at random (not yet known).
 const month = [
   ...simulateDays({ customers: 400, terminals: 300, days: 60, seed: 21, startDate: '2026-03-01', radius: 15 }),
@@ -60,7 +60,7 @@ beforeAll(async () => {
     );
   });
   await warehouse.appendEnvelopes('transactions', 'raw', rows);
-  registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
 }, 120_000);
 
 afterAll(async () => {
@@ -142,7 +142,7 @@ describe('a validation window too small to judge a model', () => {
       const rows = kaggleWarehouseRows(4_000, 5);
       rows.push({ ...rows[0]!, id: 'f'.repeat(32), source_line: 99_999, Time: 2e300, Class: 0 });
       await w.append('transactions', rows);
-      const reg = new ModelRegistry(new LocalObjectStore(join(d.path, 'models')));
+      const reg = new ObjectStoreRegistry(new LocalObjectStore(join(d.path, 'models')));
       const run = retrain(
         { warehouse: w, registry: reg, logger: silentLogger },
         { ...options, format: 'kaggle', windows: undefined, gapSeconds: 0, minValidationRows: 1000 },

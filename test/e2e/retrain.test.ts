@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { createLogger, silentLogger } from '../../shared/logger.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
 import { retrain, type RetrainOptions } from '../../functions/retrain/retrain.ts';
@@ -14,7 +14,7 @@ import { tinyManifest, tinyModel } from '../helpers/model.ts';
 
 const dir = tempDir('fraudflow-retrain-');
 let warehouse: DuckDbWarehouse;
-let registry: ModelRegistry;
+let registry: ObjectStoreRegistry;
 const options: RetrainOptions = {
   validationFraction: 0.25,
   gapSeconds: 3600,
@@ -31,7 +31,7 @@ beforeAll(async () => {
   warehouse = await DuckDbWarehouse.open(join(dir.path, 'w.duckdb'));
   await warehouse.ensureTables();
   await warehouse.append('transactions', kaggleWarehouseRows(24_000, 3));
-  registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
@@ -17,7 +17,7 @@ const dir = tempDir('fraudflow-score-');
 const KEY = 'k'.repeat(24);
 let served: Served | undefined;
 let url: string;
-let registry: ModelRegistry;
+let registry: ObjectStoreRegistry;
 
 /** A logistic model whose score rises with V1: easy to reason about in assertions. */
 async function saveModel(
@@ -80,7 +80,7 @@ beforeAll(async () => {
     FRAUDFLOW_SCORE_MAX_BATCH: '5',
   });
   await tfReady();
-  registry = new ModelRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
   await saveModel('m1', 4);
   await import('../../functions/score/index.ts');
   served = await serveFunction('score');

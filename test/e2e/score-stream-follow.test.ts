@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -25,7 +25,7 @@ describe('score-stream --follow', () => {
     const env = { FRAUDFLOW_DATA_DIR: join(dir.path, 'data') };
     const config = loadConfig(env);
     await tfReady();
-    const registry = new ModelRegistry(new LocalObjectStore(config.modelsDir));
+    const registry = new ObjectStoreRegistry(new LocalObjectStore(config.modelsDir));
     const names = KAGGLE_FEATURES.names;
     await registry.save(
       tinyManifest('follow-1', { feature_spec: KAGGLE_FEATURES }),

@@ -1,8 +1,9 @@
 // A GBDT trained as a retrain candidate is stored in the registry and scored and explained by the local endpoint.
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainModel } from '../../functions/retrain/train.ts';
-import { ModelRegistry } from '../../shared/model/registry/objectstore/registry.ts';
-import { LocalModelEndpoint, LocalModelSource } from '../../shared/model/local/local.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalModelEndpoint } from '../../shared/model/local/local.ts';
+import { loadedModel } from '../../shared/model/scorer.ts';
 import { readModelFiles } from '../../shared/model/registry/objectstore/artifacts.ts';
 import { ForestModel } from '../../shared/model/gbdt/model.ts';
 import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
@@ -45,7 +46,7 @@ describe('gbdt in the registry', async () => {
     WIDTH,
     { kind: 'gbdt', maxEpochs: 1, seed: 1 },
   );
-  const registry = new ModelRegistry(new LocalObjectStore(dir.path));
+  const registry = new ObjectStoreRegistry(new LocalObjectStore(dir.path));
   const manifest: ModelManifest = {
     ...tinyManifest('v-gbdt', { model: 'gbdt', feature_spec: { name: 'handbook', version: 1, names } }),
     scaler,
@@ -66,7 +67,7 @@ describe('gbdt in the registry', async () => {
     const stored = await registry.loadAny('v-gbdt');
     expect(stored.manifest.gbdt?.trees).toBe(t.epochs);
     expect(stored.model).toBeInstanceOf(ForestModel);
-    const loaded = await new LocalModelSource(registry).load('v-gbdt');
+    const loaded = loadedModel(stored.model, stored.manifest);
     const perRow = Array.from({ length: 2000 }, (_, r) => val.raw.subarray(r * WIDTH, (r + 1) * WIDTH));
     expect([...loaded.predict(perRow)]).toEqual([...t.validationScores]);
     // The serving container's path (runtime.modelAt) reads a version's folder the same way.

@@ -1,7 +1,7 @@
 // Champion or challenger: only a model strictly better by the margin on the same window is promoted, and the reason says why.
 import { describe, expect, it } from 'vitest';
 import { decidePromotion } from '../../functions/retrain/promotion.ts';
-import { championStack } from '../../shared/model/registry/objectstore/registry.ts';
+import { championStack } from '../../shared/model/registry/history.ts';
 
 const kaggle = { name: 'kaggle', version: 1, names: ['a', 'b'] };
 const raw = { name: 'raw', version: 1, names: ['x'] };

@@ -6,18 +6,7 @@ import { ModelManifest } from '../../../schema/model-manifest.ts';
 import { issueLines } from '../../../schema/issues.ts';
 import { FOREST_FILE, ForestModel } from '../../gbdt/model.ts';
 import { ForestJson, forestFromJson, forestToJson } from '../../gbdt/forest.ts';
-
-/** A network version: tf.js weights. */
-export interface StoredModel {
-  readonly manifest: ModelManifest;
-  readonly model: tf.LayersModel;
-}
-
-/** Any stored version: a tf.js network or a gradient-boosted forest. */
-export interface StoredAnyModel {
-  readonly manifest: ModelManifest;
-  readonly model: tf.LayersModel | ForestModel;
-}
+import type { StoredAnyModel, StoredModel } from '../port.ts';
 
 /** `dir` is '' or ends with '/'. The manifest goes last: a folder without one is an unfinished write. */
 export async function writeModelFiles(

@@ -3,33 +3,15 @@ import type * as tf from '@tensorflow/tfjs';
 import { FraudflowError, isFraudflowError } from '../../../errors.ts';
 import type { ObjectStore } from '../../../objectstore/port.ts';
 import { ChampionPointer, type ModelManifest } from '../../../schema/model-manifest.ts';
-import { readManifest, readModelFiles, writeModelFiles, type StoredAnyModel, type StoredModel } from './artifacts.ts';
+import { readManifest, readModelFiles, writeModelFiles } from './artifacts.ts';
+import type { ModelRegistry, StoredAnyModel, StoredModel } from '../port.ts';
+import { previousChampion } from '../history.ts';
 import { ForestModel } from '../../gbdt/model.ts';
-
-export type { StoredAnyModel, StoredModel };
 
 const key = (version: string, file: string) => `versions/${version}/${file}`;
 const CHAMPION = 'champion.json';
 
-/** The champion stack the history describes: promotions push, rollbacks pop; the last entry is the champion. */
-export function championStack(history: ChampionPointer['history']): string[] {
-  const stack: string[] = [];
-  for (const h of history) {
-    if (h.action === 'rollback') stack.pop();
-    else stack.push(h.version);
-  }
-  return stack;
-}
-
-/** The champion a rollback goes back to: the one below the current on the stack (NOT_FOUND when there is none). */
-export function previousChampion(pointer: ChampionPointer | null): string {
-  const previous = championStack(pointer?.history ?? []).at(-2);
-  if (!pointer || previous === undefined)
-    throw new FraudflowError('NOT_FOUND', 'rollback: there is no earlier champion to go back to');
-  return previous;
-}
-
-export class ModelRegistry {
+export class ObjectStoreRegistry implements ModelRegistry {
   constructor(private readonly store: ObjectStore) {}
 
   /** Where a version's files live (gs://... or a folder): Vertex AI takes this as the model's artifact URI. */

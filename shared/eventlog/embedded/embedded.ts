@@ -9,6 +9,8 @@ import { FraudflowError, wrapError } from '../../errors.ts';
 import { partitionForKey } from '../partitioner.ts';
 import { decodeBatch, encodeBatch } from './record-batch.ts';
 import { SegmentFiles } from './segments.ts';
+import { EmbeddedConsumer } from './consumer.ts';
+import { SCHEMA, prepareStatements, type BatchRow, type PartitionRow, type Statements } from './statements.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -16,7 +18,6 @@ import type {
   OutgoingMessage,
   PartitionInfo,
   PartitionOffset,
-  PollOptions,
   ProduceResult,
   TopicInfo,
   TopicSpec,
@@ -43,37 +44,12 @@ export interface EmbeddedEventLogOptions {
   readonly busyTimeoutMs?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL, retention_ms INTEGER, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS partitions (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL DEFAULT 0, low_offset INTEGER NOT NULL DEFAULT 0, end_pos INTEGER NOT NULL DEFAULT 0, UNIQUE (topic, partition));
-CREATE TABLE IF NOT EXISTS segment_batches (rid INTEGER PRIMARY KEY, count INTEGER NOT NULL, ts INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS group_offsets (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (grp, topic, partition));
-CREATE TABLE IF NOT EXISTS group_leases (grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL,
-  owner TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (grp, topic, partition));
-`;
-
-interface PartitionRow {
-  id: number;
-  partition: number;
-  next_offset: number;
-  low_offset: number;
-}
-interface BatchRow {
-  rid: number;
-  count: number;
-  ts: number;
-  pos: number;
-  len: number;
-}
-
 export class EmbeddedEventLog implements EventLog {
   readonly kind = 'embedded';
   private readonly db: Database.Database;
   private readonly partitionCache = new Map<string, PartitionRow[]>();
   readonly leaseMs: number;
-  private readonly stmts;
+  private readonly stmts: Statements;
   private readonly segments: SegmentFiles;
 
   constructor(private readonly options: EmbeddedEventLogOptions) {
@@ -91,43 +67,7 @@ export class EmbeddedEventLog implements EventLog {
     }
     this.leaseMs = options.leaseMs ?? 30_000;
     this.segments = new SegmentFiles(`${options.path}.segments`, (options.synchronous ?? 'FULL') === 'FULL');
-    const db = this.db;
-    this.stmts = {
-      topic: db.prepare<[string], { name: string; partitions: number }>(
-        'SELECT name, partitions FROM topics WHERE name = ?',
-      ),
-      topics: db.prepare<[], { name: string }>('SELECT name FROM topics ORDER BY name'),
-      insertTopic: db.prepare(
-        'INSERT OR IGNORE INTO topics (name, partitions, retention_ms, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      insertPartition: db.prepare('INSERT OR IGNORE INTO partitions (topic, partition) VALUES (?, ?)'),
-      partitions: db.prepare<[string], PartitionRow>(
-        'SELECT id, partition, next_offset, low_offset FROM partitions WHERE topic = ? ORDER BY partition',
-      ),
-      nextOffset: db.prepare<[number], { next_offset: number; end_pos: number }>(
-        'SELECT next_offset, end_pos FROM partitions WHERE id = ?',
-      ),
-      setNextOffset: db.prepare('UPDATE partitions SET next_offset = ?, end_pos = ? WHERE id = ?'),
-      insertBatch: db.prepare('INSERT INTO segment_batches (rid, count, ts, pos, len) VALUES (?, ?, ?, ?, ?)'),
-      batchAt: db.prepare<[number, number], BatchRow>(
-        'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1',
-      ),
-      batchesAfter: db.prepare<[number, number, number], BatchRow>(
-        'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?',
-      ),
-      committed: db.prepare<[string, string], { partition: number; next_offset: number }>(
-        'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition',
-      ),
-      commit:
-        db.prepare(`INSERT INTO group_offsets (grp, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at`),
-      lease: db.prepare<[string, string, number], { owner: string; expires_at: number }>(
-        'SELECT owner, expires_at FROM group_leases WHERE grp = ? AND topic = ? AND partition = ?',
-      ),
-      takeLease: db.prepare(`INSERT INTO group_leases (grp, topic, partition, owner, expires_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (grp, topic, partition) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`),
-      releaseLease: db.prepare('DELETE FROM group_leases WHERE grp = ? AND topic = ? AND owner = ?'),
-    };
+    this.stmts = prepareStatements(this.db);
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
@@ -355,82 +295,4 @@ function* chunks(list: OutgoingMessage[]): Generator<OutgoingMessage[]> {
     }
   }
   if (start < list.length) yield list.slice(start);
-}
-
-class EmbeddedConsumer implements GroupConsumer {
-  private positions = new Map<number, number>();
-  private owned = new Set<number>();
-  private closed = false;
-  private claimedAt = 0;
-
-  constructor(
-    private readonly log: EmbeddedEventLog,
-    readonly group: string,
-    readonly topic: string,
-    private readonly owner: string,
-  ) {}
-
-  async poll(options: PollOptions): Promise<LogRecord[]> {
-    if (this.closed)
-      throw new FraudflowError('EVENTLOG_FAILED', 'poll on a closed consumer', {
-        group: this.group,
-        topic: this.topic,
-      });
-    const deadline = Date.now() + options.maxWaitMs;
-    let wait = 5;
-    for (;;) {
-      this.refreshOwnership();
-      const out = this.readOwned(options.maxRecords);
-      if (out.length > 0 || Date.now() >= deadline) return out;
-      await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(1, deadline - Date.now()))));
-      wait = Math.min(wait * 2, 100);
-    }
-  }
-
-  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
-    if (offsets.length === 0) return;
-    this.log.commitOwned(this.group, this.topic, this.owner, offsets);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.log.release(this.group, this.topic, this.owner);
-  }
-
-  private refreshOwnership(): void {
-    // Renew well before the lease ends, but not on every poll: each claim is a write transaction.
-    const t = Date.now();
-    if (this.owned.size > 0 && t - this.claimedAt < this.log.leaseMs / 3) return;
-    this.claimedAt = t;
-    const now = this.log.claim(this.group, this.topic, this.owner);
-    const committed = new Map<number, number>();
-    if ([...now].some((p) => !this.owned.has(p))) {
-      for (const c of this.log.committedNow(this.group, this.topic)) committed.set(c.partition, c.offset);
-    }
-    for (const p of now) {
-      if (!this.owned.has(p)) {
-        const row = this.log.partitionRows(this.topic)[p]!;
-        this.positions.set(p, Math.max(committed.get(p) ?? 0, row.low_offset));
-      }
-    }
-    for (const p of this.owned) if (!now.has(p)) this.positions.delete(p);
-    this.owned = now;
-  }
-
-  private readOwned(maxRecords: number): LogRecord[] {
-    const out: LogRecord[] = [];
-    const rows = this.log.partitionRows(this.topic);
-    const owned = [...this.owned].sort((a, b) => a - b);
-    // Share the budget across partitions so one hot partition cannot starve the rest.
-    const share = Math.max(1, Math.ceil(maxRecords / Math.max(1, owned.length)));
-    for (const p of owned) {
-      const room = maxRecords - out.length;
-      if (room <= 0) break;
-      const records = this.log.readPartition(rows[p]!, this.positions.get(p)!, Math.min(share, room), this.topic);
-      if (records.length > 0) this.positions.set(p, records[records.length - 1]!.offset + 1);
-      out.push(...records);
-    }
-    return out;
-  }
 }

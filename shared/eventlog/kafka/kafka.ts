@@ -1,25 +1,13 @@
 // The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type Mechanism,
-  type Producer,
-  type SASLOptions,
-  type logCreator,
-} from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { FraudflowError } from '../../errors.ts';
 import type { KafkaConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { withRetry } from '../../retry.ts';
-import { partitionForKey } from '../partitioner.ts';
 import { KafkaGroupConsumer } from './consumer.ts';
 import { isRetriableKafkaError, kafkaError } from './errors.ts';
-import { managedKafkaOAuthBearer, type OAuthBearerProvider } from './oauth.ts';
-import { oauthBearerMechanism } from './oauth-sasl.ts';
+import { kafkaClient, type KafkaEventLogOptions } from './client.ts';
+import { chunksByPartition, toKafkaMessage } from './batches.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -30,70 +18,10 @@ import type {
   TopicSpec,
 } from '../port.ts';
 
-/** Brokers reject record batches over message.max.bytes (1 MiB by default): keep each partition's share of a request under it. */
-const MAX_PARTITION_BYTES = 900 * 1024;
 /** How long one produce call keeps retrying through a broker outage before it fails, unless configured. */
 const DEFAULT_PRODUCE_RETRY_MS = 120_000;
 /** Admin calls (create, describe, offsets) are idempotent: retried this long. */
 const ADMIN_RETRY_MS = 20_000;
-
-export interface KafkaEventLogOptions {
-  /** Group session timeout: how soon a dead consumer's partitions go to another member (broker minimum 6 s). */
-  readonly sessionTimeoutMs?: number;
-  /** The OAUTHBEARER tokens (KAFKA_SASL_MECHANISM=oauthbearer); unset: Google Managed Kafka's, from the metadata server. */
-  readonly oauthBearerProvider?: OAuthBearerProvider;
-}
-
-function kafkaLogger(logger: Logger): logCreator {
-  return () =>
-    ({ namespace, level, log }) => {
-      // Bounded producer retries are deliberate: a failed send rolls its sequence numbers back and we send the very
-      // same batch again, so the broker still drops a copy it already has.
-      if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
-      // Only what locates the problem; never message contents. kafkajs says ERROR for conditions it retries itself:
-      // they are warnings here, and the adapter raises a typed error when it gives up.
-      const fields = {
-        namespace,
-        kafkajs_level: level === logLevel.ERROR ? 'ERROR' : 'WARN',
-        error: log.error,
-        broker: log.broker,
-        groupId: log.groupId,
-        retryCount: log.retryCount,
-      };
-      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(`kafkajs: ${log.message}`, fields);
-    };
-}
-
-function saslOf(
-  config: KafkaConfig,
-  options: KafkaEventLogOptions,
-  logger: Logger,
-): SASLOptions | Mechanism | undefined {
-  if (!config.sasl) return undefined;
-  if (config.sasl.mechanism === 'oauthbearer') {
-    const onRefreshFailed = (error: unknown) =>
-      logger.warn('kafka: OAUTHBEARER token refresh failed; the current token is still valid', { error });
-    return oauthBearerMechanism(options.oauthBearerProvider ?? managedKafkaOAuthBearer({ onRefreshFailed }));
-  }
-  const { mechanism, username, password } = config.sasl;
-  const credentials: SASLOptions = { mechanism, username, password };
-  return credentials;
-}
-
-/** TLS on or off; with a CA file, trusting that CA (a private or self-signed one) instead of the public ones. */
-function sslOf(config: KafkaConfig): boolean | ConnectionOptions {
-  if (!config.ssl || !config.sslCaFile) return config.ssl;
-  try {
-    return { ca: [readFileSync(config.sslCaFile)] };
-  } catch (e) {
-    throw new FraudflowError(
-      'CONFIG_INVALID',
-      `KAFKA_SSL_CA_FILE cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
-      { file: config.sslCaFile },
-      { cause: e },
-    );
-  }
-}
 
 export class KafkaEventLog implements EventLog {
   readonly kind = 'kafka';
@@ -109,18 +37,8 @@ export class KafkaEventLog implements EventLog {
     private readonly logger: Logger,
     private readonly options: KafkaEventLogOptions = {},
   ) {
-    const sasl = saslOf(config, options, logger);
     this.brokers = config.brokers.join(',');
-    this.kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: config.brokers,
-      ssl: sslOf(config),
-      ...(sasl ? { sasl } : {}),
-      logLevel: logLevel.WARN,
-      logCreator: kafkaLogger(logger),
-      connectionTimeout: 5_000,
-      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 5 },
-    });
+    this.kafka = kafkaClient(config, options, logger);
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
@@ -352,40 +270,4 @@ export class KafkaEventLog implements EventLog {
     })();
     return this.producer;
   }
-}
-
-function toKafkaMessage(
-  partition: number,
-  m: OutgoingMessage,
-): { key: string; value: Buffer | string; partition: number; headers?: Record<string, string> } {
-  const value =
-    typeof m.value === 'string' || Buffer.isBuffer(m.value)
-      ? m.value
-      : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
-  return { key: m.key, value, partition, ...(m.headers ? { headers: { ...m.headers } } : {}) };
-}
-
-/** Splits a produce into requests whose share per partition stays under the broker's batch size limit. */
-function* chunksByPartition(
-  messages: readonly OutgoingMessage[],
-  partitions: number,
-): Generator<Array<{ partition: number; message: OutgoingMessage }>> {
-  let chunk: Array<{ partition: number; message: OutgoingMessage }> = [];
-  const bytes = new Map<number, number>();
-  for (const message of messages) {
-    const partition = partitionForKey(message.key, partitions);
-    const size =
-      (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) +
-      Buffer.byteLength(message.key) +
-      64;
-    const used = bytes.get(partition) ?? 0;
-    if (used + size > MAX_PARTITION_BYTES && chunk.length > 0) {
-      yield chunk;
-      chunk = [];
-      bytes.clear();
-    }
-    chunk.push({ partition, message });
-    bytes.set(partition, (bytes.get(partition) ?? 0) + size);
-  }
-  if (chunk.length) yield chunk;
 }

@@ -17,6 +17,7 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 
+// eslint-disable-next-line max-lines-per-function -- one commander chain: the options read together, as --help lists them
 export function registerIngest(program: Command, runtime: RuntimeFactory): void {
   program
     .command('ingest')

@@ -15,6 +15,7 @@ function printSwitched(r: ChampionSwitched, json = false): void {
 
 const r4 = (v: number | null | undefined) => (v === null || v === undefined ? '' : Number(v.toFixed(4)));
 
+// eslint-disable-next-line max-lines-per-function -- one commander chain: the subcommands and options read together, as --help lists them
 export function registerModels(program: Command, runtime: RuntimeFactory): void {
   program
     .command('models')

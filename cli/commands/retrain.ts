@@ -1,4 +1,5 @@
 // `fraudflow retrain`: train on the labelled history, evaluate on the most recent window, promote only if better.
+/* eslint-disable max-lines-per-function -- the command's options and their mapping onto the retrain request read together, as --help lists them */
 import { type Command, InvalidArgumentError } from 'commander';
 import { retrainWith } from '../../functions/retrain/index.ts';
 import type { RetrainOptions } from '../../functions/retrain/retrain.ts';

@@ -50,6 +50,7 @@ interface Job {
  * A worker that dies (crash, out of memory, terminated) is replaced at once and its unanswered blocks are handed
  * to the replacement; a block that kills two workers fails its file with a retriable error instead of hanging it.
  */
+// eslint-disable-next-line max-lines-per-function -- the pool's worker lifecycle (start, hand over, replace on crash) shares its state in one closure
 export function workerEncoder(
   size: number,
   options: WorkerEncoderOptions = {},

@@ -76,6 +76,7 @@ function choleskySolve(a: Float64Array, b: Float64Array, m: number): Float64Arra
 }
 
 /** `x`: standardised rows of `d` features; `y`: 0/1 labels. */
+// eslint-disable-next-line max-lines-per-function -- one Newton iteration loop over shared buffers: reads better whole than split
 export function fitLogisticNewton(x: Float32Array, y: Uint8Array, d: number, o: NewtonOptions): NewtonFit {
   const n = y.length;
   const m = d + 1; // weights and the bias

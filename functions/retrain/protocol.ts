@@ -61,6 +61,7 @@ export async function planSplits(warehouse: Warehouse, o: ProtocolOptions): Prom
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the Handbook protocol's window arithmetic in one place, each window beside the next
 async function planWindows(
   warehouse: Warehouse,
   o: ProtocolOptions,

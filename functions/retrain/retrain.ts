@@ -64,6 +64,7 @@ export interface RetrainResult {
   readonly elapsed_ms: number;
 }
 
+// eslint-disable-next-line max-lines-per-function -- retrain's whole flow (history, selection, report, gate, save, promote) in one place (to split: issue 16)
 export async function retrain(ports: RetrainPorts, options: RetrainOptions): Promise<RetrainResult> {
   const started = performance.now();
   const now = (ports.now ?? (() => new Date()))();

@@ -41,6 +41,7 @@ function sd(v: number[]): number {
 }
 const stat = (v: number[]) => ({ mean: finite(mean(v)), sd: finite(sd(v)) });
 
+// eslint-disable-next-line max-lines-per-function -- the prequential selection loop: folds x models, their scores kept together
 export async function selectModel(
   data: Dataset & { cards?: Uint32Array },
   folds: readonly RowSplit[],

@@ -221,6 +221,7 @@ export async function trainModel(
   width: number,
   o: TrainOptions,
 ): Promise<Trained>;
+// eslint-disable-next-line max-lines-per-function -- one training loop (epochs, early stopping, best weights) over shared tf.js state
 export async function trainModel(
   x: Float32Array,
   y: Uint8Array,

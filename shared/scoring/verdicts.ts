@@ -56,6 +56,7 @@ export function pickRows(rows: Float32Array, width: number, indexes: readonly nu
 const saneProbability = (p: number | undefined): p is number => p !== undefined && p >= 0 && p <= 1; // NaN fails too
 
 /** The model's verdicts for finite rows; a score that is not a probability, or a failing endpoint, gives the fallback. */
+// eslint-disable-next-line max-lines-per-function -- the model call and the fallback for each failure kind, side by side
 export async function modelVerdicts(
   txs: readonly Scored[],
   rows: Float32Array,

@@ -30,6 +30,7 @@ export interface SimulatedTransaction {
 const DAY = 86_400;
 
 /** Yields one day's transactions at a time, sorted by time; the whole run is sorted and deterministic for a seed. */
+// eslint-disable-next-line max-lines-per-function -- the Handbook simulator's day loop and its three fraud scenarios in order
 export function* simulateDays(o: SimulatorOptions): Generator<SimulatedTransaction[]> {
   const rnd = new Random(o.seed);
   const terminals = terminalProfiles(o.terminals, rnd);

@@ -74,6 +74,7 @@ export interface Boosted {
  * `x`: rows of `width` floats, packed; `y`: 0/1 labels. With `validation`, the forest stops growing once the metric
  * has not improved for `earlyStoppingRounds` rounds and keeps the trees of the best round. Same inputs and seed, same forest.
  */
+// eslint-disable-next-line max-lines-per-function -- the boosting rounds loop with early stopping over shared margins and buffers
 export function trainGbdt(
   x: Float32Array,
   y: Uint8Array,

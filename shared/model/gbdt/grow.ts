@@ -43,6 +43,7 @@ export class TreeGrower {
    * A tree over rows idx[0..count) with gradients and hessians `gh` (interleaved by row). `idx` is reordered so each
    * leaf's rows are contiguous; `onLeaf` gets each leaf's output and row range (the caller updates margins from it).
    */
+  // eslint-disable-next-line max-lines-per-function -- best-first growth over one heap and shared row buffers: reads better whole
   grow(
     gh: Float64Array,
     idx: Uint32Array,

@@ -3,27 +3,14 @@ import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
-import { sink, type FaultPoint, type SinkOptions, type TopicSummary } from './sink.ts';
+import { sink, type SinkOptions, type TopicSummary } from './sink.ts';
 import { SINK_GROUP, SINK_ROUTES } from './routes.ts';
 
-/** Test-only: FRAUDFLOW_FAULT=<point> makes the sink announce the point on stderr and hang there, to be killed. */
-function faultFromEnv(): ((point: FaultPoint, topic: string) => Promise<void>) | undefined {
-  const wanted = process.env.FRAUDFLOW_FAULT;
-  if (!wanted) return undefined;
-  return async (point, topic) => {
-    if (point !== wanted) return;
-    process.stderr.write(`FAULT ${point} ${topic}\n`);
-    await new Promise(() => setInterval(() => undefined, 1 << 30));
-  };
-}
-
 export async function sinkWith(rt: Runtime, overrides: Partial<SinkOptions> = {}): Promise<TopicSummary[]> {
-  const fault = faultFromEnv();
   const ports = {
     eventLog: await rt.eventLog(),
     warehouse: await rt.warehouse(),
     logger: rt.logger.child({ function: 'sink' }),
-    ...(fault ? { fault } : {}),
   };
   const routes = overrides.routes ?? SINK_ROUTES;
   if (routes.length === 0) throw new FraudflowError('INPUT_INVALID', 'sink: no topics to drain');

@@ -21,7 +21,7 @@ export type ObjectCheck = (value: Record<string, unknown>) => string[] | null;
 
 /**
  * For a strict object schema whose every field is a number with readable bounds (the Kaggle row): a checker
- * giving the same accept/reject verdict as zod (test/unit/fast-check-matches-zod.test.ts); null for other schemas.
+ * giving the same accept/reject verdict as zod (test/unit/decode-matches-zod.test.ts); null for other schemas.
  */
 export function exactObjectCheck(schema: z.ZodObject): ObjectCheck | null {
   const columns: Column[] = columnsOf(schema);

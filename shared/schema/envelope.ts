@@ -37,16 +37,6 @@ export type SourceRef = z.infer<typeof SourceRef>;
 
 export const MESSAGE_ID = /^[0-9a-f]{32}$/;
 
-export function envelopeOf<P extends z.ZodType>(payload: P) {
-  return z.object({
-    id: z.string().regex(MESSAGE_ID, 'expected a 32-hex-digit content id'),
-    schema: SchemaRef,
-    source: SourceRef,
-    ingested_at: z.iso.datetime(),
-    payload,
-  });
-}
-
 export interface Envelope<P> {
   id: string;
   schema: SchemaRef;

@@ -1,4 +1,5 @@
 // Kill -9 a real sink process before its write and after it (before the commit): a re-run leaves exactly the produced ids, once each.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,23 @@ import { fileSource } from '../../functions/ingest/index.ts';
 import { sink } from '../../functions/sink/sink.ts';
 import { SINK_GROUP, SINK_ROUTES } from '../../functions/sink/routes.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { cli } from '../helpers/cli.ts';
+
+/** Runs the sink core in a child process with a fault port that hangs at `point`, and kill -9s it there. */
+function untilFault(point: string, env: Record<string, string>): Promise<{ stderr: string }> {
+  const child = join(import.meta.dirname, '../helpers/children/sink-until-fault.ts');
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, point, TOPICS.transactions], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve) => {
+    proc.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/FAULT /.test(stderr)) proc.kill('SIGKILL');
+    });
+    proc.on('exit', () => resolve({ stderr }));
+  });
+}
 
 const dir = tempDir('fraudflow-sink-faults-');
 afterAll(() => dir.cleanup());
@@ -59,12 +76,8 @@ describe('sink under kill -9', () => {
         { topic: TOPICS.transactions, batchSize: 1000 },
       );
 
-      const crashed = await cli(
-        ['sink', '--topics', 'transactions'],
-        { FRAUDFLOW_DATA_DIR: data, FRAUDFLOW_SINK_BATCH: String(BATCH), FRAUDFLOW_FAULT: point },
-        { until: /FAULT/ },
-      );
-      expect(crashed.killed).toBe(true);
+      const crashed = await untilFault(point, { FRAUDFLOW_DATA_DIR: data, FRAUDFLOW_SINK_BATCH: String(BATCH) });
+      expect(crashed.stderr).toContain(`FAULT ${point} ${TOPICS.transactions}`);
       // Killed where intended: the first batch is in the warehouse (after-write) or not (before-write), and nothing is committed.
       const warehouse = join(data, 'warehouse.duckdb');
       expect((await landed(warehouse)).n).toBe(point === 'after-write' ? BATCH : 0);

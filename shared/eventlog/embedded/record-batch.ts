@@ -67,7 +67,3 @@ export function decodeBatch(buf: Buffer, from = 0, limit = Number.MAX_SAFE_INTEG
   }
   return out;
 }
-
-export function batchCount(buf: Buffer): number {
-  return buf.readUInt32LE(0);
-}

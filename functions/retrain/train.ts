@@ -1,5 +1,5 @@
 // Trains one model (a TensorFlow.js network or a gradient-boosted forest) with class weights, early-stopping on validation AUPRC, from a seed.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../shared/model/tf.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
 import { Random } from '../../shared/synth/random.ts';

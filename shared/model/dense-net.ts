@@ -4,7 +4,7 @@
 // regression, a 16-8-1 MLP) tf.js's per-call cost (tensors, scopes, the engine) is most of the time of a single-row
 // prediction, and its pure-JS matrix product is slower than code specialised for these sizes: small networks are
 // compiled into one straight-line function with the weights as constants (about 3x a loop over weight arrays in V8).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tf.ts';
 import type { Scaler } from './scaler.ts';
 
 type Activation = 'relu' | 'sigmoid' | 'linear';

@@ -1,5 +1,5 @@
 // Scores raw feature rows with a stored model: its own scaler, then the network, in batches.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Scaler } from './scaler.ts';
 
 export function predictScaled(model: tf.LayersModel, scaled: Float32Array, width: number, batch = 8192): Float32Array {

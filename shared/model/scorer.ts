@@ -1,5 +1,5 @@
 // How a stored model scores rows of raw features: forests and dense networks as plain TypeScript, anything else through tf.js.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tf.ts';
 import { FraudflowError } from '../errors.ts';
 import type { ModelManifest } from '../schema/model-manifest.ts';
 import { predictScaled, scaleRows } from './predict.ts';

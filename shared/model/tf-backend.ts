@@ -1,5 +1,5 @@
 // TensorFlow.js set up once per process: the pure-JS CPU backend (installs anywhere), production mode (no debug checks or banner).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 let ready: Promise<void> | undefined;
 

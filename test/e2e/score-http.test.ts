@@ -1,7 +1,7 @@
 // The score function over real HTTP (functions-framework on 127.0.0.1) with a real champion in the registry.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../shared/model/tf.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
 import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';

@@ -1,5 +1,5 @@
 // A tiny real TF.js model and a valid manifest for it: registry, endpoint and serving tests without training.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../shared/model/tf.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 
 /** Logistic regression whose score is sigmoid(sum of weights x scaled features + bias). */

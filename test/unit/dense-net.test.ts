@@ -1,5 +1,5 @@
 // The plain-TypeScript forward pass gives tf.js's probabilities and occlusion reasons, with the scaler folded in.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../shared/model/tf.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { DenseNet } from '../../shared/model/dense-net.ts';

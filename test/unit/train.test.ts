@@ -1,6 +1,6 @@
 // Training on synthetic Kaggle-format rows: both models learn the fraud signal, and a seed makes a run repeat exactly.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../shared/model/tf.ts';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { kaggleMatrix } from '../../shared/synth/kaggle.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';

@@ -1,5 +1,5 @@
 // The model registry port: model versions by name (weights and manifest, never overwritten) and the champion pointer.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.ts';
 import type { ChampionPointer, ModelManifest } from '../../schema/model-manifest.ts';
 import type { ForestModel } from '../gbdt/model.ts';
 

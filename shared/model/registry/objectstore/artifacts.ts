@@ -1,5 +1,5 @@
 // A model's files in an object store folder: model.json + weights.bin in tf.js's own layout (a GBDT: forest.json), and manifest.json.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.ts';
 import { FraudflowError, wrapError } from '../../../errors.ts';
 import type { ObjectStore } from '../../../objectstore/port.ts';
 import { ModelManifest } from '../../../schema/model-manifest.ts';
@@ -29,7 +29,7 @@ export async function writeModelFiles(
         `${dir}model.json`,
         JSON.stringify({
           format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version['tfjs-layers']}`,
+          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
           modelTopology: artifacts.modelTopology,
           weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
         }),

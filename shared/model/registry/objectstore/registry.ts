@@ -1,5 +1,5 @@
 // The model registry on the object store: versions (weights, manifest) and an atomic champion pointer with its history.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf.ts';
 import { FraudflowError, isFraudflowError } from '../../../errors.ts';
 import type { ObjectStore } from '../../../objectstore/port.ts';
 import { ChampionPointer, type ModelManifest } from '../../../schema/model-manifest.ts';

@@ -142,6 +142,9 @@ export const EnvSchema = z
       .optional(),
     /** PEM file of the CA that signs the Redis server's certificate (Memorystore's server CA), for rediss://. */
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+    /** Budget of one score-stream run (its own, not the sink's): it stops after this many messages or seconds. */
+    FRAUDFLOW_SCORE_STREAM_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
+    FRAUDFLOW_SCORE_STREAM_MAX_SECONDS: int(1, 3600).default(50),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -283,6 +286,8 @@ export interface Config {
   readonly sinkBatchBytes: number;
   /** The online feature state: SQLite in the data directory, or Redis shared by every instance when REDIS_URL is set. */
   readonly featureStore: { kind: 'sqlite'; path: string } | { kind: 'redis'; redis: RedisConfig };
+  /** Budget of one score-stream run: messages read and seconds. */
+  readonly scoreStream: { maxRows: number; maxSeconds: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -411,6 +416,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           redis: { ...redisEndpoint(e.REDIS_URL)!, ...(e.REDIS_TLS_CA_FILE ? { caFile: e.REDIS_TLS_CA_FILE } : {}) },
         }
       : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
+    scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
   };
 }
 

@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -133,8 +134,16 @@ async function httpLoad(url: string, seconds: number, first: number) {
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+/** The machine's load average: the 2-core hosts these run on are shared, and p99 figures follow the load. */
+const loadRow = (when: string): Row =>
+  row({
+    case: `load average (1 / 5 / 15 min) ${when}: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
+  });
+
 export async function redisRows(dir: string, options: { quick?: boolean }): Promise<Row[]> {
-  const rows: Row[] = [];
+  const rows: Row[] = [loadRow('before the Redis rows')];
   const server = await startRedis();
   const links: Array<[string, RedisLink]> = [];
   try {
@@ -223,6 +232,7 @@ export async function redisRows(dir: string, options: { quick?: boolean }): Prom
         await exited;
       }
     }
+    rows.push(loadRow('after them'));
     return rows;
   } finally {
     for (const [, link] of links) await link.close().catch(() => undefined);

@@ -143,6 +143,9 @@ export const EnvSchema = z
       .optional(),
     /** PEM file of the CA that signs the Redis server's certificate (Memorystore's server CA), for rediss://. */
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+    /** Budget of one score-stream run (its own, not the sink's): it stops after this many messages or seconds. */
+    FRAUDFLOW_SCORE_STREAM_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
+    FRAUDFLOW_SCORE_STREAM_MAX_SECONDS: int(1, 3600).default(50),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -284,6 +287,8 @@ export interface Config {
   readonly sinkBatchBytes: number;
   /** The online feature state: SQLite in the data directory, or Redis shared by every instance when REDIS_URL is set. */
   readonly featureStore: { kind: 'sqlite'; path: string } | { kind: 'redis'; redis: RedisConfig };
+  /** Budget of one score-stream run: messages read and seconds. */
+  readonly scoreStream: { maxRows: number; maxSeconds: number };
 }
 
 // eslint-disable-next-line max-lines-per-function -- every variable of the environment in one object literal, read as the configuration's table (to split: issue 16)
@@ -413,6 +418,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           redis: { ...redisEndpoint(e.REDIS_URL)!, ...(e.REDIS_TLS_CA_FILE ? { caFile: e.REDIS_TLS_CA_FILE } : {}) },
         }
       : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
+    scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
   };
 }
 

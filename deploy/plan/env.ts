@@ -58,7 +58,11 @@ export function functionEnv(c: DeployConfig, fn: FunctionDescriptor): FunctionEn
       VERTEX_MAX_REPLICAS: String(v.maxReplicas),
     });
   }
-  if (fn.drains) vars.FRAUDFLOW_SINK_MAX_SECONDS = String(s.timeoutSeconds - DRAIN_MARGIN_SECONDS);
+  // Each draining function has its own time budget variable: the sink's, or score-stream's.
+  if (fn.drains)
+    vars[fn.folder === 'score-stream' ? 'FRAUDFLOW_SCORE_STREAM_MAX_SECONDS' : 'FRAUDFLOW_SINK_MAX_SECONDS'] = String(
+      s.timeoutSeconds - DRAIN_MARGIN_SECONDS,
+    );
   // Ingest encodes in worker threads: one per vCPU beyond the first, none on one vCPU.
   if (fn.folder === 'ingest') vars.FRAUDFLOW_INGEST_WORKERS = String(s.cpu > 1 ? s.cpu : 0);
   Object.assign(vars, s.env);

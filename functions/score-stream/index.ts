@@ -20,8 +20,9 @@ export async function scoreStreamWith(
     {
       group: 'fraudflow-score-stream',
       batchSize: 10_000,
-      maxRows: rt.config.sink.maxRows,
-      maxSeconds: rt.config.sink.maxSeconds,
+      // Its own budget (FRAUDFLOW_SCORE_STREAM_MAX_*): scoring a row costs more than sinking one.
+      maxRows: rt.config.scoreStream.maxRows,
+      maxSeconds: rt.config.scoreStream.maxSeconds,
       reviewRatio: rt.config.score.reviewRatio,
       maxFutureSkewSeconds: rt.config.score.maxFutureSkewSeconds,
       fallbackVerdict: rt.config.score.fallbackVerdict,

@@ -121,6 +121,30 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
     await state.close();
   });
 
+  it('gives exact windows while a customer grows past 64 events in its window (the few-events read and the block sums)', async () => {
+    const rnd = random(11);
+    const state = make({ keepSeconds: Number.POSITIVE_INFINITY });
+    const t0 = Date.parse('2026-05-20T12:34:56.789Z');
+    const events: TxEvent[] = [];
+    for (let i = 0; i < 80; i++) {
+      // First on and beside the edges of a read at t0 (0, 1, 7 and 30 days back), then spread over 31 days.
+      const offset =
+        i < 12 ? [0, DAY_MS, 7 * DAY_MS, 30 * DAY_MS][i % 4]! + [-1, 0, 1][Math.floor(i / 4)]! : rnd() * 31 * DAY_MS;
+      const e: TxEvent = { txId: `f${i}`, t: Math.floor(t0 - offset) / 1000, amountCents: i * 37, label: null };
+      events.push(e);
+      await state.append('c1', 't1', e);
+      for (const txId of ['new', 'f1', `f${i}`]) {
+        const q = { customerId: 'c1', terminalId: 't1', txId, t: t0 / 1000 };
+        expect(await state.windows(q), `${i + 1} events, read as ${txId}`).toEqual(
+          aggregate(toMs(q.t), txId, events, events),
+        );
+      }
+    }
+    const last = await state.windows({ customerId: 'c1', terminalId: 't1', txId: 'new', t: t0 / 1000 });
+    expect(last.customer[2]!.count).toBeGreaterThan(64);
+    await state.close();
+  });
+
   it('applies a late label once, whatever its redeliveries, and ignores a label for an unknown transaction', async () => {
     const state = make();
     const at = '2026-03-01T10:00:00Z';

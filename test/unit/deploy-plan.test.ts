@@ -293,7 +293,8 @@ describe('deploy plan: every function folder', () => {
       expect(seen.buckets.models).toBe(fn.uses.models ? config.buckets.models : undefined);
       if (fn.uses.apiKey) expect(seen.score.apiKey).toBeDefined();
       // A draining function stops taking records before its timeout, leaving time to commit.
-      if (fn.drains) expect(seen.sink.maxSeconds).toBeLessThan(settingsFor(config, folder).timeoutSeconds);
+      const budget = folder === 'score-stream' ? seen.scoreStream : seen.sink;
+      if (fn.drains) expect(budget.maxSeconds).toBeLessThan(settingsFor(config, folder).timeoutSeconds);
       expect(plan.files[`env/${folder}.yaml`]).toBe(
         Object.entries(functionEnv(config, fn).vars)
           .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)

@@ -82,7 +82,6 @@ beforeAll(async () => {
   const models = join(dir.path, 'models');
   await saveRawChampion(new ModelRegistry(new LocalObjectStore(models)));
   const log = new EmbeddedEventLog({ path: join(dir.path, 'eventlog.sqlite') });
-  await log.ensureTopic({ name: 'verdicts', partitions: 1 } as never);
   verdicts = await replayHistory(history, SET, models, log);
   await log.close();
   fake = await startFakeBigQuery('proj');

@@ -15,6 +15,7 @@ import type { Verdict } from '../../shared/schema/verdict.ts';
 import type { RuleSet } from '../../shared/scoring/rules/ruleset.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
+import { TOPICS } from '../../shared/topics.ts';
 
 const START = Date.parse('2026-03-01T00:00:00Z');
 
@@ -103,6 +104,7 @@ export async function replayHistory(
   models: string,
   log: EventLog,
 ): Promise<Verdict[]> {
+  await log.ensureTopic({ name: TOPICS.verdicts, partitions: 1 });
   const features = new MemoryFeatureState();
   const ports = {
     model: new LocalModelEndpoint(new ModelRegistry(new LocalObjectStore(models))),

@@ -19,14 +19,14 @@ async function readRules(path: string): Promise<RulesFile> {
   return parseRulesFile(text, path);
 }
 
-const r3 = (v: number | null) => (v === null ? '' : Number(v.toFixed(3)));
+const r3 = (v: number | null) => (v === null ? '' : v.toFixed(3));
 
 function rows(report: Backtest): object[] {
   const row = (r: RuleBacktest) => ({
     rule: r.name,
     action: r.action,
     fired: r.fired,
-    per_day: Number(r.alerts_per_day.toFixed(2)),
+    per_day: r.alerts_per_day.toFixed(1),
     peak_day: r.peak_day ? `${r.peak_day.day} (${r.peak_day.fired})` : '',
     frauds: r.frauds,
     precision: r3(r.precision),

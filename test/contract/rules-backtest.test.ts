@@ -17,6 +17,9 @@ import { ruleSetOf } from '../../shared/scoring/rules/ruleset.ts';
 import { backtestRules, type Backtest } from '../../shared/scoring/rules/backtest.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
 import type { RawTransaction } from '../../shared/schema/raw.ts';
+import { kaggleRecords } from '../../shared/synth/kaggle.ts';
+import { contentId } from '../../shared/schema/formats.ts';
+import { firedRules, kaggleRuleValues } from '../../shared/scoring/rules/evaluate.ts';
 import { rawEnvelopes, replayHistory, rulesHistory, saveRawChampion, sinkVerdicts } from '../helpers/rules-history.ts';
 
 const dir = tempDir('fraudflow-rules-backtest-');
@@ -97,8 +100,45 @@ beforeAll(async () => {
     await w.ensureTables();
     await w.appendEnvelopes('transactions', 'raw', rawEnvelopes(history));
     await sinkVerdicts(w, verdicts);
+    await w.appendEnvelopes(
+      'transactions',
+      'kaggle',
+      KAGGLE.map((row, i) => kaggleEnvelope(row, i)),
+    );
   }
 }, 120_000);
+
+const KAGGLE = [...kaggleRecords(800, 4)];
+const kaggleEnvelope = (payload: object, i: number) =>
+  Buffer.from(
+    JSON.stringify({
+      id: contentId(`k${i}`),
+      schema: { name: 'kaggle', version: 1 },
+      source: { file: 'k.csv', line: i + 2 },
+      ingested_at: '2026-11-25T00:00:00Z',
+      payload,
+    }),
+  );
+const KAGGLE_SET = ruleSetOf(
+  RulesFile.parse({
+    format: 'kaggle',
+    rules: [
+      { name: 'v14-low', action: 'block', when: { field: 'V14', op: '<', value: -1 } },
+      {
+        name: 'big',
+        action: 'review',
+        when: {
+          any: [
+            { field: 'Amount', op: '>', value: 150 },
+            { field: 'V4', op: '>=', value: 1.5 },
+          ],
+        },
+      },
+      { name: 'no-customer', action: 'allow', when: { not: { field: 'customer_id', op: '==', value: 'c1' } } },
+    ],
+  }),
+  'file',
+);
 
 afterAll(async () => {
   for (const w of Object.values(warehouses)) await w?.close();
@@ -166,5 +206,23 @@ describe.each(['duckdb', 'bigquery'] as const)('rules backtest on %s', (kind) =>
       await backtestRules(SET, warehouses[kind], { days: DAYS }),
     ];
     expect({ ...b, warehouse: '' }).toEqual({ ...a, warehouse: '' });
+  });
+});
+
+describe.each(['duckdb', 'bigquery'] as const)('Kaggle-format rules backtest on %s', (kind) => {
+  it('counts per rule what the TS evaluator fires on the same rows of the last day of Time', async () => {
+    const report = await backtestRules(KAGGLE_SET, warehouses[kind], { days: 1 });
+    const lastDay = Math.floor(Math.max(...KAGGLE.map((r) => r.Time)) / 86_400);
+    const rows = KAGGLE.filter((r) => Math.floor(r.Time / 86_400) === lastDay);
+    const fired = rows.map((r) => firedRules(KAGGLE_SET, kaggleRuleValues(r)).map((f) => f.name));
+    expect(report.to_day).toBe(`day ${lastDay}`);
+    expect(report.transactions).toBe(rows.length);
+    expect(report.frauds).toBe(rows.filter((r) => r.Class === 1).length);
+    expect(report.rules.map((r) => r.fired)).toEqual(
+      KAGGLE_SET.rules.map((r) => fired.filter((f) => f.includes(r.name)).length),
+    );
+    expect(report.rules.every((r) => r.fired > 0)).toBe(true);
+    expect(report.all.fired).toBe(0); // every row has no customer: the allow rule lets all through
+    expect(report.champion.flagged).toBe(0);
   });
 });

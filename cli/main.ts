@@ -16,6 +16,7 @@ import { registerDeploy } from './commands/deploy.ts';
 import { registerReport } from './commands/report.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerRules } from './commands/rules.ts';
 
 export type RuntimeFactory = () => Runtime;
 
@@ -37,6 +38,7 @@ export function buildProgram(runtime: RuntimeFactory): Command {
   registerGenerate(program);
   registerDeploy(program);
   registerDemo(program, runtime);
+  registerRules(program, runtime);
   program.addHelpText(
     'after',
     `
@@ -50,6 +52,7 @@ Examples:
   fraudflow dev                                     every function on 127.0.0.1, uploads folder watched, schedules run
   fraudflow generate --days 30 --out tx.csv          simulated raw transactions (Fraud Detection Handbook method)
   fraudflow deploy plan --project my-proj --region europe-west1   what a deploy would create
+  fraudflow rules backtest rules.json --days 30      the rules over the history: alerts a day, precision, recall
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a backend unavailable (retry).`,
   );

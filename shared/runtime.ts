@@ -1,5 +1,5 @@
 // The one place that builds adapters from configuration and hands them to the function cores.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -27,6 +27,8 @@ import { ioredisLink } from './features/raw/redis/ioredis-link.ts';
 import { readFileSync } from 'node:fs';
 import { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
 import { TOPICS } from './topics.ts';
+import { RulesRegistry } from './scoring/rules/registry.ts';
+import { CurrentRules, type RulesSource } from './scoring/rules/current.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -47,6 +49,10 @@ export interface Runtime {
   /** Registers something to release when the runtime closes (worker pools, clients), last registered first. */
   onClose(release: () => Promise<void>): void;
   close(): Promise<void>;
+  /** Rules versions, beside the model registry (its bucket under rules/, or the models folder's rules/). */
+  rules(): RulesRegistry;
+  /** The rules in force for this instance's scorers, re-read as the champion is. */
+  currentRules(): RulesSource;
 }
 
 export function createRuntime(
@@ -71,6 +77,12 @@ export function createRuntime(
   let publisher: VertexModelPublisher | undefined;
   let features: FeatureState | undefined;
   let verdicts: Promise<CoalescingPublisher> | undefined;
+  const rules = new RulesRegistry(
+    config.buckets.models
+      ? gcs(config.buckets.models, 'rules/')
+      : new LocalObjectStore(join(config.modelsDir, 'rules')),
+  );
+  let currentRules: RulesSource | undefined;
   const releases: Array<() => Promise<void>> = [];
   const openLog = () => (eventLog ??= openEventLog(config, logger));
   return {
@@ -106,6 +118,8 @@ export function createRuntime(
     featureState: () => (features ??= openFeatureState(config)),
     verdictPublisher: () => (verdicts ??= openLog().then((log) => new CoalescingPublisher(log, TOPICS.verdicts))),
     onClose: (release) => void releases.push(release),
+    rules: () => rules,
+    currentRules: () => (currentRules ??= new CurrentRules(rules, logger)),
     async close() {
       for (const release of releases.splice(0).reverse()) {
         await release().catch((e: unknown) => logger.error('runtime: releasing a resource failed', { error: e }));

@@ -15,6 +15,7 @@ export async function scoreStreamWith(
       eventLog: await rt.eventLog(),
       model: rt.modelEndpoint(),
       features: rt.featureState(),
+      rules: rt.currentRules(),
       logger: rt.logger.child({ function: 'score-stream' }),
     },
     {

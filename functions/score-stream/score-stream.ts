@@ -18,6 +18,8 @@ import { applyLabels } from './labels.ts';
 import { isFraudflowError, wrapError } from '../../shared/errors.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../../shared/schema/limits.ts';
 import { deadLetterOf } from './dead-letter.ts';
+import type { RulesSource } from '../../shared/scoring/rules/current.ts';
+import { rawRuleValues, type RuleValues } from '../../shared/scoring/rules/evaluate.ts';
 
 export interface ScoreStreamPorts {
   readonly eventLog: EventLog;
@@ -27,6 +29,8 @@ export interface ScoreStreamPorts {
   readonly features: FeatureState;
   /** The wall clock that transaction times are checked against (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** The rules in force, run after the model (none when absent). */
+  readonly rules?: RulesSource;
 }
 
 export interface ScoreStreamOptions extends Omit<ScoreOptions, 'source'> {
@@ -59,6 +63,7 @@ interface Sorted {
   readonly kaggle: KaggleScoreRequest[];
   readonly raw: Scored[];
   readonly rawRows: number[][];
+  readonly rawValues: RuleValues[];
   readonly dead: Array<{ record: LogRecord; reasons: string[]; schema: string | null }>;
   skipped: number;
 }
@@ -70,7 +75,7 @@ async function sortBatch(
   ports: ScoreStreamPorts,
   maxSkewSeconds: number,
 ): Promise<Sorted> {
-  const out: Sorted = { kaggle: [], raw: [], rawRows: [], dead: [], skipped: 0 };
+  const out: Sorted = { kaggle: [], raw: [], rawRows: [], rawValues: [], dead: [], skipped: 0 };
   const nowMs = (ports.now ?? (() => new Date()))().getTime();
   for (const record of records) {
     const checked = checkEnvelope(record.value);
@@ -96,6 +101,7 @@ async function sortBatch(
           // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
           out.raw.push({ transaction_id: tx.transaction_id, customer_id: tx.customer_id });
           out.rawRows.push(features);
+          out.rawValues.push(rawRuleValues(tx, features));
         }
       } catch (e) {
         // A typed, final error is this message's fault: dead-letter it. Anything else (the state is down) stops the run.
@@ -136,7 +142,10 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
       const verdicts = [
         ...(batch.kaggle.length ? await scoreTransactions(batch.kaggle, ports, scoring) : []),
         ...(batch.raw.length
-          ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), RAW_FEATURE_WIDTH, ports, scoring)
+          ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), RAW_FEATURE_WIDTH, ports, scoring, {
+              format: 'raw',
+              values: batch.rawValues,
+            })
           : []),
       ];
       if (batch.dead.length) await deadLetter(ports, batch.dead);

@@ -68,6 +68,7 @@ export async function handleScore(json: unknown, options: ScoreHttpOptions, scor
     reasons: v.reasons,
     latency_ms: latency,
     ...(v.fallback ? { fallback: true } : {}),
+    ...(v.rules ? { rules: v.rules, decided_by: v.decided_by, model_verdict: v.model_verdict } : {}),
   }));
   return { status: 200, body: batch ? answers : answers[0] };
 }

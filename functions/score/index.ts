@@ -22,6 +22,7 @@ export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer>
         eventLog: await rt.eventLog(),
         verdicts: await rt.verdictPublisher(),
         features: rt.featureState(),
+        rules: rt.currentRules(),
         logger: rt.logger.child({ function: 'score' }),
       },
       {

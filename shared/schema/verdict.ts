@@ -19,6 +19,17 @@ export const Verdict = z
     scored_at: isoDateTime,
     /** Set when the model endpoint failed and the fallback rule decided. */
     fallback: z.boolean().optional(),
+    /** The rules that fired, in the rules file's order (lists first); absent when no rules version is in force. */
+    rules: z
+      .array(z.object({ name: z.string().min(1).max(80), action: z.enum(['allow', 'block', 'review']) }).strict())
+      .max(256)
+      .optional(),
+    /** What decided `verdict`: `model`, `fallback`, or `rule:<name>` (an allow, block or review rule). */
+    decided_by: z.string().min(1).max(90).optional(),
+    /** The model's own verdict, before the rules (the champion's flag, for a rules backtest). */
+    model_verdict: z.enum(VERDICTS).optional(),
+    /** The rules version in force. */
+    rules_version: z.string().min(1).max(80).optional(),
   })
   .strict();
 export type Verdict = z.infer<typeof Verdict>;

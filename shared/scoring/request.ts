@@ -34,5 +34,9 @@ export const ScoreResponse = z.object({
   reasons: z.array(z.object({ feature: z.string(), contribution: z.number() })),
   latency_ms: z.number(),
   fallback: z.boolean().optional(),
+  /** With a rules version in force: the rules that fired, what decided the verdict, the model's own verdict. */
+  rules: z.array(z.object({ name: z.string(), action: z.enum(['allow', 'block', 'review']) })).optional(),
+  decided_by: z.string().optional(),
+  model_verdict: z.enum(['fraud', 'review', 'legit']).optional(),
 });
 export type ScoreResponse = z.infer<typeof ScoreResponse>;

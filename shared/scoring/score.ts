@@ -22,6 +22,9 @@ import {
   type Scored,
   type VerdictRules,
 } from './verdicts.ts';
+import { applyRules, type RuleInputs } from './rules/apply.ts';
+import type { RulesSource } from './rules/current.ts';
+import { kaggleRuleValues, rawRuleValues, type RuleValues } from './rules/evaluate.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -30,6 +33,8 @@ export interface ScorePorts {
   readonly verdicts?: CoalescingPublisher;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** The rules in force, run after the model (none when absent). */
+  readonly rules?: RulesSource;
 }
 
 export interface ScoreOptions extends VerdictRules {
@@ -85,6 +90,7 @@ export async function scoreTransactions(
     width,
     ports,
     options,
+    { format: 'kaggle', values: txs.map(kaggleRuleValues) },
   );
 }
 
@@ -96,13 +102,19 @@ export async function scoreRawTransactions(
 ): Promise<Verdict[]> {
   refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
   const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
-  for (let i = 0; i < txs.length; i++) rows.set(await scoringFeatures(txs[i]!, ports.features), i * RAW_FEATURE_WIDTH);
+  const values: RuleValues[] = [];
+  for (let i = 0; i < txs.length; i++) {
+    const features = await scoringFeatures(txs[i]!, ports.features);
+    rows.set(features, i * RAW_FEATURE_WIDTH);
+    values.push(rawRuleValues(txs[i]!, features));
+  }
   return scoreRows(
     txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
     rows,
     RAW_FEATURE_WIDTH,
     ports,
     options,
+    { format: 'raw', values },
   );
 }
 
@@ -133,6 +145,8 @@ export async function scoreRows(
   width: number,
   ports: ScorePorts,
   options: ScoreOptions,
+  /** Each transaction's rule fields (exact, before the float32 rows), for the rules in force. */
+  ruleInputs?: RuleInputs,
 ): Promise<Verdict[]> {
   const now = clockOf(ports)().toISOString();
   // A non-finite feature has no meaningful score (and would poison the batch on a remote endpoint): fallback, not the model.
@@ -152,7 +166,8 @@ export async function scoreRows(
     const decided = await modelVerdicts(picked, rowsOf, width, ports.model, options, now, ports.logger);
     good.forEach((i, k) => (verdicts[i] = decided[k]!));
   }
-  const checked = verdicts.map((v, i) => publishable(v, txs[i]!, options, now, ports.logger));
+  const ruled = await applyRules(verdicts, ruleInputs, ports.rules, ports.logger);
+  const checked = ruled.map((v, i) => publishable(v, txs[i]!, options, now, ports.logger));
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
   else await publishVerdicts(checked, ports.eventLog, options.source, now);
   return checked;

@@ -9,8 +9,14 @@ export interface SqlDialect {
   latest(value: string, by: string): string;
   /** A timestamp as text in a strftime-style format (%Y %m %d %H %M %S). */
   formatTimestamp(ts: string, format: string): string;
+  /** A timestamp `days` whole days (24 h) earlier. */
+  minusDays(ts: string, days: number): string;
 }
 
+const wholeDays = (days: number): string => {
+  if (!Number.isSafeInteger(days) || days < 0) throw new Error(`minusDays: ${days} is not a whole number of days`);
+  return String(days);
+};
 const quoteFormat = (format: string) => `'${format.replace(/'/g, "''")}'`;
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -18,6 +24,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   ident: (name) => `"${name.replace(/"/g, '""')}"`,
   latest: (value, by) => `arg_max(${value}, ${by})`,
   formatTimestamp: (ts, format) => `strftime(${ts}, ${quoteFormat(format)})`,
+  minusDays: (ts, days) => `(${ts} - INTERVAL ${wholeDays(days)} DAY)`,
 };
 
 export const BIGQUERY_DIALECT: SqlDialect = {
@@ -25,4 +32,5 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   ident: (name) => `\`${name.replace(/`/g, '\\`')}\``,
   latest: (value, by) => `ARRAY_AGG(${value} ORDER BY ${by} DESC LIMIT 1)[OFFSET(0)]`,
   formatTimestamp: (ts, format) => `FORMAT_TIMESTAMP(${quoteFormat(format)}, ${ts})`,
+  minusDays: (ts, days) => `TIMESTAMP_SUB(${ts}, INTERVAL ${wholeDays(days)} DAY)`,
 };

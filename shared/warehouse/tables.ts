@@ -82,7 +82,7 @@ export const TABLES: Record<TableName, TableDef> = {
     columns: [
       ...ENVELOPE,
       ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
-        c.name === 'reasons' ? { ...c, type: 'JSON' as const } : c,
+        c.name === 'reasons' || c.name === 'rules' ? { ...c, type: 'JSON' as const } : c,
       ),
     ],
     idColumn: 'id',

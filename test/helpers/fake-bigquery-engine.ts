@@ -47,6 +47,7 @@ export function toDuckSql(sql: string): string {
       /ARRAY_AGG\(\s*([^()]+?)\s+ORDER BY\s+([^()]+?)\s+DESC\s+LIMIT\s+1\s*\)\s*\[OFFSET\(0\)\]/gi,
       'arg_max($1, $2)',
     )
+    .replace(/TIMESTAMP_SUB\(\s*([^(),]+?)\s*,\s*(INTERVAL\s+\d+\s+DAY)\s*\)/gi, '($1 - $2)')
     .replace(/FORMAT_TIMESTAMP\(\s*('[^']*')\s*,\s*([^()]+?)\s*\)/gi, 'strftime($2, $1)')
     .replace(/`([^`]+)`/g, (_, name: string) => `"${name.split('.').pop()!}"`)
     .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (')

@@ -125,10 +125,14 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
     });
   try {
     // A real champion: the demo's pipeline trains and promotes it.
-    execFileSync(process.execPath, [bin, 'demo', '--rows', options.quick ? '30000' : '100000', '--json'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [bin, 'demo', '--format', 'kaggle', '--rows', options.quick ? '30000' : '100000', '--json'],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const body = JSON.stringify(transaction(3));
 
     for (const which of ['baseline', 'score'] as const) {

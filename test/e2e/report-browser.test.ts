@@ -1,4 +1,4 @@
-// The HTML report rendered in headless Chromium: every chart drawn, no console errors, a screenshot kept.
+// The HTML report of the default (raw) demo rendered in headless Chromium: every chart drawn, no console errors, a screenshot kept.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,12 +11,12 @@ const dir = tempDir('fraudflow-report-');
 afterAll(() => dir.cleanup());
 
 describe('HTML report', () => {
-  it('draws every chart in a real browser without console errors', async (ctx) => {
+  it('draws every chart of the raw demo, each with data, in a real browser without console errors', async (ctx) => {
     const env = { FRAUDFLOW_DATA_DIR: join(dir.path, 'data'), FRAUDFLOW_MAX_EPOCHS: '2' };
     const browser = await launchBrowser('report');
     if (!browser) return ctx.skip();
     try {
-      const demo = await cliJson<{ report: string }>(['demo', '--rows', '40000'], env);
+      const demo = await cliJson<{ report: string }>(['demo', '--rows', '24000'], env);
       expect(existsSync(demo.report)).toBe(true);
       const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
       const errors: string[] = [];
@@ -51,5 +51,5 @@ describe('HTML report', () => {
     } finally {
       await browser.close();
     }
-  }, 180_000);
+  }, 300_000);
 });

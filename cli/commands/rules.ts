@@ -56,7 +56,12 @@ export function registerRules(program: Command, runtime: RuntimeFactory): void {
   const rules = program
     .command('rules')
     .description('rules beside the model: publish a rules file, list versions, backtest');
+  registerPublish(rules, runtime);
+  registerList(rules, runtime);
+  registerBacktest(rules, runtime);
+}
 
+function registerPublish(rules: Command, runtime: RuntimeFactory): void {
   rules
     .command('publish')
     .description('validate a rules file and make it the rules version in force (scorers pick it up within seconds)')
@@ -76,7 +81,9 @@ export function registerRules(program: Command, runtime: RuntimeFactory): void {
           : `rules in force: ${manifest.version} (${manifest.rules} rules, ${manifest.list_entries} list entries, sha256 ${manifest.hash.slice(0, 12)})\n`,
       );
     });
+}
 
+function registerList(rules: Command, runtime: RuntimeFactory): void {
   rules
     .command('list')
     .description('list rules versions, the one in force marked')
@@ -100,7 +107,9 @@ export function registerRules(program: Command, runtime: RuntimeFactory): void {
         ) + '\n',
       );
     });
+}
 
+function registerBacktest(rules: Command, runtime: RuntimeFactory): void {
   rules
     .command('backtest')
     .description(

@@ -1,5 +1,5 @@
 // Loads the warehouse's recent raw history into the online feature state, so live transactions meet the windows training saw.
-import type { FeatureState } from '../../shared/features/raw/state-port.ts';
+import type { FeatureState } from '../../shared/features/raw/port.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 

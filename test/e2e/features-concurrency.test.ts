@@ -8,7 +8,7 @@ import { scoreStream, type ScoreStreamSummary } from '../../functions/score-stre
 import { scoreHttp } from '../../functions/score/index.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
-import { KafkaEventLog } from '../../shared/eventlog/kafka.ts';
+import { KafkaEventLog } from '../../shared/eventlog/kafka/kafka.ts';
 import type { EventLog } from '../../shared/eventlog/port.ts';
 import {
   computeAndRecord,
@@ -17,12 +17,12 @@ import {
   type RawTx,
 } from '../../shared/features/raw/compute.ts';
 import { offlineFeatures } from '../../shared/features/raw/offline.ts';
-import { RedisFeatureState } from '../../shared/features/raw/redis-state.ts';
+import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
 import { DELAY_DAYS, RAW_FEATURES, WINDOWS_DAYS } from '../../shared/features/raw/spec.ts';
 import { edgeListener } from '../../shared/http/guard.ts';
 import { closeServer, edgeServer, listen } from '../../shared/http/server.ts';
 import { silentLogger } from '../../shared/logger.ts';
-import type { LocalModelEndpoint } from '../../shared/model/local.ts';
+import type { LocalModelEndpoint } from '../../shared/model/local/local.ts';
 import { createRuntime, type Runtime } from '../../shared/runtime.ts';
 import { rawFormat } from '../../shared/schema/formats.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { RulesRegistry } from '../../shared/scoring/rules/registry.ts';
 import { RulesFile } from '../../shared/scoring/rules/schema.ts';
 import { TOPICS } from '../../shared/topics.ts';
@@ -35,7 +35,7 @@ const post = async (body: unknown) => {
 beforeAll(async () => {
   Object.assign(process.env, { FRAUDFLOW_DATA_DIR: dir.path });
   await tfReady();
-  await saveRawChampion(new ModelRegistry(new LocalObjectStore(join(dir.path, 'models'))));
+  await saveRawChampion(new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models'))));
   rules = new RulesRegistry(new LocalObjectStore(join(dir.path, 'models', 'rules')));
   await rules.publish(
     RulesFile.parse({

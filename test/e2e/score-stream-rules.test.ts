@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreStream } from '../../functions/score-stream/score-stream.ts';
-import { EmbeddedEventLog } from '../../shared/eventlog/embedded.ts';
+import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
 import type { EventLog } from '../../shared/eventlog/port.ts';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';

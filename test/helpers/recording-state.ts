@@ -1,6 +1,6 @@
 // A feature state that forwards every call to a real one and records each read-and-record: the windows it returned,
 // and where its call started and ended in one sequence shared by all recorders (what ran surely before what).
-import type { FeatureState, FeatureWindows, TxEvent, WindowsQuery } from '../../shared/features/raw/state-port.ts';
+import type { FeatureState, FeatureWindows, TxEvent, WindowsQuery } from '../../shared/features/raw/port.ts';
 
 export interface RecordedRead {
   readonly txId: string;

@@ -1,13 +1,14 @@
 // A raw history for rules tests, its envelopes, a real raw champion, and its replay through the TS scorer in time order.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../shared/model/tf.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import type { RawTransaction } from '../../shared/schema/raw.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { Random } from '../../shared/synth/random.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
-import { ModelRegistry } from '../../shared/model/registry.ts';
-import { LocalModelEndpoint } from '../../shared/model/local.ts';
-import { LocalObjectStore } from '../../shared/objectstore/local.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import type { ModelRegistry } from '../../shared/model/registry/port.ts';
+import { LocalModelEndpoint } from '../../shared/model/local/local.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
 import { scoreRawTransactions, verdictMessages } from '../../shared/scoring/score.ts';
 import type { EventLog } from '../../shared/eventlog/port.ts';
@@ -107,7 +108,7 @@ export async function replayHistory(
   await log.ensureTopic({ name: TOPICS.verdicts, partitions: 1 });
   const features = new MemoryFeatureState();
   const ports = {
-    model: new LocalModelEndpoint(new ModelRegistry(new LocalObjectStore(models))),
+    model: new LocalModelEndpoint(new ObjectStoreRegistry(new LocalObjectStore(models))),
     eventLog: log,
     features,
     logger: createLogger({ level: 'ERROR' }),

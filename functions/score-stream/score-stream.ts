@@ -1,33 +1,13 @@
 // The score-stream core: new transactions from the topic, scored in batches, verdicts published, bad messages dead-lettered, offsets committed after.
-import type { Logger } from '../../shared/logger.ts';
-import { lagOf, nextOffsets, type EventLog, type LogRecord } from '../../shared/eventlog/port.ts';
-import { checkEnvelope } from '../../shared/schema/registry.ts';
+import { lagOf, nextOffsets } from '../../shared/eventlog/port.ts';
 import { TOPICS } from '../../shared/topics.ts';
-import type { ModelEndpoint } from '../../shared/model/port.ts';
-import type { KaggleScoreRequest } from '../../shared/scoring/request.ts';
-import {
-  futureSkewProblem,
-  scoreRows,
-  scoreTransactions,
-  type ScoreOptions,
-  type Scored,
-} from '../../shared/scoring/score.ts';
-import type { FeatureState } from '../../shared/features/raw/state-port.ts';
-import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
+import type { ScoreOptions } from '../../shared/scoring/score.ts';
 import { applyLabels } from './labels.ts';
-import { isFraudflowError, wrapError } from '../../shared/errors.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../../shared/schema/limits.ts';
-import { deadLetterOf } from './dead-letter.ts';
+import { placeOf } from './dead-letter.ts';
+import { scoreBatchOf, type BatchPorts } from './batch.ts';
 
-export interface ScoreStreamPorts {
-  readonly eventLog: EventLog;
-  readonly model: ModelEndpoint;
-  readonly logger: Logger;
-  /** Online feature state for raw transactions: every raw transaction is recorded in it, scored or not. */
-  readonly features: FeatureState;
-  /** The wall clock that transaction times are checked against (tests pass a fixed one). */
-  readonly now?: () => Date;
-}
+export type ScoreStreamPorts = Omit<BatchPorts, 'verdicts'>;
 
 export interface ScoreStreamOptions extends Omit<ScoreOptions, 'source'> {
   readonly group: string;
@@ -55,62 +35,6 @@ export interface ScoreStreamSummary {
   readonly elapsed_ms: number;
 }
 
-interface Sorted {
-  readonly kaggle: KaggleScoreRequest[];
-  readonly raw: Scored[];
-  readonly rawRows: number[][];
-  readonly dead: Array<{ record: LogRecord; reasons: string[]; schema: string | null }>;
-  skipped: number;
-}
-
-/** Validates each record and computes raw features in order; what cannot be scored is dead-lettered, never retried. */
-async function sortBatch(
-  records: readonly LogRecord[],
-  spec: string,
-  ports: ScoreStreamPorts,
-  maxSkewSeconds: number,
-): Promise<Sorted> {
-  const out: Sorted = { kaggle: [], raw: [], rawRows: [], dead: [], skipped: 0 };
-  const nowMs = (ports.now ?? (() => new Date()))().getTime();
-  for (const record of records) {
-    const checked = checkEnvelope(record.value);
-    if (!checked.ok) {
-      out.dead.push({ record, reasons: checked.reasons, schema: null });
-      continue;
-    }
-    const ref = checked.envelope.schema;
-    const schema = `${ref.name}/${ref.version}`;
-    if (ref.name === 'raw') {
-      const tx = checked.envelope.payload as unknown as RawTx;
-      try {
-        const refused = futureSkewProblem(tx.tx_datetime, nowMs, maxSkewSeconds);
-        if (refused) {
-          out.dead.push({ record, reasons: [`payload.${refused}`], schema });
-          continue;
-        }
-        // Features from what was known before this transaction, then the transaction joins the state.
-        // From an upload (trusted history): the label it may carry is recorded for later transactions' windows.
-        const features = await scoringFeatures(tx, ports.features, { recordLabel: true });
-        if (spec !== 'raw') out.skipped++;
-        else {
-          // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
-          out.raw.push({ transaction_id: tx.transaction_id, customer_id: tx.customer_id });
-          out.rawRows.push(features);
-        }
-      } catch (e) {
-        // A typed, final error is this message's fault: dead-letter it. Anything else (the state is down) stops the run.
-        if (!isFraudflowError(e) || e.retriable) throw e;
-        out.dead.push({ record, reasons: [`${e.code}: ${e.message}`], schema });
-      }
-    } else if (ref.name === 'kaggle' && spec === 'kaggle') {
-      // The verdict joins its transaction by the message id.
-      out.kaggle.push({ ...(checked.envelope.payload as KaggleScoreRequest), transaction_id: checked.envelope.id });
-    } else if (ref.name === 'kaggle') out.skipped++;
-    else out.dead.push({ record, reasons: [`schema.name: ${ref.name} is not a transaction format`], schema });
-  }
-  return out;
-}
-
 export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
   const started = performance.now();
   const deadline = Date.now() + options.maxSeconds * 1000;
@@ -130,23 +54,18 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
         labelled.applied += (await applyLabels(ports, `${options.group}.labels`)).applied;
         continue;
       }
-      const spec = (await ports.model.manifest()).feature_spec.name;
-      const batch = await sortBatch(records, spec, ports, maxSkew);
-      const scoring = { ...options, source: 'score-stream' };
-      const verdicts = [
-        ...(batch.kaggle.length ? await scoreTransactions(batch.kaggle, ports, scoring) : []),
-        ...(batch.raw.length
-          ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), RAW_FEATURE_WIDTH, ports, scoring)
-          : []),
-      ];
-      if (batch.dead.length) await deadLetter(ports, batch.dead);
+      const batch = await scoreBatchOf(
+        records.map((r) => ({ value: r.value, place: placeOf(r) })),
+        ports,
+        { ...options, maxFutureSkewSeconds: maxSkew, source: 'score-stream' },
+      );
       // Committed only after the verdicts and dead letters are out: a crash redoes the batch, and their ids dedupe it.
       await consumer.commit(nextOffsets(records));
       totals.read += records.length;
-      totals.scored += verdicts.length;
+      totals.scored += batch.verdicts.length;
       totals.skipped += batch.skipped;
-      totals.dead_lettered += batch.dead.length;
-      for (const v of verdicts) totals[v.verdict]++;
+      totals.dead_lettered += batch.dead_lettered;
+      for (const v of batch.verdicts) totals[v.verdict]++;
     }
   } finally {
     await consumer.close();
@@ -166,30 +85,4 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   };
   ports.logger.info('score-stream done', summary);
   return summary;
-}
-
-async function deadLetter(ports: ScoreStreamPorts, dead: Sorted['dead']): Promise<void> {
-  const at = (ports.now ?? (() => new Date()))().toISOString();
-  ports.logger.warn('score-stream: messages dead-lettered', {
-    count: dead.length,
-    topic: TOPICS.transactionsDlq,
-    first: dead
-      .slice(0, 5)
-      .map((d) => ({ partition: d.record.partition, offset: d.record.offset, reason: d.reasons[0] })),
-  });
-  try {
-    await ports.eventLog.produce(
-      TOPICS.transactionsDlq,
-      dead.map((d) => deadLetterOf(d.record, d.reasons, d.schema, at)),
-    );
-  } catch (e) {
-    throw wrapError(
-      e,
-      'EVENTLOG_UNAVAILABLE',
-      `producing ${dead.length} dead letters to ${TOPICS.transactionsDlq} failed`,
-      {
-        topic: TOPICS.transactionsDlq,
-      },
-    );
-  }
 }

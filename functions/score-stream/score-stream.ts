@@ -33,6 +33,8 @@ export interface ScoreStreamSummary {
   readonly labels_applied: number;
   readonly lag_left: number;
   readonly elapsed_ms: number;
+  /** Another run held the consumer group: this one read nothing and left the work to it. */
+  readonly busy: boolean;
 }
 
 export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
@@ -41,6 +43,10 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
   const maxSkew = options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS;
   const totals = { read: 0, scored: 0, skipped: 0, dead_lettered: 0, fraud: 0, review: 0, legit: 0 };
   const labelled = { applied: 0 };
+  // A tick that joined a group another run holds would force a rebalance and wait it out for nothing: the other run
+  // reads what there is, and commit-after-write makes either outcome correct. A follower always joins.
+  if (!options.follow && (await ports.eventLog.activeMembers(options.group, TOPICS.transactions)) > 0)
+    return busySummary(ports, options.group, started);
   const consumer = await ports.eventLog.consumer(options.group, TOPICS.transactions);
   try {
     while (totals.read < options.maxRows && Date.now() < deadline && !options.stop?.aborted) {
@@ -82,7 +88,23 @@ export async function scoreStream(ports: ScoreStreamPorts, options: ScoreStreamO
     labels_applied: labelled.applied,
     lag_left: lag,
     elapsed_ms: Math.round(performance.now() - started),
+    busy: false,
   };
   ports.logger.info('score-stream done', summary);
+  return summary;
+}
+
+async function busySummary(ports: ScoreStreamPorts, group: string, started: number): Promise<ScoreStreamSummary> {
+  const lag = lagOf(
+    await ports.eventLog.describeTopic(TOPICS.transactions),
+    await ports.eventLog.committedOffsets(group, TOPICS.transactions),
+  );
+  const summary = {
+    ...{ read: 0, scored: 0, skipped: 0, dead_lettered: 0, fraud: 0, review: 0, legit: 0, labels_applied: 0 },
+    lag_left: lag,
+    elapsed_ms: Math.round(performance.now() - started),
+    busy: true,
+  };
+  ports.logger.info('score-stream: another run holds the consumer group; nothing to do here', { group, ...summary });
   return summary;
 }

@@ -78,7 +78,10 @@ export async function startPushPath(options: { promoted?: boolean } = {}): Promi
     const topic = `${name}-${++topics}`;
     return pushTopic(client, topic, `${fn.url}projects/${PUBSUB_TEST_PROJECT}/topics/${topic}`);
   };
-  let pushed = await subscribe();
+  let pushed = await subscribe().catch(async (e: unknown) => {
+    await fn.stop(); // no child left behind when the emulator refuses
+    throw e;
+  });
   const sent = new Map<string, number>();
   const verdicts = new Map<string, { count: number; ids: Set<string>; at: number }>();
 

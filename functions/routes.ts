@@ -4,7 +4,7 @@ import { ingestRoute } from './ingest/index.ts';
 import { sinkRoute } from './sink/index.ts';
 import { retrainRoute } from './retrain/index.ts';
 import { scoreRoute } from './score/index.ts';
-import { scoreStreamRoute } from './score-stream/index.ts';
+import { scoreStreamPushRoute, scoreStreamRoute } from './score-stream/index.ts';
 import { reviewRoute } from './review/index.ts';
 
 export const ROUTES: Readonly<Record<string, FunctionRoute>> = {
@@ -14,4 +14,5 @@ export const ROUTES: Readonly<Record<string, FunctionRoute>> = {
   score: scoreRoute,
   'score-stream': scoreStreamRoute,
   review: reviewRoute,
+  'score-stream-push': scoreStreamPushRoute,
 };

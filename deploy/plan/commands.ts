@@ -215,6 +215,19 @@ export function triggerSubscriptionCommand(c: DeployConfig, fn: FunctionDescript
   return `${triggerSubscription(c, fn.folder)} && ${update.join(' ')}`;
 }
 
+/** A push-fed function's trigger subscription: its ack deadline and dead letters after `attempts` deliveries. */
+export function pushSubscriptionCommand(
+  c: DeployConfig,
+  name: string,
+  timeoutSeconds: number,
+  attempts: number,
+): string {
+  return (
+    `${triggerSubscription(c, name)} && gcloud pubsub subscriptions update "$sub" ${P(c)} --ack-deadline=${ackDeadlineSeconds(timeoutSeconds)}` +
+    ` --dead-letter-topic=projects/${c.project}/topics/${deadLetterTopic(c, name)} --max-delivery-attempts=${attempts} --min-retry-delay=1s --max-retry-delay=60s`
+  );
+}
+
 export const deadLetterTopic = (c: DeployConfig, folder: string): string => `${c.prefix}-${folder}-dead-letter`;
 /** The pull subscription that keeps dead letters (a topic without a subscription drops what is published to it). */
 export const deadLetterHold = (c: DeployConfig, folder: string): string => `${deadLetterTopic(c, folder)}-hold`;

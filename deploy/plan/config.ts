@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EnvSchema } from '../../shared/config.ts';
 import { topicSpecs } from '../../shared/topics.ts';
 import { FUNCTIONS, type FunctionDescriptor } from './functions.ts';
+import { StreamPushSchema } from './push.ts';
 
 // Every value below ends up in a shell command: each is held to the grammar of the thing it names, never free text.
 const projectId = z
@@ -301,6 +302,8 @@ export const DeployConfig = z
       .strict()
       .refine((v) => !v.serve || v.endpointId !== undefined, { message: 'serve needs endpointId', path: ['serve'] }),
     apiKeySecret: secretId,
+    /** score-stream fed by Pub/Sub pushes (deploy/plan/push.ts); absent: the scheduled pull only. */
+    streamPush: StreamPushSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

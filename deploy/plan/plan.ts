@@ -7,9 +7,10 @@ import { TABLES } from '../../shared/warehouse/tables.ts';
 import * as cmd from './commands.ts';
 import { settingsFor, topicSettingsFor, type DeployConfig } from './config.ts';
 import { configSeenBy, functionEnv } from './env.ts';
-import { CONTAINERS, FUNCTIONS } from './functions.ts';
+import { CONTAINERS, descriptor, FUNCTIONS } from './functions.ts';
 import { cloudBuildConfig, dockerfile } from './images.ts';
 import { BUILD_PROJECT_GRANTS, grantsOf, INVOKER_PROJECT_GRANTS } from './grants.ts';
+import { pushFunctionSteps, pushTopicSteps } from './push.ts';
 
 export type StepKind =
   | 'api'
@@ -235,6 +236,8 @@ export function renderPlan(c: DeployConfig, options: { filesDir?: string } = {})
     add({ id: `pubsub:${topic}`, kind: 'pubsub-topic', resource: topic, command: cmd.pubsubTopicCommand(c, topic) });
   }
 
+  if (c.streamPush) for (const step of pushTopicSteps(c, c.streamPush)) add(step);
+
   // Cloud Storage publishes its object events through Pub/Sub as its own service agent.
   add({
     id: 'iam:gcs-agent:roles/pubsub.publisher:project',
@@ -329,6 +332,12 @@ export function renderPlan(c: DeployConfig, options: { filesDir?: string } = {})
         command: cmd.deadLetterGrantsCommand(c, fn.folder),
         why: 'Pub/Sub forwards undeliverable events as its own service agent',
       });
+  }
+  if (c.streamPush) {
+    // The push entry point of score-stream: the same code, account and environment, its own service and scale.
+    const env = functionEnv(c, descriptor('score-stream'));
+    const envFile = file('env/score-stream-push.yaml', cmd.envYaml(env.vars));
+    for (const step of pushFunctionSteps(c, c.streamPush, env, envFile)) add(step);
   }
   // Invoker rights exist per Cloud Run service, so they follow the deploys.
   for (const fn of FUNCTIONS) {

@@ -1,9 +1,12 @@
-// Entry points of score-stream: the scheduled CloudEvent handler and the CLI; thin over the core.
+// Entry points of score-stream: the scheduled CloudEvent handler, the Pub/Sub push handler and the CLI; thin over the cores.
 import * as ff from '@google-cloud/functions-framework';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { scoreStream, type ScoreStreamOptions, type ScoreStreamSummary } from './score-stream.ts';
+import { pubsubPushRoute } from '../../shared/http/push-route.ts';
+import type { PushBody } from '../../shared/schema/pubsub-push.ts';
+import { scorePushed, type PushSummary } from './push.ts';
 
 export async function scoreStreamWith(
   rt: Runtime,
@@ -41,4 +44,37 @@ export const scoreStreamRoute = cloudEventRoute(
 
 ff.cloudEvent('score-stream', () => {
   throw notBehindEdge('score-stream');
+});
+
+/** One pushed transaction; concurrent requests of an instance share their verdict produces. */
+export async function scoreStreamPushWith(rt: Runtime, body: PushBody): Promise<PushSummary> {
+  await tfReady();
+  const c = rt.config.score;
+  return scorePushed(
+    {
+      eventLog: await rt.eventLog(),
+      model: rt.modelEndpoint(),
+      features: rt.featureState(),
+      verdicts: await rt.verdictPublisher(),
+      rules: rt.currentRules(),
+      logger: rt.logger.child({ function: 'score-stream-push' }),
+    },
+    body,
+    {
+      reviewRatio: c.reviewRatio,
+      maxFutureSkewSeconds: c.maxFutureSkewSeconds,
+      fallbackVerdict: c.fallbackVerdict,
+      reasons: 3,
+    },
+  );
+}
+
+export const scoreStreamPushRoute = pubsubPushRoute(
+  'score-stream-push',
+  () => processRuntime().config.eventMaxBodyBytes,
+  (body) => scoreStreamPushWith(processRuntime(), body),
+);
+
+ff.cloudEvent('score-stream-push', () => {
+  throw notBehindEdge('score-stream-push');
 });

@@ -79,6 +79,11 @@ export interface EventLog {
   produce(topic: string, messages: readonly OutgoingMessage[]): Promise<ProduceResult>;
   consumer(group: string, topic: string): Promise<GroupConsumer>;
   committedOffsets(group: string, topic: string): Promise<PartitionOffset[]>;
+  /**
+   * How many consumers hold `group` on `topic` now (members of another run): a scheduled run that finds one leaves
+   * the work to it rather than join and force a rebalance.
+   */
+  activeMembers(group: string, topic: string): Promise<number>;
   listTopics(): Promise<TopicInfo[]>;
   describeTopic(topic: string): Promise<TopicInfo>;
   close(): Promise<void>;

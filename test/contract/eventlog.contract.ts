@@ -188,6 +188,23 @@ export function eventLogContract(name: string, target: ContractTarget): void {
       }
     });
 
+    it('counts a consumer that holds a group as an active member, and none once it has closed', async () => {
+      const t = topic('members');
+      const group = `g-${randomUUID()}`;
+      await log.ensureTopic({ name: t, partitions: 2 });
+      await log.produce(t, [{ key: 'k', value: 'v' }]);
+      expect(await log.activeMembers(group, t)).toBe(0);
+      const holder = await log.consumer(group, t);
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((await holder.poll({ maxRecords: 10, maxWaitMs: 500 })).length === 0 && Date.now() < deadline);
+        expect(await log.activeMembers(group, t)).toBe(1);
+      } finally {
+        await holder.close();
+      }
+      expect(await log.activeMembers(group, t)).toBe(0);
+    }, 60_000);
+
     it('refuses to produce to a topic that does not exist, with a typed error', async () => {
       await expect(log.produce(topic('missing'), [{ key: 'k', value: 'v' }])).rejects.toBeInstanceOf(FraudflowError);
     });

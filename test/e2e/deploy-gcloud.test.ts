@@ -89,6 +89,7 @@ describe.skipIf(unavailable !== undefined)('the plan through the installed gclou
       'managed-kafka topics',
       'eventarc triggers',
       'pubsub subscriptions',
+      'pubsub topics',
       'scheduler jobs',
       'compute networks',
     ])

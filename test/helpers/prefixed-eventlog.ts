@@ -19,6 +19,7 @@ export function prefixedEventLog(log: EventLog, prefix: string): EventLog {
       };
     },
     committedOffsets: (group, topic) => log.committedOffsets(group, to(topic)),
+    activeMembers: (group, topic) => log.activeMembers(group, to(topic)),
     listTopics: async () =>
       (await log.listTopics())
         .filter((t) => t.name.startsWith(prefix))

@@ -143,6 +143,17 @@ export class EmbeddedEventLog implements EventLog {
     return this.stmts.committed.all(group, topic).map((r) => ({ partition: r.partition, offset: r.next_offset }));
   }
 
+  /** Distinct owners of unexpired leases on the topic's partitions whose process still lives. */
+  async activeMembers(group: string, topic: string): Promise<number> {
+    const now = Date.now();
+    const owners = new Set<string>();
+    for (const row of this.partitionRows(topic)) {
+      const lease = this.stmts.lease.get(group, topic, row.partition);
+      if (lease && lease.expires_at >= now && !ownerIsDead(lease.owner)) owners.add(lease.owner);
+    }
+    return owners.size;
+  }
+
   async listTopics(): Promise<TopicInfo[]> {
     return Promise.all(this.stmts.topics.all().map((t) => this.describeTopic(t.name)));
   }

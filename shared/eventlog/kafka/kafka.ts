@@ -1,5 +1,5 @@
 // The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
-import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { AssignerProtocol, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { FraudflowError } from '../../errors.ts';
 import type { KafkaConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -143,6 +143,25 @@ export class KafkaEventLog implements EventLog {
       .filter((p) => Number(p.offset) >= 0)
       .map((p) => ({ partition: p.partition, offset: Number(p.offset) }))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** The group's members with an assignment on `topic`, per the coordinator (0 while the group is empty or dead). */
+  async activeMembers(group: string, topic: string): Promise<number> {
+    const { groups } = await this.adminCall(`cannot describe group ${group}`, { group, topic }, (admin) =>
+      admin.describeGroups([group]),
+    );
+    const g = groups.find((x) => x.groupId === group);
+    if (!g || g.state === 'Empty' || g.state === 'Dead') return 0;
+    // A member's assignment names its topics; one still joining (no assignment yet) holds the group all the same.
+    return g.members.filter((m) => {
+      if (m.memberAssignment.length === 0) return true;
+      try {
+        const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+        return !a || topic in a.assignment;
+      } catch {
+        return true;
+      }
+    }).length;
   }
 
   async listTopics(): Promise<TopicInfo[]> {

@@ -3,17 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { fileSource, ingestWith } from '../../functions/ingest/index.ts';
-import { sinkWith } from '../../functions/sink/index.ts';
-import { retrainWith } from '../../functions/retrain/index.ts';
-import { scoreStreamWith } from '../../functions/score-stream/index.ts';
-import { writeKaggleCsv, KAGGLE_ROWS } from '../../shared/synth/kaggle.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import type { Runtime } from '../../shared/runtime.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
-import { progressBar } from '../progress.ts';
 import { writeFile } from 'node:fs/promises';
 import { lastRunFile } from '../report/data.ts';
 import { confusionColumns, LABELS_JOIN, truthOf, VERDICT_TRANSACTIONS } from '../report/verdict-sql.ts';
@@ -32,6 +26,10 @@ async function skipHistory(rt: Runtime): Promise<void> {
 }
 
 async function ingestWithBar(rt: Runtime, file: string, label: string) {
+  const [{ fileSource, ingestWith }, { progressBar }] = await Promise.all([
+    import('../../functions/ingest/index.ts'),
+    import('../progress.ts'),
+  ]);
   const bar = progressBar(label, statSync(file).size, 'bytes');
   try {
     return await ingestWith(rt, fileSource(file), { onProgress: (p) => bar.update(p.bytes) });
@@ -47,13 +45,20 @@ export function registerDemo(program: Command, runtime: RuntimeFactory): void {
       'the pipeline end to end on the embedded default: ingest history, sink, retrain, then score live transactions',
     )
     .argument('[csv]', 'a Kaggle-format CSV to use instead of generated data (e.g. creditcard.csv); scored in-sample')
-    .option('--rows <n>', 'rows of generated Kaggle-format data', String(KAGGLE_ROWS))
+    .option('--rows <n>', 'rows of generated Kaggle-format data (default: 284807, as the Kaggle file)')
     .option('--json', 'print the summary as JSON')
-    .action(async (csv: string | undefined, opts: { rows: string; json?: boolean }) => {
+    .action(async (csv: string | undefined, opts: { rows?: string; json?: boolean }) => {
+      // The functions (tf.js, the functions framework) load when the demo runs, not for `fraudflow --help`.
+      const [{ sinkWith }, { retrainWith }, { scoreStreamWith }, { writeKaggleCsv, KAGGLE_ROWS }] = await Promise.all([
+        import('../../functions/sink/index.ts'),
+        import('../../functions/retrain/index.ts'),
+        import('../../functions/score-stream/index.ts'),
+        import('../../shared/synth/kaggle.ts'),
+      ]);
       const rt = runtime();
       const started = performance.now();
       const say = (line: string) => void (opts.json || process.stdout.write(line + '\n'));
-      const rows = Number(opts.rows);
+      const rows = Number(opts.rows ?? KAGGLE_ROWS);
       let history = csv;
       let live: string | undefined;
       if (!history) {

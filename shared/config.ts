@@ -132,10 +132,10 @@ export const EnvSchema = z
     FRAUDFLOW_MAX_DECOMPRESSED_BYTES: int(1 << 20, 2 ** 40).default(4 * 2 ** 30),
     /**
      * A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. DuckDB's
-     * insert of a batch (JSON reader, dedup, WAL) peaks at about 3-4 times its bytes: 16 MiB keeps `fraudflow sink`
-     * under 512 MB (bench/sink.ts measures it).
+     * insert of a batch (JSON reader, dedup, WAL) peaks at about 3-4 times its bytes, and freed buffers are returned
+     * late: 8 MiB kept `fraudflow sink` of 300k Kaggle rows at 377-378 MB (16 MiB: 482-564 MB) at the same rows/s.
      */
-    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(16 << 20),
+    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(8 << 20),
     /** The shared online feature state (Memorystore for Redis / Valkey): redis://[user:password@]host:port[/db], rediss:// for TLS. */
     REDIS_URL: z
       .string()

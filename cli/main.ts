@@ -1,8 +1,6 @@
 // The fraudflow command line: one subcommand per function or operator task, each with --json for scripts.
 import { Command, CommanderError } from 'commander';
-import { debugRequested, loadConfig } from '../shared/config.ts';
-import { createRuntime, type Runtime } from '../shared/runtime.ts';
-import { createLogger } from '../shared/logger.ts';
+import type { Runtime } from '../shared/runtime.ts';
 import { errorJson, errorText, exitCodeOf } from './output.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerTopics } from './commands/topics.ts';
@@ -61,25 +59,42 @@ Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 bad input file, 4 a back
 
 export async function main(argv: string[]): Promise<number> {
   let rt: Runtime | undefined;
+  // Configuration and the runtime are imported before a command's action runs, not for `--help` or a usage error.
+  let load: Awaited<ReturnType<typeof runtimeModules>> | undefined;
   const runtime = (): Runtime => {
+    if (!load) throw new Error('cli: the runtime is built only inside a command action');
     if (!rt) {
-      const config = loadConfig();
-      rt = createRuntime(config, createLogger({ level: config.logLevel === 'INFO' ? 'WARNING' : config.logLevel }));
+      const config = load.loadConfig();
+      rt = load.createRuntime(
+        config,
+        load.createLogger({ level: config.logLevel === 'INFO' ? 'WARNING' : config.logLevel }),
+      );
     }
     return rt;
   };
   const json = argv.includes('--json');
   try {
-    await buildProgram(runtime).parseAsync(argv);
+    const program = buildProgram(runtime);
+    program.hook('preAction', async () => void (load ??= await runtimeModules()));
+    await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
     // Help was printed (asked for: 0; a bare `fraudflow` with no command: a usage error, 2) and says it all.
     if (e instanceof CommanderError && (e.exitCode === 0 || e.code === 'commander.help'))
       return e.exitCode === 0 ? 0 : 2;
-    const debug = debugRequested();
+    const debug = (await import('../shared/config.ts')).debugRequested();
     process.stderr.write((json ? errorJson(e, debug) : errorText(e, debug)) + '\n');
     return exitCodeOf(e);
   } finally {
     await rt?.close();
   }
+}
+
+async function runtimeModules() {
+  const [{ loadConfig }, { createRuntime }, { createLogger }] = await Promise.all([
+    import('../shared/config.ts'),
+    import('../shared/runtime.ts'),
+    import('../shared/logger.ts'),
+  ]);
+  return { loadConfig, createRuntime, createLogger };
 }

@@ -4,28 +4,18 @@ import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { EventLog } from './eventlog/port.ts';
-import { EmbeddedEventLog } from './eventlog/embedded/embedded.ts';
-import { KafkaEventLog } from './eventlog/kafka/kafka.ts';
 import { LocalObjectStore } from './objectstore/local/local.ts';
 import { GcsObjectStore } from './objectstore/gcs/gcs.ts';
 import type { ObjectStore } from './objectstore/port.ts';
 import { topicSpecs } from './topics.ts';
 import type { Warehouse } from './warehouse/port.ts';
-import { ObjectStoreRegistry } from './model/registry/objectstore/registry.ts';
 import type { ModelRegistry } from './model/registry/port.ts';
-import { LocalModelEndpoint } from './model/local/local.ts';
-import { loadedModel } from './model/scorer.ts';
+import { ObjectStoreRegistry } from './model/registry/objectstore/registry.ts';
 import type { LoadedModel, ModelEndpoint, ModelPublisher } from './model/port.ts';
-import { VertexModelEndpoint } from './model/vertex/vertex.ts';
-import { VertexModelPublisher } from './model/vertex/publish.ts';
-import { readModelFiles } from './model/registry/objectstore/artifacts.ts';
 import { FraudflowError } from './errors.ts';
 import type { FeatureState } from './features/raw/port.ts';
-import { SqliteFeatureState } from './features/raw/sqlite/sqlite-state.ts';
-import { RedisFeatureState } from './features/raw/redis/redis-state.ts';
-import { ioredisLink } from './features/raw/redis/ioredis-link.ts';
 import { readFileSync } from 'node:fs';
-import { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
+import type { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
 import { TOPICS } from './topics.ts';
 import { RulesRegistry } from './scoring/rules/registry.ts';
 import { CurrentRules, type RulesSource } from './scoring/rules/current.ts';
@@ -74,7 +64,7 @@ export function createRuntime(
     config.buckets.models ? gcs(config.buckets.models, 'models/') : new LocalObjectStore(config.modelsDir),
   );
   let endpoint: ModelEndpoint | undefined;
-  let publisher: VertexModelPublisher | undefined;
+  let publisher: (ModelPublisher & { close(): Promise<void> }) | undefined;
   let features: FeatureState | undefined;
   let verdicts: Promise<CoalescingPublisher> | undefined;
   const rules = new RulesRegistry(
@@ -96,27 +86,40 @@ export function createRuntime(
     models: () => models,
     modelEndpoint: () =>
       (endpoint ??= config.vertex
-        ? new VertexModelEndpoint({
-            ...config.vertex,
-            // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
-            manifest: async () => {
-              const pointer = await models.champion();
-              if (!pointer)
-                throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
-              return models.manifest(pointer.version);
-            },
+        ? deferred({ kind: 'vertex' }, async () => {
+            const { VertexModelEndpoint } = await import('./model/vertex/vertex.ts');
+            return new VertexModelEndpoint({
+              ...config.vertex!,
+              // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
+              manifest: async () => {
+                const pointer = await models.champion();
+                if (!pointer)
+                  throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
+                return models.manifest(pointer.version);
+              },
+            });
           })
-        : new LocalModelEndpoint(models)),
+        : deferred(
+            { kind: 'local' },
+            async () => new (await import('./model/local/local.ts')).LocalModelEndpoint(models),
+          )),
     modelPublisher: () => {
       if (!config.vertexPublish) return null;
       if (!publisher) {
-        const p = (publisher = new VertexModelPublisher(config.vertexPublish));
+        const options = config.vertexPublish;
+        const p = (publisher = deferred({ kind: 'vertex' }, async () => {
+          const { VertexModelPublisher } = await import('./model/vertex/publish.ts');
+          return new VertexModelPublisher(options);
+        }));
         releases.push(() => p.close());
       }
       return publisher;
     },
     featureState: () => (features ??= openFeatureState(config)),
-    verdictPublisher: () => (verdicts ??= openLog().then((log) => new CoalescingPublisher(log, TOPICS.verdicts))),
+    verdictPublisher: () =>
+      (verdicts ??= Promise.all([openLog(), import('./eventlog/coalescing-publisher.ts')]).then(
+        ([log, { CoalescingPublisher }]) => new CoalescingPublisher(log, TOPICS.verdicts),
+      )),
     onClose: (release) => void releases.push(release),
     rules: () => rules,
     currentRules: () => (currentRules ??= new CurrentRules(rules, logger)),
@@ -137,20 +140,56 @@ export function createRuntime(
 /** SQLite in the data directory, or Redis when REDIS_URL is set (TLS and AUTH from the URL, the CA from REDIS_TLS_CA_FILE). */
 function openFeatureState(config: Config): FeatureState {
   const f = config.featureStore;
-  if (f.kind === 'sqlite') return new SqliteFeatureState(f.path);
+  if (f.kind === 'sqlite')
+    return deferred(
+      {},
+      async () => new (await import('./features/raw/sqlite/sqlite-state.ts')).SqliteFeatureState(f.path),
+    );
   const { caFile, ...endpoint } = f.redis;
-  return new RedisFeatureState(
-    ioredisLink({ ...endpoint, ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}) }),
-  );
+  return deferred({}, async () => {
+    const [{ RedisFeatureState }, { ioredisLink }] = await Promise.all([
+      import('./features/raw/redis/redis-state.ts'),
+      import('./features/raw/redis/ioredis-link.ts'),
+    ]);
+    return new RedisFeatureState(
+      ioredisLink({ ...endpoint, ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}) }),
+    );
+  });
+}
+
+/**
+ * A port whose adapter module (and its library: tf.js, ioredis, the Vertex AI client) is imported on the first call,
+ * so a command that never calls it never loads it. Every method of these ports returns a promise, so a caller waits
+ * for the import as it waits for the call; `sync` answers what must be known at once (`kind`). Closing a port that was
+ * never used loads nothing.
+ */
+function deferred<T extends object>(sync: Partial<T>, load: () => Promise<T>): T {
+  let loaded: Promise<T> | undefined;
+  return new Proxy(sync as T, {
+    get(target, prop, receiver) {
+      if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
+      // Not a thenable: `await port` must give the port itself.
+      if (prop === 'then' || typeof prop === 'symbol') return undefined;
+      if (prop === 'close' && !loaded) return async () => {};
+      return async (...args: unknown[]) => {
+        const port = await (loaded ??= load());
+        return (port[prop as keyof T] as (...a: unknown[]) => unknown).apply(port, args);
+      };
+    },
+  });
 }
 
 async function openEventLog(config: Config, logger: Logger): Promise<EventLog> {
   const c = config.eventLog;
   let log: EventLog;
+  // Imported here, not at start-up: the embedded log loads SQLite's native module, the Kafka log kafkajs.
   if (c.kind === 'embedded') {
-    log = new EmbeddedEventLog({ path: c.path, synchronous: c.synchronous });
+    log = new (await import('./eventlog/embedded/embedded.ts')).EmbeddedEventLog({
+      path: c.path,
+      synchronous: c.synchronous,
+    });
   } else {
-    log = new KafkaEventLog(c.kafka, logger);
+    log = new (await import('./eventlog/kafka/kafka.ts')).KafkaEventLog(c.kafka, logger);
   }
   for (const spec of topicSpecs(config.partitions)) await log.ensureTopic(spec);
   logger.debug('event log ready', { kind: log.kind });
@@ -178,6 +217,10 @@ export async function modelAt(uri: string, config: Config = loadConfig()): Promi
         ...(config.buckets.apiEndpoint ? { apiEndpoint: config.buckets.apiEndpoint } : {}),
       })
     : new LocalObjectStore(resolve(uri));
+  const [{ readModelFiles }, { loadedModel }] = await Promise.all([
+    import('./model/registry/objectstore/artifacts.ts'),
+    import('./model/scorer.ts'),
+  ]);
   const { model, manifest } = await readModelFiles(store, '');
   return loadedModel(model, manifest);
 }

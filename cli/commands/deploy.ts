@@ -1,54 +1,10 @@
 // `fraudflow deploy plan|apply|kafka-topics`: validate the deploy configuration, print or run its idempotent commands, converge Kafka topics.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import { DeployConfig } from '../../deploy/plan/config.ts';
-import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
+import type { SASLOptions } from 'kafkajs';
+import type { Plan } from '../../deploy/plan/plan.ts';
 import { applyPlan, filesDirOf, header, writePlanFiles } from '../../deploy/apply/run.ts';
-import { ensureKafkaTopics, parseTopicArg } from '../../deploy/apply/kafka-topics.ts';
-import { loadConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { table } from '../output.ts';
-import { issueLines } from '../../shared/schema/issues.ts';
-
-export async function loadDeployConfig(
-  path: string,
-  overrides: { project?: string; region?: string } = {},
-): Promise<DeployConfig> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new FraudflowError(
-      'CONFIG_INVALID',
-      `deploy config ${path}: cannot read it as JSON: ${(e as Error).message}`,
-      { path },
-      { cause: e },
-    );
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new FraudflowError('CONFIG_INVALID', `deploy config ${path}: expected a JSON object`, { path });
-  return parseDeployConfig(
-    {
-      ...raw,
-      ...(overrides.project ? { project: overrides.project } : {}),
-      ...(overrides.region ? { region: overrides.region } : {}),
-    },
-    path,
-  );
-}
-
-/** Every problem at once, each as `path.to.field: what is wrong`. */
-export function parseDeployConfig(raw: unknown, source = 'deploy config'): DeployConfig {
-  const parsed = DeployConfig.safeParse(raw, {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined),
-  });
-  if (parsed.success) return parsed.data;
-  const problems = issueLines(parsed.error);
-  throw new FraudflowError('CONFIG_INVALID', `deploy config ${source} is invalid: ${problems.join('; ')}`, {
-    problems,
-  });
-}
 
 interface PlanOptions {
   project?: string;
@@ -58,6 +14,11 @@ interface PlanOptions {
 }
 
 async function planFrom(opts: PlanOptions): Promise<Plan> {
+  // The plan imports the BigQuery adapter (its table schemas): loaded when a plan is made, not at start-up.
+  const [{ buildPlan }, { loadDeployConfig }] = await Promise.all([
+    import('../../deploy/plan/plan.ts'),
+    import('./deploy-config.ts'),
+  ]);
   return buildPlan(await loadDeployConfig(opts.config, opts), { filesDir: filesDirOf(opts.out) });
 }
 
@@ -150,6 +111,11 @@ export function registerDeploy(program: Command): void {
         topic: string[];
         json?: boolean;
       }) => {
+        const [{ ensureKafkaTopics, parseTopicArg }, { Kafka, logLevel }, { loadConfig }] = await Promise.all([
+          import('../../deploy/apply/kafka-topics.ts'),
+          import('kafkajs'),
+          import('../../shared/config.ts'),
+        ]);
         const wanted = opts.topic.map(parseTopicArg);
         if (wanted.length === 0)
           throw new FraudflowError(

@@ -1,8 +1,5 @@
 // `fraudflow dev`: the cloud shape on one machine, until Ctrl-C.
 import type { Command } from 'commander';
-import { startDev } from '../dev/runner.ts';
-import { processRuntime } from '../../shared/runtime.ts';
-import { createLogger } from '../../shared/logger.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 
 export function registerDev(program: Command): void {
@@ -19,6 +16,11 @@ export function registerDev(program: Command): void {
       const basePort = Number(opts.port);
       if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65_531)
         throw new FraudflowError('CONFIG_INVALID', `--port ${opts.port}: expected a port number (0 = any free ports)`);
+      const [{ startDev }, { processRuntime }, { createLogger }] = await Promise.all([
+        import('../dev/runner.ts'),
+        import('../../shared/runtime.ts'),
+        import('../../shared/logger.ts'),
+      ]);
       const rt = processRuntime(); // the functions use the process runtime: the runner shares it
       const logger = createLogger({ level: 'INFO' });
       const dev = await startDev({

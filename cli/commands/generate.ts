@@ -1,6 +1,5 @@
 // `fraudflow generate`: raw card transactions from the Fraud Detection Handbook's simulator, streamed to a CSV.
 import type { Command } from 'commander';
-import { writeSimulation } from '../../shared/simulator/write.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { table } from '../output.ts';
 import { nonNegativeInt, positiveInt } from '../args.ts';
@@ -28,6 +27,7 @@ export function registerGenerate(program: Command): void {
       }) => {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.startDate))
           throw new FraudflowError('INPUT_INVALID', `--start-date must be YYYY-MM-DD, got ${o.startDate}`);
+        const { writeSimulation } = await import('../../shared/simulator/write.ts');
         const s = await writeSimulation(o.out, {
           customers: o.customers,
           terminals: o.terminals,

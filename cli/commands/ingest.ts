@@ -1,6 +1,5 @@
 // `fraudflow ingest <file...>`: the ingest function run on local files.
 import type { Command } from 'commander';
-import { fileSource, ingestWith } from '../../functions/ingest/index.ts';
 import type { IngestSummary } from '../../functions/ingest/ingest.ts';
 import { parseColumnMap, type ColumnMap } from '../../shared/schema/header.ts';
 import { InvalidArgumentError } from 'commander';
@@ -32,6 +31,7 @@ export function registerIngest(program: Command, runtime: RuntimeFactory): void 
     )
     .option('--json', 'print the summaries as JSON')
     .action(async (files: string[], opts: { json?: boolean; map?: ColumnMap }) => {
+      const { fileSource, ingestWith } = await import('../../functions/ingest/index.ts');
       const rt = runtime();
       const results: Array<IngestSummary & { status: string; error?: string }> = [];
       let failure: unknown;

@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
-import { championStack } from '../../shared/model/registry/history.ts';
-import { switchChampion, type ChampionSwitched } from '../../shared/model/champion.ts';
+import type { ChampionSwitched } from '../../shared/model/champion.ts';
 
 function printSwitched(r: ChampionSwitched, json = false): void {
   process.stdout.write(
@@ -25,6 +24,7 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
       const registry = runtime().models();
       const [list, champion] = await Promise.all([registry.list(), registry.champion()]);
       if (opts.json) return void process.stdout.write(JSON.stringify({ champion, versions: list }, null, 2) + '\n');
+      const { championStack } = await import('../../shared/model/registry/history.ts');
       const stack = new Set(championStack(champion?.history ?? []));
       const ever = new Set((champion?.history ?? []).map((h) => h.version));
       process.stdout.write(
@@ -63,6 +63,7 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
     .option('--json', 'print the champion pointer (and where it was published) as JSON')
     .action(async (version: string, opts: { reason: string; json?: boolean }) => {
       const rt = runtime();
+      const { switchChampion } = await import('../../shared/model/champion.ts');
       const r = await switchChampion(
         { registry: rt.models(), publisher: rt.modelPublisher(), logger: rt.logger },
         { action: 'promote', version, reason: opts.reason },
@@ -77,6 +78,7 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
     .option('--json', 'print the champion pointer (and where it was published) as JSON')
     .action(async (opts: { reason: string; json?: boolean }) => {
       const rt = runtime();
+      const { switchChampion } = await import('../../shared/model/champion.ts');
       const r = await switchChampion(
         { registry: rt.models(), publisher: rt.modelPublisher(), logger: rt.logger },
         { action: 'rollback', reason: opts.reason },

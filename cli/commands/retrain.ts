@@ -1,7 +1,6 @@
 // `fraudflow retrain`: train on the labelled history, evaluate on the most recent window, promote only if better.
 /* eslint-disable max-lines-per-function -- the command's options and their mapping onto the retrain request read together, as --help lists them */
 import { type Command, InvalidArgumentError } from 'commander';
-import { retrainWith } from '../../functions/retrain/index.ts';
 import type { RetrainOptions } from '../../functions/retrain/retrain.ts';
 import type { ModelKind } from '../../functions/retrain/train.ts';
 import { positiveInt } from '../args.ts';
@@ -107,6 +106,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
           : undefined;
         if (opts.format !== undefined && opts.format !== 'kaggle' && opts.format !== 'raw')
           throw new InvalidArgumentError(`--format: expected kaggle or raw, got "${opts.format}"`);
+        const { retrainWith } = await import('../../functions/retrain/index.ts');
         const r = await retrainWith(rt, {
           ...(windows ? { windows } : {}),
           ...(opts.prequentialFolds ? { prequentialFolds: opts.prequentialFolds } : {}),

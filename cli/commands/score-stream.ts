@@ -1,6 +1,5 @@
 // `fraudflow score-stream`: score the new transactions on the stream and publish their verdicts, then exit.
 import type { Command } from 'commander';
-import { scoreStreamWith } from '../../functions/score-stream/index.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
@@ -16,6 +15,7 @@ export function registerScoreStream(program: Command, runtime: RuntimeFactory): 
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const { scoreStreamWith } = await import('../../functions/score-stream/index.ts');
       const s = await scoreStreamWith(runtime(), {
         ...(opts.maxRows ? { maxRows: Number(opts.maxRows) } : opts.follow ? { maxRows: Infinity } : {}),
         ...(opts.follow ? { follow: true, maxSeconds: Infinity, stop: stop.signal } : {}),

@@ -1,6 +1,5 @@
 // `fraudflow sink`: one run of the sink function, draining topics into the warehouse.
 import type { Command } from 'commander';
-import { sinkWith } from '../../functions/sink/index.ts';
 import { SINK_ROUTES } from '../../functions/sink/routes.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { RuntimeFactory } from '../main.ts';
@@ -24,6 +23,7 @@ export function registerSink(program: Command, runtime: RuntimeFactory): void {
           'INPUT_INVALID',
           `sink: unknown topics ${unknown.join(',')}; known: ${SINK_ROUTES.map((r) => r.topic).join(',')}`,
         );
+      const { sinkWith } = await import('../../functions/sink/index.ts');
       const summaries = await sinkWith(runtime(), {
         routes,
         ...(opts.maxRows ? { maxRows: opts.maxRows } : {}),

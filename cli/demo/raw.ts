@@ -17,17 +17,9 @@ import { ingestWithBar, perS, sinkDrained, skipHistory, writeLastRun } from './p
 import { simulateDemo, type DemoSimulation } from './simulate.ts';
 import type { Steps } from './steps.ts';
 import { describeRetrain, type RetrainFigures } from './retrain-figures.ts';
+import { RAW_DEMO } from './defaults.ts';
 
-export const RAW_DEMO = {
-  rows: 60_000,
-  historyDays: 42,
-  liveDays: 14,
-  seed: 7,
-  startDate: '2026-04-01',
-  windows: { trainDays: 7, delayDays: 7, testDays: 7 },
-  /** Earlier splits that choose the model: two keep both retrains inside the demo's time budget. */
-  prequentialFolds: 2,
-} as const;
+export { RAW_DEMO };
 export const RAW_STAGES = 9;
 
 export interface RawDemoOptions {

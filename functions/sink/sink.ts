@@ -73,9 +73,15 @@ async function drainTopic(
   const now = ports.now ?? (() => new Date());
   const totals = { rows: 0, inserted: 0, duplicates: 0, poison: 0, batches: 0 };
   const consumer = await ports.eventLog.consumer(options.group, route.topic);
+  const sizes: MessageSizes = { average: 0, seen: 0 };
   try {
     while (totals.rows < options.maxRows && Date.now() < deadline) {
-      const records = await gather(consumer, Math.min(options.batchSize, options.maxRows - totals.rows), options);
+      const records = await gather(
+        consumer,
+        Math.min(options.batchSize, options.maxRows - totals.rows),
+        options,
+        sizes,
+      );
       if (records.length === 0) break;
       const at = now().toISOString();
       const { rows, fast, poison } = toRows(route, records, at);
@@ -149,23 +155,38 @@ async function gather(
   consumer: { poll(o: { maxRecords: number; maxWaitMs: number }): Promise<LogRecord[]> },
   maxRecords: number,
   options: SinkOptions,
+  sizes: MessageSizes,
 ): Promise<LogRecord[]> {
   const budget = options.batchBytes ?? Number.POSITIVE_INFINITY;
   const out: LogRecord[] = [];
   let bytes = 0;
-  // The first poll is small, to learn how large messages are; the next ones are sized to fill the budget.
-  let ask = Math.min(maxRecords, Number.isFinite(budget) ? 1000 : maxRecords);
+  // Sized from the messages seen so far (the previous batches too); until then a small probe learns how large they are.
+  const fit = (room: number) => Math.max(1, Math.floor(room / sizes.average));
+  let ask = Math.min(maxRecords, Number.isFinite(budget) ? (sizes.seen ? fit(budget) : PROBE_RECORDS) : maxRecords);
   for (;;) {
     const got = await consumer.poll({ maxRecords: ask, maxWaitMs: out.length === 0 ? 300 : 50 });
     for (const r of got) {
       out.push(r);
       bytes += r.value.length;
     }
+    if (got.length > 0) {
+      const polled = got.reduce((n, r) => n + r.value.length, 0);
+      sizes.average = (sizes.average * sizes.seen + polled) / (sizes.seen + got.length);
+      sizes.seen += got.length;
+    }
     const left = maxRecords - out.length;
     if (got.length < ask || left <= 0 || bytes >= budget) return out;
-    const average = bytes / out.length;
-    ask = Math.max(1, Math.min(left, Math.floor((budget - bytes) / average)));
+    ask = Math.min(left, fit(budget - bytes));
   }
+}
+
+/** The first poll of a drain when a byte budget is set: few enough messages to stay within any budget that fits them. */
+const PROBE_RECORDS = 32;
+
+/** The running average size of the messages of one drain, which sizes each poll to the byte budget. */
+interface MessageSizes {
+  average: number;
+  seen: number;
 }
 
 function add(total: { inserted: number; duplicates: number }, r: { inserted: number; duplicates: number }): void {

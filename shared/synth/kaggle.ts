@@ -6,8 +6,7 @@ import { KAGGLE_FEATURES, kaggleFeatures } from '../features/kaggle.ts';
 import { Random } from './random.ts';
 
 export const KAGGLE_HEADER = ['Time', ...PCA_COLUMNS, 'Amount', 'Class'];
-/** The real data set: 284,807 transactions over two days, 492 frauds. */
-export const KAGGLE_ROWS = 284_807;
+export { KAGGLE_ROWS } from './kaggle-size.ts';
 export const KAGGLE_FRAUD_RATE = 492 / 284_807;
 
 /** Per-component shift of fraud rows: a handful of components separate the classes, as in the real set. */

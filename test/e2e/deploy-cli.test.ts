@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDeployConfig } from '../../cli/commands/deploy.ts';
+import { loadDeployConfig } from '../../cli/commands/deploy-config.ts';
 import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
 import { cli } from '../helpers/cli.ts';
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDeployConfig } from '../../cli/commands/deploy.ts';
+import { parseDeployConfig } from '../../cli/commands/deploy-config.ts';
 import {
   filesForUpload,
   gcloudCheckUnavailable,

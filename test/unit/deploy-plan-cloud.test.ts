@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDeployConfig } from '../../cli/commands/deploy.ts';
+import { parseDeployConfig } from '../../cli/commands/deploy-config.ts';
 import { ackDeadlineSeconds, deadLetterTopic, functionName, serviceAccount } from '../../deploy/plan/commands.ts';
 import { settingsFor, type DeployConfig } from '../../deploy/plan/config.ts';
 import { configSeenBy, functionEnv } from '../../deploy/plan/env.ts';

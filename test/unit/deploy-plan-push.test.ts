@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDeployConfig } from '../../cli/commands/deploy.ts';
+import { parseDeployConfig } from '../../cli/commands/deploy-config.ts';
 import { buildPlan, type Plan } from '../../deploy/plan/plan.ts';
 
 const repo = join(import.meta.dirname, '../..');

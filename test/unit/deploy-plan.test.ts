@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDeployConfig, parseDeployConfig } from '../../cli/commands/deploy.ts';
+import { loadDeployConfig, parseDeployConfig } from '../../cli/commands/deploy-config.ts';
 import { renderScript } from '../../deploy/apply/run.ts';
 import { externalKafka, functionName, serviceAccount, servingImage, tickTopic } from '../../deploy/plan/commands.ts';
 import { settingsFor, type DeployConfig } from '../../deploy/plan/config.ts';

@@ -1,5 +1,5 @@
 // The object store as a Cloud Storage bucket (@google-cloud/storage): uploads and model versions in the cloud.
-import { Storage, type Bucket } from '@google-cloud/storage';
+import type { Bucket } from '@google-cloud/storage';
 import type { GoogleAuth } from 'google-auth-library';
 import { wrapError } from '../../errors.ts';
 import type { ObjectInfo, ObjectStore } from '../port.ts';
@@ -16,17 +16,23 @@ export interface GcsOptions {
 
 export class GcsObjectStore implements ObjectStore {
   readonly kind = 'gcs';
-  private readonly bucket: Bucket;
+  private bucketOf: Promise<Bucket> | undefined;
   private readonly prefix: string;
 
   constructor(private readonly options: GcsOptions) {
-    const storage = new Storage({
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-      ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
-      ...(options.authClient ? { authClient: options.authClient as never } : {}),
-    });
-    this.bucket = storage.bucket(options.bucket);
     this.prefix = options.prefix ?? '';
+  }
+
+  /** The client library is imported on first use: a process that never touches a bucket never loads it. */
+  private bucket(): Promise<Bucket> {
+    const o = this.options;
+    return (this.bucketOf ??= import('@google-cloud/storage').then(({ Storage }) =>
+      new Storage({
+        ...(o.projectId ? { projectId: o.projectId } : {}),
+        ...(o.apiEndpoint ? { apiEndpoint: o.apiEndpoint } : {}),
+        ...(o.authClient ? { authClient: o.authClient as never } : {}),
+      }).bucket(o.bucket),
+    ));
   }
 
   uri(key: string): string {
@@ -35,12 +41,12 @@ export class GcsObjectStore implements ObjectStore {
 
   async read(key: string): Promise<AsyncIterable<Buffer>> {
     await this.mustExist(key);
-    return this.bucket.file(this.prefix + key).createReadStream({ validation: 'crc32c' });
+    return (await this.bucket()).file(this.prefix + key).createReadStream({ validation: 'crc32c' });
   }
 
   async readAll(key: string): Promise<Buffer> {
     try {
-      const [data] = await this.bucket.file(this.prefix + key).download();
+      const [data] = await (await this.bucket()).file(this.prefix + key).download();
       return data;
     } catch (e) {
       throw wrapError(
@@ -55,7 +61,9 @@ export class GcsObjectStore implements ObjectStore {
   async write(key: string, data: Buffer | string): Promise<void> {
     try {
       // One request: an object appears whole or not at all, so readers never see half a model.
-      await this.bucket
+      await (
+        await this.bucket()
+      )
         .file(this.prefix + key)
         .save(typeof data === 'string' ? Buffer.from(data) : data, { resumable: false, validation: false });
     } catch (e) {
@@ -64,12 +72,12 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    const [exists] = await this.bucket.file(this.prefix + key).exists();
+    const [exists] = await (await this.bucket()).file(this.prefix + key).exists();
     return exists;
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
-    const [files] = await this.bucket.getFiles({ prefix: this.prefix + prefix });
+    const [files] = await (await this.bucket()).getFiles({ prefix: this.prefix + prefix });
     return files
       .map((f) => ({
         key: f.name.slice(this.prefix.length),

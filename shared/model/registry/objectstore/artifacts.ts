@@ -1,5 +1,5 @@
 // A model's files in an object store folder: model.json + weights.bin in tf.js's own layout (a GBDT: forest.json), and manifest.json.
-import * as tf from '../../tf.ts';
+import type * as tf from '../../tf.ts';
 import { FraudflowError, wrapError } from '../../../errors.ts';
 import type { ObjectStore } from '../../../objectstore/port.ts';
 import { ModelManifest } from '../../../schema/model-manifest.ts';
@@ -21,15 +21,17 @@ export async function writeModelFiles(
     await store.write(`${dir}manifest.json`, JSON.stringify(checked, null, 2));
     return;
   }
+  // tf.js is imported when a network is saved or read, not by every process that reads the registry.
+  const tfjs = await import('../../tf.ts');
   await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
+    tfjs.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData as ArrayBuffer;
       await store.write(`${dir}weights.bin`, Buffer.from(weights));
       await store.write(
         `${dir}model.json`,
         JSON.stringify({
           format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+          generatedBy: `TensorFlow.js tfjs-layers v${tfjs.version_layers}`,
           modelTopology: artifacts.modelTopology,
           weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
         }),
@@ -99,8 +101,9 @@ async function readNetwork(store: ObjectStore, dir: string, manifest: ModelManif
     const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
     // Versions saved before model.json followed tf.js's own layout kept a flat `weightSpecs`.
     const weightSpecs = spec.weightSpecs ?? (spec.weightsManifest ?? []).flatMap((g) => g.weights);
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs, weightData: data }),
+    const tfjs = await import('../../tf.ts');
+    const model = await tfjs.loadLayersModel(
+      tfjs.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs, weightData: data }),
     );
     return { manifest, model };
   } catch (e) {

@@ -1,0 +1,31 @@
+// Runs a bench child to its end: its output, wall time and peak RSS (reported by children/peak-rss.js at its exit).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface ChildRun {
+  stdout: string;
+  seconds: number;
+  peakRssMb: number;
+}
+
+const PRELOAD = pathToFileURL(join(import.meta.dirname, 'children/peak-rss.js')).href;
+
+/** `node --import peak-rss.js <args>`; fails with the child's stderr unless it exits 0. */
+export function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', PRELOAD, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const peak = /PEAK_RSS_KB (\d+)/.exec(stderr);
+      if (code !== 0 || !peak) return reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr.slice(-500)}`));
+      resolve({ stdout, seconds, peakRssMb: Math.round(Number(peak[1]) / 1024) });
+    });
+  });
+}

@@ -1,0 +1,4 @@
+// Types of bin/dist.js (plain JavaScript: it runs before any TypeScript loader).
+export declare const root: string;
+export declare const STAMP: string;
+export declare function distIsFresh(): boolean;

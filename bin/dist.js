@@ -1,0 +1,38 @@
+// Whether dist/ (the compiled JavaScript) is fresh: its stamp is newer than every TypeScript source and build setting.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = join(import.meta.dirname, '..');
+export const STAMP = join(root, 'dist', '.built');
+/** What the build reads: a newer file here (an edit, a checkout, a pull) means dist/ no longer matches the sources. */
+const SOURCES = ['cli', 'functions', 'shared', 'deploy'];
+const SETTINGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+function newestTs(dir, newest) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return newest;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && e.name !== 'out' && !e.name.startsWith('.'))
+        newest = newestTs(join(dir, e.name), newest);
+    } else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+export function distIsFresh() {
+  let built;
+  try {
+    built = statSync(STAMP).mtimeMs;
+  } catch {
+    return false;
+  }
+  let newest = 0;
+  for (const f of SETTINGS) newest = Math.max(newest, statSync(join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  for (const d of SOURCES) newest = newestTs(join(root, d), newest);
+  return newest < built;
+}

@@ -157,6 +157,14 @@ function openFeatureState(config: Config): FeatureState {
   });
 }
 
+const ADAPTER = Symbol('fraudflow.adapter');
+
+/** The adapter behind a port the runtime built (loading it if it was not yet): which one the configuration chose. */
+export async function adapterOf<T extends object>(port: T): Promise<T> {
+  const get = (port as { [ADAPTER]?: () => Promise<T> })[ADAPTER];
+  return get ? get() : port;
+}
+
 /**
  * A port whose adapter module (and its library: tf.js, ioredis, the Vertex AI client) is imported on the first call,
  * so a command that never calls it never loads it. Every method of these ports returns a promise, so a caller waits
@@ -167,6 +175,7 @@ function deferred<T extends object>(sync: Partial<T>, load: () => Promise<T>): T
   let loaded: Promise<T> | undefined;
   return new Proxy(sync as T, {
     get(target, prop, receiver) {
+      if (prop === ADAPTER) return () => (loaded ??= load());
       if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
       // Not a thenable: `await port` must give the port itself.
       if (prop === 'then' || typeof prop === 'symbol') return undefined;

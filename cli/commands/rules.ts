@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { parseRulesFile } from '../../shared/scoring/rules/registry.ts';
-import { ruleSetOf } from '../../shared/scoring/rules/ruleset.ts';
-import { backtestRules, type Backtest, type RuleBacktest } from '../../shared/scoring/rules/backtest.ts';
+import type { Backtest, RuleBacktest } from '../../shared/scoring/rules/backtest.ts';
 import type { RulesFile } from '../../shared/scoring/rules/schema.ts';
 
 async function readRules(path: string): Promise<RulesFile> {
@@ -16,6 +14,8 @@ async function readRules(path: string): Promise<RulesFile> {
   } catch (e) {
     throw new FraudflowError('FILE_UNREADABLE', `cannot read the rules file ${path}`, { path }, { cause: e });
   }
+  // The rules' grammar (zod) is loaded when a rules command runs, not by every command's start.
+  const { parseRulesFile } = await import('../../shared/scoring/rules/registry.ts');
   return parseRulesFile(text, path);
 }
 
@@ -121,6 +121,10 @@ function registerBacktest(rules: Command, runtime: RuntimeFactory): void {
     .action(async (file: string, opts: { days: string; json?: boolean }) => {
       if (!/^[1-9]\d{0,3}$/.test(opts.days))
         throw new FraudflowError('INPUT_INVALID', `--days: expected a whole number of days, got ${opts.days}`);
+      const [{ ruleSetOf }, { backtestRules }] = await Promise.all([
+        import('../../shared/scoring/rules/ruleset.ts'),
+        import('../../shared/scoring/rules/backtest.ts'),
+      ]);
       const set = ruleSetOf(await readRules(file), 'file');
       const report = await backtestRules(set, await runtime().warehouse(), { days: Number(opts.days) });
       process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : printBacktest(report)) + '\n');

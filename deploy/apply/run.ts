@@ -1,12 +1,23 @@
 // Writes a plan's files and script, and runs its steps one by one with bash in the repository root, stopping at the first failure.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { Plan, PlanStep } from '../plan/plan.ts';
 
-/** The repository root: where `gcloud functions deploy --source=.` must run. */
-export const REPO_ROOT = join(import.meta.dirname, '../..');
+/**
+ * The repository root: where `gcloud functions deploy --source=.` must run. The nearest folder above this file with a
+ * package.json: two up from the sources, three from the compiled copy in dist/ (which has none of its own).
+ */
+export const REPO_ROOT = repositoryRoot(import.meta.dirname);
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(from, '../..');
+  }
+}
 
 /** The plan's folder as the commands name it: relative to the repository root, and inside it (Cloud Build uploads the repository). */
 export function filesDirOf(out: string, cwd = process.cwd()): string {

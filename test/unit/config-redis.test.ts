@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { createRuntime } from '../../shared/runtime.ts';
+import { adapterOf, createRuntime } from '../../shared/runtime.ts';
 import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
 import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
 import { silentLogger } from '../../shared/logger.ts';
@@ -57,12 +57,12 @@ describe('REDIS_URL', () => {
   it('makes the runtime build the Redis state when set, the SQLite one when not', async () => {
     const dir = tempDir('fraudflow-rt-');
     const sqlite = createRuntime(loadConfig({ FRAUDFLOW_DATA_DIR: dir.path }), silentLogger);
-    expect(sqlite.featureState()).toBeInstanceOf(SqliteFeatureState);
+    expect(await adapterOf(sqlite.featureState())).toBeInstanceOf(SqliteFeatureState);
     await sqlite.close();
     if (await redisAvailable('runtime picks redis')) {
       const rt = createRuntime(loadConfig({ FRAUDFLOW_DATA_DIR: dir.path, REDIS_URL: REDIS_TEST_URL }), silentLogger);
       const state = rt.featureState();
-      expect(state).toBeInstanceOf(RedisFeatureState);
+      expect(await adapterOf(state)).toBeInstanceOf(RedisFeatureState);
       expect(await state.keptEvents('customer', `nobody-${Date.now()}`)).toBe(0);
       await rt.close();
     }

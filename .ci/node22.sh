@@ -20,6 +20,9 @@ mkdir "$work/repo"
 git -C "$root" ls-files -z --cached --others --exclude-standard |
   (cd "$root" && xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _) |
   tar -C "$root" --null -T - -cf - | tar -C "$work/repo" -xf -
+# The reference data beside the checkout (../shared/data, read-only) is beside the copy too, so the suites that read it
+# (the Handbook's CSV through ingest) run under Node 22 as well instead of skipping.
+if [ -d "$root/../shared/data" ]; then ln -s "$(cd "$root/../shared" && pwd)" "$work/shared"; fi
 
 export PATH="$work/node/bin:$PATH"
 # Native modules (better-sqlite3) build against Node 22's own headers, not the machine's Node 20 ones.

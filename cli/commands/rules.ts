@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
+import { positiveInt } from '../args.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import type { Backtest, RuleBacktest } from '../../shared/scoring/rules/backtest.ts';
 import type { RulesFile } from '../../shared/scoring/rules/schema.ts';
@@ -116,17 +117,15 @@ function registerBacktest(rules: Command, runtime: RuntimeFactory): void {
       "run a rules file over the warehouse's history in SQL: alerts a day, precision, recall, overlap with the champion",
     )
     .argument('<file>', 'rules JSON (as for publish)')
-    .option('--days <n>', 'the last n days of history (ending on the day of the newest transaction)', '30')
+    .option('--days <n>', 'the last n days of history (ending on the day of the newest transaction)', positiveInt, 30)
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, opts: { days: string; json?: boolean }) => {
-      if (!/^[1-9]\d{0,3}$/.test(opts.days))
-        throw new FraudflowError('INPUT_INVALID', `--days: expected a whole number of days, got ${opts.days}`);
+    .action(async (file: string, opts: { days: number; json?: boolean }) => {
       const [{ ruleSetOf }, { backtestRules }] = await Promise.all([
         import('../../shared/scoring/rules/ruleset.ts'),
         import('../../shared/scoring/rules/backtest.ts'),
       ]);
       const set = ruleSetOf(await readRules(file), 'file');
-      const report = await backtestRules(set, await runtime().warehouse(), { days: Number(opts.days) });
+      const report = await backtestRules(set, await runtime().warehouse(), { days: opts.days });
       process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : printBacktest(report)) + '\n');
     });
 }

@@ -1,7 +1,7 @@
 // Loads the warehouse's recent raw history into the online feature state, so live transactions meet the windows training saw.
 import type { FeatureState } from '../../shared/features/raw/port.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
-import { txEpochMs } from '../../shared/schema/raw.ts';
+import { txEvent, type RawTx } from '../../shared/features/raw/compute.ts';
 
 export interface Backfill {
   readonly recorded: number;
@@ -24,13 +24,15 @@ export async function backfillState(w: Warehouse, state: FeatureState, from: str
     ORDER BY t.tx_datetime, t.source_line, t.id`;
   for await (const page of w.query(sql)) {
     for (const r of page) {
-      const label = r.label === null || r.label === undefined ? null : (Number(r.label) as 0 | 1);
-      await state.append(String(r.customer_id), String(r.terminal_id), {
-        txId: String(r.transaction_id),
-        t: txEpochMs(String(r.at)) / 1000,
-        amountCents: Math.round(Number(r.amount) * 100),
-        label,
-      });
+      const tx: RawTx = {
+        transaction_id: String(r.transaction_id),
+        tx_datetime: String(r.at),
+        customer_id: String(r.customer_id),
+        terminal_id: String(r.terminal_id),
+        amount: Number(r.amount),
+        ...(r.label === null || r.label === undefined ? {} : { label: Number(r.label) as 0 | 1 }),
+      };
+      await state.append(tx.customer_id, tx.terminal_id, txEvent(tx));
       recorded++;
     }
   }

@@ -19,7 +19,7 @@ import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { isFraudflowError } from '../../shared/errors.ts';
 import { publishDeadLetters, type Dead, type Incoming } from './dead-letter.ts';
 import type { RulesSource } from '../../shared/scoring/rules/current.ts';
-import { rawRuleValues, type RuleValues } from '../../shared/scoring/rules/evaluate.ts';
+import { rawRuleValues } from '../../shared/scoring/rules/evaluate.ts';
 
 export interface BatchPorts {
   readonly eventLog: EventLog;
@@ -46,7 +46,7 @@ interface Sorted {
   readonly kaggle: KaggleScoreRequest[];
   readonly raw: Scored[];
   readonly rawRows: number[][];
-  readonly rawValues: RuleValues[];
+  readonly rawTxs: RawTx[];
   readonly dead: Dead[];
   skipped: number;
 }
@@ -58,7 +58,7 @@ async function sortBatch(
   ports: BatchPorts,
   maxSkewSeconds: number,
 ): Promise<Sorted> {
-  const out: Sorted = { kaggle: [], raw: [], rawRows: [], rawValues: [], dead: [], skipped: 0 };
+  const out: Sorted = { kaggle: [], raw: [], rawRows: [], rawTxs: [], dead: [], skipped: 0 };
   const nowMs = (ports.now ?? (() => new Date()))().getTime();
   for (const message of messages) {
     const checked = checkEnvelope(message.value);
@@ -84,7 +84,7 @@ async function sortBatch(
           // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
           out.raw.push({ transaction_id: tx.transaction_id, customer_id: tx.customer_id });
           out.rawRows.push(features);
-          out.rawValues.push(rawRuleValues(tx, features));
+          out.rawTxs.push(tx);
         }
       } catch (e) {
         // A typed, final error is this message's fault: dead-letter it. Anything else (the state is down) stops the run.
@@ -113,7 +113,7 @@ export async function scoreBatchOf(
     ...(batch.raw.length
       ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), RAW_FEATURE_WIDTH, ports, options, {
           format: 'raw',
-          values: batch.rawValues,
+          valueOf: (i) => rawRuleValues(batch.rawTxs[i]!, batch.rawRows[i]!),
         })
       : []),
   ];

@@ -63,7 +63,8 @@ export function listen(server: Server, port: number, host: string): Promise<numb
 export function closeServer(server: Server, graceMs = 5000): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
+    // Not unref'd: a connection still open at the deadline is closed, and close() completes (an unref'd timer could leave
+    // the process with nothing to wait on and a close that never completes).
     server.close(() => {
       clearTimeout(timer);
       resolve();

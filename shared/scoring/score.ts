@@ -24,7 +24,7 @@ import {
 } from './verdicts.ts';
 import { applyRules, type RuleInputs } from './rules/apply.ts';
 import type { RulesSource } from './rules/current.ts';
-import { kaggleRuleValues, rawRuleValues, type RuleValues } from './rules/evaluate.ts';
+import { kaggleRuleValues, rawRuleValues } from './rules/evaluate.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -90,7 +90,7 @@ export async function scoreTransactions(
     width,
     ports,
     options,
-    { format: 'kaggle', values: txs.map(kaggleRuleValues) },
+    { format: 'kaggle', valueOf: (i) => kaggleRuleValues(txs[i]!) },
   );
 }
 
@@ -102,11 +102,11 @@ export async function scoreRawTransactions(
 ): Promise<Verdict[]> {
   refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
   const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
-  const values: RuleValues[] = [];
+  const exact: number[][] = [];
   for (let i = 0; i < txs.length; i++) {
     const features = await scoringFeatures(txs[i]!, ports.features);
     rows.set(features, i * RAW_FEATURE_WIDTH);
-    values.push(rawRuleValues(txs[i]!, features));
+    exact.push(features);
   }
   return scoreRows(
     txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
@@ -114,7 +114,7 @@ export async function scoreRawTransactions(
     RAW_FEATURE_WIDTH,
     ports,
     options,
-    { format: 'raw', values },
+    { format: 'raw', valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!) },
   );
 }
 

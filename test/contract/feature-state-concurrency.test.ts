@@ -163,8 +163,3 @@ describe.runIf(withRedis)('one customer scored concurrently out of order (redis)
     await b.close();
   });
 });
-
-if (!withRedis)
-  describe.skip('feature state concurrency: redis (no server: see the message above)', () => {
-    it('needs redis-server', () => undefined);
-  });

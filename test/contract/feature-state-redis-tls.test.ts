@@ -133,8 +133,3 @@ describe.runIf(withRedis)('Redis feature state over TLS with AUTH', () => {
     await wrong.close();
   }, 60_000);
 });
-
-if (!withRedis)
-  describe.skip('feature state over TLS: redis (no server: see the message above)', () => {
-    it('needs redis-server', () => undefined);
-  });

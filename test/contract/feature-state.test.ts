@@ -217,11 +217,6 @@ describe.each(IMPLEMENTATIONS)('feature state (%s)', (_name, make) => {
   });
 });
 
-if (!withRedis)
-  describe.skip('feature state contract: redis (no server: see the message above)', () => {
-    it('needs redis-server', () => undefined);
-  });
-
 describe('Redis feature state without a server', () => {
   it('fails with a retriable FEATURES_UNAVAILABLE error, not a hang', async () => {
     const { ioredisLink } = await import('../../shared/features/raw/redis/ioredis-link.ts');

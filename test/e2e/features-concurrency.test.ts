@@ -378,8 +378,3 @@ describe.runIf(withKafka && withRedis)(
     }, 120_000);
   },
 );
-
-if (!withKafka || !withRedis)
-  describe.skip('features under concurrency (no Kafka broker or Redis server: see the messages above)', () => {
-    it('needs both', () => undefined);
-  });

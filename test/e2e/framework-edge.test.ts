@@ -1,16 +1,15 @@
 // The deployed shape: functions-framework's own CLI (what the Cloud Run functions buildpack starts) loads the entry
 // module; the edge takes over the framework's server, so express never reads a body the edge has not let through.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.ts';
+import { freePort, spawnFramework } from '../helpers/framework-child.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { chunkedUpload } from '../helpers/raw-http.ts';
 import { peakRssDuring, rssBytes } from '../helpers/rss.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
 
-const root = join(import.meta.dirname, '../..');
 const dir = tempDir('fraudflow-ff-edge-');
 const KEY = 'framework-key-'.repeat(2);
 const MB = 1 << 20;
@@ -19,40 +18,15 @@ let url: string;
 let logs = '';
 let exited: Promise<number>;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** functions-framework's CLI for `target`, the TypeScript entry loaded through tsx (the deployed one is built JS). */
-function framework(target: string, port: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(root, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-      `--source=${join(root, 'functions/index.ts')}`,
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        FUNCTION_TARGET: target,
-        FUNCTION_SIGNATURE_TYPE: target === 'score' ? 'http' : 'cloudevent',
-        PORT: String(port),
-        NODE_ENV: 'development', // express would print stack traces here; the edge must not let it
-        FRAUDFLOW_DATA_DIR: join(dir.path, 'data'),
-        FRAUDFLOW_API_KEY: KEY,
-        FRAUDFLOW_INGEST_WORKERS: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-}
+/** functions-framework's CLI for `target` with this suite's settings. */
+const framework = (target: string, port: number): ChildProcess =>
+  spawnFramework(target, port, {
+    FUNCTION_SIGNATURE_TYPE: target === 'score' ? 'http' : 'cloudevent',
+    NODE_ENV: 'development', // express would print stack traces here; the edge must not let it
+    FRAUDFLOW_DATA_DIR: join(dir.path, 'data'),
+    FRAUDFLOW_API_KEY: KEY,
+    FRAUDFLOW_INGEST_WORKERS: '0',
+  });
 
 beforeAll(async () => {
   const port = await freePort();

@@ -23,10 +23,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts it and waits until the edge answers (a GET is refused with 405 before any body is read). */
-export async function startFramework(target: string, env: Record<string, string>): Promise<FrameworkChild> {
-  const port = await freePort();
-  const child = spawn(
+/**
+ * functions-framework's CLI serving `target` on `port`, the TypeScript entry loaded through tsx (the deployed one is
+ * built JS); a CloudEvent function unless `env` says otherwise (FUNCTION_SIGNATURE_TYPE).
+ */
+export function spawnFramework(target: string, port: number, env: Record<string, string>): ChildProcess {
+  return spawn(
     process.execPath,
     [
       '--import',
@@ -46,6 +48,12 @@ export async function startFramework(target: string, env: Record<string, string>
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+}
+
+/** Starts it and waits until the edge answers (a GET is refused with 405 before any body is read). */
+export async function startFramework(target: string, env: Record<string, string>): Promise<FrameworkChild> {
+  const port = await freePort();
+  const child = spawnFramework(target, port, env);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,40 +1,28 @@
 // Where the Pub/Sub emulator for tests is (deploy/local-pubsub/up.sh), or why its suites are skipped (not in CI), and
 // the official client pointed at it.
-import { Socket } from 'node:net';
+import { availableOrSkip, portAnswers } from './service.ts';
 import { PubSub } from '@google-cloud/pubsub';
 
 export const PUBSUB_TEST_HOST = process.env.PUBSUB_TEST_HOST ?? process.env.PUBSUB_EMULATOR_HOST;
-export const REQUIRE_PUBSUB = process.env.FRAUDFLOW_REQUIRE_PUBSUB === '1';
 export const PUBSUB_TEST_PROJECT = 'fraudflow-test';
-
-function answers(hostPort: string): Promise<boolean> {
-  const at = hostPort.lastIndexOf(':');
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(2000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(false));
-    s.connect(Number(hostPort.slice(at + 1)), hostPort.slice(0, at));
-  });
-}
 
 /** True when the emulator suites should run; prints why when they are skipped; throws when CI requires the emulator. */
 export async function pubsubAvailable(suite: string): Promise<boolean> {
-  if (PUBSUB_TEST_HOST && (await answers(PUBSUB_TEST_HOST))) return true;
-  const why = PUBSUB_TEST_HOST ? `no emulator answers at ${PUBSUB_TEST_HOST}` : 'PUBSUB_TEST_HOST is not set';
-  if (REQUIRE_PUBSUB)
-    throw new Error(`${suite}: the Pub/Sub emulator is required here (FRAUDFLOW_REQUIRE_PUBSUB=1) but ${why}`);
-  process.stderr.write(
-    `\n[${suite}] Pub/Sub suite skipped (${why}): run \`bash deploy/local-pubsub/up.sh\`, then set PUBSUB_TEST_HOST=127.0.0.1:18085\n`,
+  const host = PUBSUB_TEST_HOST;
+  const at = host?.lastIndexOf(':') ?? -1;
+  const up = host !== undefined && (await portAnswers(host.slice(0, at), Number(host.slice(at + 1))));
+  const why = host ? `no emulator answers at ${host}` : 'PUBSUB_TEST_HOST is not set';
+  return availableOrSkip(
+    suite,
+    {
+      what: 'the Pub/Sub emulator',
+      kind: 'Pub/Sub',
+      requireVar: 'FRAUDFLOW_REQUIRE_PUBSUB',
+      hint: 'run `bash deploy/local-pubsub/up.sh`, then set PUBSUB_TEST_HOST=127.0.0.1:18085',
+    },
+    up,
+    why,
   );
-  return false;
 }
 
 /** The real client library, talking gRPC to the emulator (no credentials: it is not a googleapis.com host). */

@@ -1,10 +1,9 @@
 // Where the real redis-server for tests is (REDIS_TEST_URL), or why its suites are skipped (they may not be skipped in CI).
-import { Socket } from 'node:net';
+import { availableOrSkip, portAnswers } from './service.ts';
 import { ioredisLink } from '../../shared/features/raw/redis/ioredis-link.ts';
 import type { RedisEndpoint, RedisLink } from '../../shared/features/raw/redis/link.ts';
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL;
-export const REQUIRE_REDIS = process.env.FRAUDFLOW_REQUIRE_REDIS === '1';
 
 /** The test server's endpoint (plain redis://host:port only: the local server of `npm run redis:up`). */
 export function testEndpoint(url = REDIS_TEST_URL!): RedisEndpoint {
@@ -21,30 +20,21 @@ export const freshNamespace = (what: string): string =>
 async function answers(url: string | undefined): Promise<boolean> {
   if (!url) return false;
   const { host, port } = testEndpoint(url);
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(2000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(false));
-    s.connect(port, host);
-  });
+  return portAnswers(host, port);
 }
 
 /** True when the Redis suites should run; prints why when they are skipped; throws when CI requires Redis that is not there. */
 export async function redisAvailable(suite: string): Promise<boolean> {
-  if (await answers(REDIS_TEST_URL)) return true;
   const why = REDIS_TEST_URL ? `nothing answers at ${REDIS_TEST_URL}` : 'REDIS_TEST_URL is not set';
-  if (REQUIRE_REDIS)
-    throw new Error(`${suite}: a Redis server is required here (FRAUDFLOW_REQUIRE_REDIS=1) but ${why}`);
-  process.stderr.write(
-    `\n[${suite}] Redis suite skipped (${why}): set REDIS_TEST_URL=redis://127.0.0.1:16379 after \`npm run redis:up\`\n`,
+  return availableOrSkip(
+    suite,
+    {
+      what: 'a Redis server',
+      kind: 'Redis',
+      requireVar: 'FRAUDFLOW_REQUIRE_REDIS',
+      hint: 'set REDIS_TEST_URL=redis://127.0.0.1:16379 after `npm run redis:up`',
+    },
+    await answers(REDIS_TEST_URL),
+    why,
   );
-  return false;
 }

@@ -1,8 +1,7 @@
 // A raw history for rules tests, its envelopes, a real raw champion, and its replay through the TS scorer in time order.
-import * as tf from '../../shared/model/tf.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import type { RawTransaction } from '../../shared/schema/raw.ts';
-import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
+import { tinyManifest, tinyModel } from './model.ts';
 import { Random } from '../../shared/synth/random.ts';
 import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
@@ -63,34 +62,8 @@ export const rawEnvelopes = (txs: readonly RawTransaction[]) =>
 
 /** A raw-format champion whose score rises with the amount (fraud above 150, review above 100 at ratio 0.5... about). */
 export async function saveRawChampion(registry: ModelRegistry, version = 'raw-m1'): Promise<void> {
-  const width = RAW_FEATURES.names.length;
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [width], units: 1, activation: 'sigmoid' })] });
-  const w = new Float32Array(width);
-  w[0] = 0.02;
-  model.setWeights([tf.tensor2d(w, [width, 1]), tf.tensor1d([-3])]);
-  const manifest: ModelManifest = {
-    version,
-    created_at: '2026-11-25T00:00:00.000Z',
-    model: 'logistic-regression',
-    feature_spec: RAW_FEATURES,
-    scaler: { mean: new Array(width).fill(0), std: new Array(width).fill(1) },
-    threshold: 0.5,
-    threshold_rule: { kind: 'target-precision', precision: 0.8 },
-    metrics: { auprc: 0.5, roc_auc: 0.9, precision: 0.8, recall: 0.5, f1: 0.6, tp: 1, fp: 0, tn: 1, fn: 1 },
-    candidates: [],
-    data: {
-      train_rows: 1,
-      validation_rows: 1,
-      train_frauds: 0,
-      validation_frauds: 0,
-      train_range: [0, 1],
-      validation_range: [1, 2],
-      gap_seconds: 0,
-    },
-    code_version: 'test',
-    seed: 1,
-  };
-  await registry.save(manifest, model);
+  const weights = RAW_FEATURES.names.map((_, i) => (i === 0 ? 0.02 : 0));
+  await registry.save(tinyManifest(version, { feature_spec: RAW_FEATURES }), tinyModel(weights, -3));
   await registry.promote(version, 'test');
 }
 

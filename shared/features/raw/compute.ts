@@ -42,14 +42,18 @@ export function featuresFrom(
 
 /** Reads the windows and appends the transaction (with its label when it carries one) in one atomic step of the state; appending an id twice records it once. */
 export async function computeAndRecord(tx: RawTx, state: FeatureState): Promise<number[]> {
-  const t = txEpochMs(tx.tx_datetime) / 1000;
-  const windows = await state.windowsThenAppend(tx.customer_id, tx.terminal_id, {
+  const event = txEvent(tx);
+  return featuresFromWindows(tx, event.t, await state.windowsThenAppend(tx.customer_id, tx.terminal_id, event));
+}
+
+/** What the state records of a transaction: its id, time in seconds, amount in cents and the label it carries. */
+export function txEvent(tx: RawTx): TxEvent {
+  return {
     txId: tx.transaction_id,
-    t,
+    t: txEpochMs(tx.tx_datetime) / 1000,
     amountCents: Math.round(tx.amount * 100),
     label: tx.label ?? null,
-  });
-  return featuresFromWindows(tx, t, windows);
+  };
 }
 
 export const RAW_FEATURE_WIDTH = RAW_FEATURES.names.length;

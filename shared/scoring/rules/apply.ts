@@ -8,8 +8,8 @@ import type { RulesSource } from './current.ts';
 
 export interface RuleInputs {
   readonly format: RuleFormat;
-  /** One per verdict, in the same order. */
-  readonly values: readonly RuleValues[];
+  /** The fields of the i-th verdict's transaction: built only when a rules version is in force (not on every score). */
+  readonly valueOf: (i: number) => RuleValues;
 }
 
 export async function applyRules(
@@ -29,5 +29,5 @@ export async function applyRules(
     });
     return [...verdicts];
   }
-  return verdicts.map((v, i) => withRules(v, firedRules(set, inputs.values[i]!), set.version));
+  return verdicts.map((v, i) => withRules(v, firedRules(set, inputs.valueOf(i)), set.version));
 }

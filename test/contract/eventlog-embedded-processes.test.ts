@@ -1,8 +1,11 @@
 // The embedded log across real processes: concurrent producers and consumers, and acknowledged writes surviving kill -9.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
+import { planRead, sqliteBatchIndex, type BatchIndex } from '../../shared/eventlog/embedded/read-plan.ts';
+import { prepareStatements } from '../../shared/eventlog/embedded/statements.ts';
 import { nextOffsets, type LogRecord } from '../../shared/eventlog/port.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -97,5 +100,63 @@ describe('embedded event log across processes', () => {
     // What is there beyond the last acknowledgement is whole batches only: the write was atomic.
     expect(values.size % 500).toBe(0);
     expect(values.size).toBeGreaterThanOrEqual(acked);
+  });
+
+  it('reads a batch that another process commits between two index lookups of a read', async () => {
+    const path = join(dir.path, 'between.sqlite');
+    const setup = new EmbeddedEventLog({ path });
+    await setup.ensureTopic({ name: 't', partitions: 1 });
+    await setup.produce('t', [{ key: 'k', value: 'first' }]);
+    const db = new Database(path, { readonly: true });
+    const index = sqliteBatchIndex(prepareStatements(db), setup.partitionRows('t')[0]!.id);
+    let committed = false;
+    // After the reader's first lookup (offset 1 not yet there), another process produces offsets 1 and 2, one each.
+    const racing: BatchIndex = {
+      atOrBefore(offset) {
+        const answer = index.atOrBefore(offset);
+        if (!committed) {
+          const late = spawnSync(process.execPath, ['--import', 'tsx', child, path, 't', 'late', '2', '1']);
+          expect(late.status, late.stderr.toString()).toBe(0);
+          committed = true;
+        }
+        return answer;
+      },
+      startingFrom: (offset, n) => index.startingFrom(offset, n),
+    };
+    const slices = planRead(racing, 1, 100);
+    expect(slices.map((s) => [s.batch.first, s.skip, s.take])).toEqual([
+      [1, 0, 1],
+      [2, 0, 1],
+    ]);
+    db.close();
+    await setup.close();
+  });
+
+  it('reads every record once, in order, while another process appends one-message batches', async () => {
+    const path = join(dir.path, 'small-batches.sqlite');
+    const setup = new EmbeddedEventLog({ path });
+    await setup.ensureTopic({ name: 't', partitions: 1 });
+    const writer = producer(path, 't', 's', 400, 1);
+    const consumer = await setup.consumer('live', 't');
+    const seen: LogRecord[] = [];
+    await waitFor(
+      async () => {
+        seen.push(...(await consumer.poll({ maxRecords: 1000, maxWaitMs: 1 })));
+        return seen.length >= 400 || writer.proc.exitCode !== null || undefined;
+      },
+      'the consumer to keep up with the writer',
+      60_000,
+      1,
+    );
+    expect(await writer.done).toBe(0);
+    let more = await consumer.poll({ maxRecords: 1000, maxWaitMs: 50 });
+    while (more.length) {
+      seen.push(...more);
+      more = await consumer.poll({ maxRecords: 1000, maxWaitMs: 50 });
+    }
+    expect(seen.map((r) => r.offset)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    expect(seen.map((r) => r.value.toString())).toEqual(Array.from({ length: 400 }, (_, i) => `s:${i}`));
+    await consumer.close();
+    await setup.close();
   });
 });

@@ -10,7 +10,8 @@ import { partitionForKey } from '../partitioner.ts';
 import { decodeBatch, encodeBatch } from './record-batch.ts';
 import { SegmentFiles } from './segments.ts';
 import { EmbeddedConsumer } from './consumer.ts';
-import { SCHEMA, prepareStatements, type BatchRow, type PartitionRow, type Statements } from './statements.ts';
+import { SCHEMA, prepareStatements, type PartitionRow, type Statements } from './statements.ts';
+import { OFFSET_BITS, planRead, sqliteBatchIndex } from './read-plan.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -28,7 +29,6 @@ import type {
  * the index, one row per batch keyed by (partition row id << 40) + base offset, and is the lock that
  * serialises writers across processes. A batch's bytes are durable before its index row commits.
  */
-const OFFSET_BITS = 2 ** 40;
 const MAX_PARTITION_ROWS = 8191; // keeps (id << 40) + offset within 2^53
 const MAX_BATCH_MESSAGES = 20_000;
 const MAX_BATCH_BYTES = 8 << 20;
@@ -192,38 +192,20 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   readPartition(row: PartitionRow, fromOffset: number, limit: number, topic: string): LogRecord[] {
-    const base = row.id * OFFSET_BITS;
     const out: LogRecord[] = [];
-    const take = (b: BatchRow): void => {
-      const batchBase = b.rid - base;
-      const skip = Math.max(0, fromOffset - batchBase);
-      const messages = decodeBatch(this.segments.read(row.id, b.pos, b.len), skip, limit - out.length);
+    for (const { batch, skip, take } of planRead(sqliteBatchIndex(this.stmts, row.id), fromOffset, limit)) {
+      const messages = decodeBatch(this.segments.read(row.id, batch.pos, batch.len), skip, take);
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
         out.push({
           topic,
           partition: row.partition,
-          offset: batchBase + skip + i,
+          offset: batch.first + skip + i,
           key: m.key,
           value: m.value,
-          timestamp: b.ts,
+          timestamp: batch.ts,
           headers: m.headers ? (JSON.parse(m.headers) as Record<string, string>) : {},
         });
-      }
-    };
-    const containing = this.stmts.batchAt.get(base + fromOffset, base);
-    let after = base + fromOffset;
-    if (containing && containing.rid - base + containing.count > fromOffset) {
-      take(containing);
-      after = containing.rid;
-    }
-    while (out.length < limit) {
-      const next = this.stmts.batchesAfter.all(after, base + OFFSET_BITS, 4);
-      if (next.length === 0) break;
-      for (const b of next) {
-        if (out.length >= limit) break;
-        take(b);
-        after = b.rid;
       }
     }
     return out;

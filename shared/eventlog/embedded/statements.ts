@@ -47,8 +47,8 @@ export function prepareStatements(db: Database.Database) {
     batchAt: db.prepare<[number, number], BatchRow>(
       'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid <= ? AND rid >= ? ORDER BY rid DESC LIMIT 1',
     ),
-    batchesAfter: db.prepare<[number, number, number], BatchRow>(
-      'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid > ? AND rid < ? ORDER BY rid LIMIT ?',
+    batchesFrom: db.prepare<[number, number, number], BatchRow>(
+      'SELECT rid, count, ts, pos, len FROM segment_batches WHERE rid >= ? AND rid < ? ORDER BY rid LIMIT ?',
     ),
     committed: db.prepare<[string, string], { partition: number; next_offset: number }>(
       'SELECT partition, next_offset FROM group_offsets WHERE grp = ? AND topic = ? ORDER BY partition',

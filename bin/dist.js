@@ -1,6 +1,6 @@
 // Whether dist/ (the compiled JavaScript) is fresh: its stamp is newer than every TypeScript source and build setting.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
 export const STAMP = join(root, 'dist', '.built');
@@ -24,6 +24,12 @@ function newestTs(dir, newest) {
   return newest;
 }
 
+/**
+ * Installed from the registry (the package sits under node_modules/): the shipped dist/ is the code and nobody edits
+ * the sources there, so the walk over them (most of a --help's own time) is skipped.
+ */
+const installed = root.split(sep).includes('node_modules');
+
 export function distIsFresh() {
   let built;
   try {
@@ -31,6 +37,7 @@ export function distIsFresh() {
   } catch {
     return false;
   }
+  if (installed) return true;
   let newest = 0;
   for (const f of SETTINGS) newest = Math.max(newest, statSync(join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? 0);
   for (const d of SOURCES) newest = newestTs(join(root, d), newest);

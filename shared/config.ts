@@ -1,9 +1,18 @@
 // Environment -> typed, validated configuration, parsed once at start-up; every problem named in one error.
-/* eslint-disable max-lines -- the one reader of the environment: every variable's grammar in one file (to split: issue 16) */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { FraudflowError } from './errors.ts';
+import {
+  bucketsConfig,
+  eventLogConfig,
+  featureStoreConfig,
+  retrainConfig,
+  scoreConfig,
+  vertexConfig,
+  warehouseConfig,
+} from './config/areas.ts';
+import { redisEndpoint } from './config/redis-url.ts';
 import { issueLines } from './schema/issues.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './schema/limits.ts';
 
@@ -184,6 +193,8 @@ export const EnvSchema = z
   });
 export type Env = z.infer<typeof EnvSchema>;
 
+export { redisEndpoint } from './config/redis-url.ts';
+
 /** A Redis endpoint as REDIS_URL gives it (the shape the Redis feature state connects with). */
 export interface RedisConfig {
   readonly host: string;
@@ -193,29 +204,6 @@ export interface RedisConfig {
   readonly password?: string;
   readonly db: number;
   readonly caFile?: string;
-}
-
-/** REDIS_URL's parts, or undefined when it is not a redis:// or rediss:// URL with a host, a port and a db number. */
-export function redisEndpoint(url: string): Omit<RedisConfig, 'caFile'> | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname || u.search || u.hash) return undefined;
-  const db =
-    u.pathname === '' || u.pathname === '/' ? 0 : /^\/\d{1,2}$/.test(u.pathname) ? Number(u.pathname.slice(1)) : NaN;
-  const port = u.port ? Number(u.port) : 6379;
-  if (!Number.isInteger(db) || port < 1 || port > 65535) return undefined;
-  return {
-    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port,
-    tls: u.protocol === 'rediss:',
-    db,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-  };
 }
 
 export interface KafkaConfig {
@@ -295,7 +283,7 @@ export interface Config {
   readonly scoreStream: { maxRows: number; maxSeconds: number };
 }
 
-// eslint-disable-next-line max-lines-per-function -- every variable of the environment in one object literal, read as the configuration's table (to split: issue 16)
+/** The configuration from the environment (empty variables count as unset); CONFIG_INVALID naming every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty variables count as unset, as a shell `FOO=` usually means.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -306,30 +294,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = resolve(e.FRAUDFLOW_DATA_DIR);
-  const eventLog: Config['eventLog'] = e.KAFKA_BROKERS
-    ? {
-        kind: 'kafka',
-        kafka: {
-          brokers: e.KAFKA_BROKERS,
-          clientId: e.KAFKA_CLIENT_ID,
-          ssl: e.KAFKA_SSL,
-          replicationFactor: e.KAFKA_REPLICATION_FACTOR,
-          produceRetryMs: e.KAFKA_PRODUCE_RETRY_MS,
-          ...(e.KAFKA_SSL_CA_FILE ? { sslCaFile: resolve(e.KAFKA_SSL_CA_FILE) } : {}),
-          ...(e.KAFKA_SASL_MECHANISM === 'oauthbearer'
-            ? { sasl: { mechanism: 'oauthbearer' as const } }
-            : e.KAFKA_SASL_MECHANISM
-              ? {
-                  sasl: {
-                    mechanism: e.KAFKA_SASL_MECHANISM,
-                    username: e.KAFKA_SASL_USERNAME!,
-                    password: e.KAFKA_SASL_PASSWORD!,
-                  },
-                }
-              : {}),
-        },
-      }
-    : { kind: 'embedded', path: resolve(dataDir, 'eventlog.sqlite'), synchronous: e.FRAUDFLOW_EVENTLOG_SYNC };
   return {
     dataDir,
     logLevel: e.FRAUDFLOW_LOG_LEVEL,
@@ -337,100 +301,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestBatch: e.FRAUDFLOW_INGEST_BATCH,
     ingestWorkers: e.FRAUDFLOW_INGEST_WORKERS,
     maxRecordBytes: e.FRAUDFLOW_MAX_RECORD_BYTES,
-    eventLog,
+    eventLog: eventLogConfig(e, dataDir),
     uploadsDir: resolve(dataDir, 'uploads'),
-    buckets: {
-      ...(e.UPLOADS_BUCKET ? { uploads: e.UPLOADS_BUCKET } : {}),
-      ...(e.MODEL_BUCKET ? { models: e.MODEL_BUCKET } : {}),
-      ...(e.STORAGE_API_ENDPOINT ? { apiEndpoint: e.STORAGE_API_ENDPOINT } : {}),
-    },
-    warehouse:
-      e.BIGQUERY_PROJECT && e.BIGQUERY_DATASET
-        ? {
-            kind: 'bigquery',
-            projectId: e.BIGQUERY_PROJECT,
-            dataset: e.BIGQUERY_DATASET,
-            location: e.BIGQUERY_LOCATION,
-            ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}),
-          }
-        : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') },
+    buckets: bucketsConfig(e),
+    warehouse: warehouseConfig(e, dataDir),
     sink: {
       batch: e.FRAUDFLOW_SINK_BATCH ?? (e.BIGQUERY_PROJECT ? 50_000 : 250_000),
       maxRows: e.FRAUDFLOW_SINK_MAX_ROWS,
       maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS,
     },
     modelsDir: resolve(dataDir, 'models'),
-    ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID
-      ? {
-          vertex: {
-            project: e.VERTEX_PROJECT,
-            location: e.VERTEX_LOCATION,
-            endpointId: e.VERTEX_ENDPOINT_ID,
-            timeoutMs: e.FRAUDFLOW_MODEL_TIMEOUT_MS,
-          },
-        }
-      : {}),
-    ...(e.VERTEX_PROJECT && e.VERTEX_ENDPOINT_ID && e.VERTEX_SERVING_IMAGE
-      ? {
-          vertexPublish: {
-            project: e.VERTEX_PROJECT,
-            location: e.VERTEX_LOCATION,
-            endpointId: e.VERTEX_ENDPOINT_ID,
-            servingImage: e.VERTEX_SERVING_IMAGE,
-            machineType: e.VERTEX_MACHINE_TYPE,
-            minReplicas: 1,
-            maxReplicas: e.VERTEX_MAX_REPLICAS,
-          },
-        }
-      : {}),
-    score: {
-      reviewRatio: e.FRAUDFLOW_REVIEW_RATIO,
-      fallbackVerdict: e.FRAUDFLOW_FALLBACK_VERDICT,
-      maxBodyBytes: e.FRAUDFLOW_SCORE_MAX_BODY_BYTES,
-      maxBatch: e.FRAUDFLOW_SCORE_MAX_BATCH,
-      maxFutureSkewSeconds: e.FRAUDFLOW_MAX_FUTURE_SKEW_SECONDS,
-      ...(e.FRAUDFLOW_API_KEY ? { apiKey: e.FRAUDFLOW_API_KEY } : {}),
-    },
+    ...vertexConfig(e),
+    score: scoreConfig(e),
     review: { cards: e.FRAUDFLOW_REVIEW_CARDS, historyPerCard: e.FRAUDFLOW_REVIEW_HISTORY },
-    retrain: {
-      thresholdRule: thresholdRule(e.FRAUDFLOW_THRESHOLD_RULE),
-      promotionMargin: e.FRAUDFLOW_PROMOTION_MARGIN,
-      validationFraction: e.FRAUDFLOW_VALIDATION_FRACTION,
-      gapSeconds: e.FRAUDFLOW_VALIDATION_GAP_SECONDS,
-      maxEpochs: e.FRAUDFLOW_MAX_EPOCHS,
-      seed: e.FRAUDFLOW_SEED,
-      format: e.FRAUDFLOW_TRAIN_FORMAT,
-      windows:
-        e.FRAUDFLOW_TRAIN_DAYS !== undefined
-          ? {
-              trainDays: e.FRAUDFLOW_TRAIN_DAYS,
-              delayDays: e.FRAUDFLOW_DELAY_DAYS ?? 7,
-              testDays: e.FRAUDFLOW_TEST_DAYS ?? 7,
-              ...(e.FRAUDFLOW_END ? { end: e.FRAUDFLOW_END } : {}),
-            }
-          : undefined,
-      prequentialFolds: e.FRAUDFLOW_PREQUENTIAL_FOLDS,
-      minValidationRows: e.FRAUDFLOW_MIN_VALIDATION_ROWS,
-      minValidationFrauds: e.FRAUDFLOW_MIN_VALIDATION_FRAUDS,
-    },
+    retrain: retrainConfig(e),
     eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
     maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,
     sinkBatchBytes: e.FRAUDFLOW_SINK_BATCH_BYTES,
-    featureStore: e.REDIS_URL
-      ? {
-          kind: 'redis',
-          redis: { ...redisEndpoint(e.REDIS_URL)!, ...(e.REDIS_TLS_CA_FILE ? { caFile: e.REDIS_TLS_CA_FILE } : {}) },
-        }
-      : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
+    featureStore: featureStoreConfig(e, dataDir),
     scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
   };
-}
-
-function thresholdRule(text: string): Config['retrain']['thresholdRule'] {
-  const [kind, a, b] = text.split(':');
-  return kind === 'precision'
-    ? { kind: 'target-precision', precision: Number(a) }
-    : { kind: 'min-cost', missedFraudCost: Number(a), falseAlarmCost: Number(b) };
 }
 
 /** Whether the operator asked for debug output (stack traces included), read without loading the whole config. */

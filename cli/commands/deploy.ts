@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { SASLOptions } from 'kafkajs';
 import type { Plan } from '../../deploy/plan/plan.ts';
-import { applyPlan, filesDirOf, header, writePlanFiles } from '../../deploy/apply/run.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { table } from '../output.ts';
 
@@ -15,9 +14,10 @@ interface PlanOptions {
 
 async function planFrom(opts: PlanOptions): Promise<Plan> {
   // The plan imports the BigQuery adapter (its table schemas): loaded when a plan is made, not at start-up.
-  const [{ buildPlan }, { loadDeployConfig }] = await Promise.all([
+  const [{ buildPlan }, { loadDeployConfig }, { filesDirOf }] = await Promise.all([
     import('../../deploy/plan/plan.ts'),
     import('./deploy-config.ts'),
+    import('../../deploy/apply/run.ts'),
   ]);
   return buildPlan(await loadDeployConfig(opts.config, opts), { filesDir: filesDirOf(opts.out) });
 }
@@ -48,6 +48,7 @@ export function registerDeploy(program: Command): void {
     .option('--json', 'print the plan as JSON')
     .action(async (opts: PlanOptions & { write?: boolean; json?: boolean }) => {
       const plan = await planFrom(opts);
+      const { header, writePlanFiles } = await import('../../deploy/apply/run.ts');
       if (opts.write) await writePlanFiles(plan);
       if (opts.json) return void process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
       process.stdout.write(
@@ -68,6 +69,8 @@ export function registerDeploy(program: Command): void {
     .option('--from <step-id>', 'resume at this step')
     .action(async (opts: PlanOptions & { yes?: boolean; dryRun?: boolean; from?: string }) => {
       const plan = await planFrom(opts);
+      // The runner (gcloud, bq, the Kafka admin API) loads when a plan runs, not for `fraudflow --help`.
+      const { applyPlan, header, writePlanFiles } = await import('../../deploy/apply/run.ts');
       if (opts.dryRun) {
         await writePlanFiles(plan);
         plan.steps.forEach((s, i) => process.stdout.write(`${header(s, i, plan.steps.length)}\n+ ${s.command}\n`));

@@ -3,13 +3,16 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Runtime } from '../../shared/runtime.ts';
-import { gatherReport, type ReportData } from '../report/data.ts';
-import { renderReport } from '../report/html.ts';
+import type { ReportData } from '../report/data.ts';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 
+// The report's queries and HTML load when a report is made, not for `fraudflow --help`.
+const gatherReport = async (rt: Runtime): Promise<ReportData> => (await import('../report/data.ts')).gatherReport(rt);
+
 export async function writeReport(rt: Runtime, out: string, data?: ReportData): Promise<string> {
   const path = resolve(out);
+  const { renderReport } = await import('../report/html.ts');
   await writeFile(path, renderReport(data ?? (await gatherReport(rt))));
   return path;
 }

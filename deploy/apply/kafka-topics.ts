@@ -34,7 +34,7 @@ export function parseTopicArg(arg: string): WantedTopic {
   return { name: m[1]!, partitions: Number(m[2]), retentionMs: Number(m[3]) };
 }
 
-// eslint-disable-next-line max-lines-per-function -- create, compare and grow topics in one pass over the broker's answer (to split: issue 16)
+/** Creates the missing topics and grows the others to their wanted partitions and retention, in the order given. */
 export async function ensureKafkaTopics(
   admin: Admin,
   wanted: readonly WantedTopic[],
@@ -44,75 +44,11 @@ export async function ensureKafkaTopics(
   const out: TopicOutcome[] = [];
   for (const t of wanted) {
     if (!existing.has(t.name)) {
-      // Retried (see call): a create whose answer was lost is found created on the next try, which then resolves false.
-      await call(
-        () =>
-          admin.createTopics({
-            waitForLeaders: true,
-            topics: [
-              {
-                topic: t.name,
-                numPartitions: t.partitions,
-                replicationFactor,
-                configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
-              },
-            ],
-          }),
-        `create topic ${t.name}`,
-      );
-      await call(async () => {
-        // Created means usable: every partition has a leader in the metadata.
-        const led =
-          (await admin.fetchTopicMetadata({ topics: [t.name] })).topics[0]?.partitions.filter((p) => p.leader >= 0)
-            .length ?? 0;
-        if (led < t.partitions)
-          throw new FraudflowError(
-            'EVENTLOG_UNAVAILABLE',
-            `kafka: ${led} of ${t.partitions} partitions of ${t.name} have a leader`,
-            { topic: t.name },
-          );
-      }, `see topic ${t.name} led`);
+      await createTopic(admin, t, replicationFactor);
       out.push({ topic: t.name, action: 'created', partitions: t.partitions, retentionMs: t.retentionMs, changes: [] });
       continue;
     }
-    const changes: string[] = [];
-    const meta = await call(() => admin.fetchTopicMetadata({ topics: [t.name] }), `describe topic ${t.name}`);
-    const have = meta.topics[0]?.partitions.length ?? 0;
-    if (have > t.partitions) {
-      throw new FraudflowError(
-        'CONFIG_INVALID',
-        `kafka: topic ${t.name} has ${have} partitions and the config asks for ${t.partitions}: Kafka cannot remove partitions; set ${have} or more`,
-        { topic: t.name, have, wanted: t.partitions },
-      );
-    }
-    if (have < t.partitions) {
-      await call(
-        () => admin.createPartitions({ topicPartitions: [{ topic: t.name, count: t.partitions }] }),
-        `add partitions to ${t.name}`,
-      );
-      changes.push(`partitions ${have} -> ${t.partitions}`);
-    }
-    const overrides = await topicOverrides(admin, t.name);
-    const current = overrides.get('retention.ms');
-    if (current !== String(t.retentionMs)) {
-      // AlterConfigs replaces a topic's whole set of overrides: send the others back unchanged.
-      overrides.set('retention.ms', String(t.retentionMs));
-      await call(
-        () =>
-          admin.alterConfigs({
-            validateOnly: false,
-            resources: [
-              {
-                type: ConfigResourceTypes.TOPIC,
-                name: t.name,
-                configEntries: [...overrides].map(([name, value]) => ({ name, value })),
-              },
-            ],
-          }),
-        `set retention of ${t.name}`,
-      );
-      changes.push(`retention.ms ${current ?? '(broker default)'} -> ${t.retentionMs}`);
-    }
+    const changes = [...(await growPartitions(admin, t)), ...(await setRetention(admin, t))];
     out.push({
       topic: t.name,
       action: changes.length ? 'updated' : 'unchanged',
@@ -122,6 +58,81 @@ export async function ensureKafkaTopics(
     });
   }
   return out;
+}
+
+/** Creates the topic and waits until every partition has a leader: created means usable. */
+async function createTopic(admin: Admin, t: WantedTopic, replicationFactor: number): Promise<void> {
+  // Retried (see call): a create whose answer was lost is found created on the next try, which then resolves false.
+  await call(
+    () =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor,
+            configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+          },
+        ],
+      }),
+    `create topic ${t.name}`,
+  );
+  await call(async () => {
+    // Created means usable: every partition has a leader in the metadata.
+    const led =
+      (await admin.fetchTopicMetadata({ topics: [t.name] })).topics[0]?.partitions.filter((p) => p.leader >= 0)
+        .length ?? 0;
+    if (led < t.partitions)
+      throw new FraudflowError(
+        'EVENTLOG_UNAVAILABLE',
+        `kafka: ${led} of ${t.partitions} partitions of ${t.name} have a leader`,
+        { topic: t.name },
+      );
+  }, `see topic ${t.name} led`);
+}
+
+/** Adds partitions up to the wanted count (Kafka cannot remove any: fewer wanted is a config error). */
+async function growPartitions(admin: Admin, t: WantedTopic): Promise<string[]> {
+  const meta = await call(() => admin.fetchTopicMetadata({ topics: [t.name] }), `describe topic ${t.name}`);
+  const have = meta.topics[0]?.partitions.length ?? 0;
+  if (have > t.partitions) {
+    throw new FraudflowError(
+      'CONFIG_INVALID',
+      `kafka: topic ${t.name} has ${have} partitions and the config asks for ${t.partitions}: Kafka cannot remove partitions; set ${have} or more`,
+      { topic: t.name, have, wanted: t.partitions },
+    );
+  }
+  if (have === t.partitions) return [];
+  await call(
+    () => admin.createPartitions({ topicPartitions: [{ topic: t.name, count: t.partitions }] }),
+    `add partitions to ${t.name}`,
+  );
+  return [`partitions ${have} -> ${t.partitions}`];
+}
+
+/** Sets retention.ms when it differs, keeping the topic's other overrides. */
+async function setRetention(admin: Admin, t: WantedTopic): Promise<string[]> {
+  const overrides = await topicOverrides(admin, t.name);
+  const current = overrides.get('retention.ms');
+  if (current === String(t.retentionMs)) return [];
+  // AlterConfigs replaces a topic's whole set of overrides: send the others back unchanged.
+  overrides.set('retention.ms', String(t.retentionMs));
+  await call(
+    () =>
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: t.name,
+            configEntries: [...overrides].map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    `set retention of ${t.name}`,
+  );
+  return [`retention.ms ${current ?? '(broker default)'} -> ${t.retentionMs}`];
 }
 
 /** The topic's own settings (not broker defaults), by name. */

@@ -1,4 +1,4 @@
-// Numeric bounds read from a zod schema, checked with zod's own verdicts and words, without running zod per value.
+// Numeric bounds as numbers.ts declared them, checked with zod's own verdicts and words, without running zod per value.
 import type { z } from 'zod';
 import { columnsOf, type Column, type NumberBounds } from './columns.ts';
 

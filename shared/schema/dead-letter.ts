@@ -1,6 +1,7 @@
 // A rejected input row, as sent to `<topic>.dlq`: where it was, what it said, and every reason it failed.
 import { z } from 'zod';
 import { isWellFormed } from './envelope.ts';
+import { above, atLeast, boundedNumber } from './numbers.ts';
 
 export const MAX_DLQ_RAW_CHARS = 4096;
 
@@ -16,11 +17,11 @@ export function cutText(s: string, max: number): string {
 export const DeadLetter = z.object({
   id: z.string().regex(/^[0-9a-f]{32}$/),
   file: text.min(1),
-  line: z.number().int().positive(),
+  line: boundedNumber({ integer: true, min: above(0) }),
   /** The raw text of the row, cut to MAX_DLQ_RAW_CHARS. */
   raw: text,
   raw_truncated: z.boolean(),
-  raw_bytes: z.number().int().nonnegative(),
+  raw_bytes: boundedNumber({ integer: true, min: atLeast(0) }),
   reasons: z.array(text.min(1)).min(1),
   schema: z.string().nullable(),
   rejected_at: z.iso.datetime(),

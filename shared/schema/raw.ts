@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fraudLabel } from './kaggle.ts';
 import { dateTimeProblem, epochMsOf } from './datetime.ts';
 import { MAX_AMOUNT } from './limits.ts';
+import { atLeast, atMost, boundedNumber } from './numbers.ts';
 
 export { ISO_DATETIME } from './datetime.ts';
 
@@ -24,10 +25,10 @@ export const RawTransaction = z
     tx_datetime: isoDateTime,
     customer_id: identifier,
     terminal_id: identifier,
-    amount: z.number().nonnegative().max(MAX_AMOUNT),
+    amount: boundedNumber({ integer: false, min: atLeast(0), max: atMost(MAX_AMOUNT) }),
     label: fraudLabel.optional(),
     /** Set by the simulator only: which fraud scenario produced the row (0 = genuine). */
-    fraud_scenario: z.number().int().min(0).max(3).optional(),
+    fraud_scenario: boundedNumber({ integer: true, min: atLeast(0), max: atMost(3) }).optional(),
   })
   .strict();
 export type RawTransaction = z.infer<typeof RawTransaction>;

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbWarehouse } from '../shared/warehouse/duckdb/duckdb.ts';
-import { keyOf, keyTableOf } from '../shared/warehouse/duckdb/dedup.ts';
 import { encodeRecords, valueAt } from '../functions/ingest/encode.ts';
 import { detectFormat } from '../shared/schema/formats.ts';
 import { KAGGLE_HEADER, kaggleRows } from '../shared/synth/kaggle.ts';
@@ -42,14 +41,11 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
         `SELECT substr(md5(i::VARCHAR), 1, 32), 'kaggle', 1, 'old.csv', i, now() FROM range(${existing}) r(i)`,
     ));
     await w.close();
-    let started = performance.now();
     w = await DuckDbWarehouse.open(path);
-    await w.ensureTables(); // builds the key table of the rows already there, once
-    const backfill = seconds(started);
+    let started: number;
     const work = batches(options.quick ? 3 : 10, size);
     const legacy: number[] = [];
     const keyed: number[] = [];
-    const keyOnly: number[] = [];
     for (const values of work) {
       // The anti-join the sink ran before, against the table's own id strings (read only, the same batch's ids).
       const ids = values.map((v) => `('${JSON.parse(Buffer.from(v).toString('utf8')).id as string}')`).join(',');
@@ -58,11 +54,6 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
         `SELECT count(*) FROM (VALUES ${ids}) s(id) WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = s.id)`,
       ));
       legacy.push(seconds(started));
-      started = performance.now();
-      for await (const _ of w.query(
-        `SELECT count(*) FROM (VALUES ${ids}) s(id) WHERE NOT EXISTS (SELECT 1 FROM ${keyTableOf('transactions')} k WHERE k.k = ${keyOf('s.id')})`,
-      ));
-      keyOnly.push(seconds(started));
       started = performance.now();
       const r = await w.appendEnvelopes('transactions', 'kaggle', values);
       keyed.push(seconds(started));
@@ -80,12 +71,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
     const n = existing.toLocaleString('en');
     return [
       row(`baseline: NOT EXISTS against the id strings of ${n} rows (dedupe only)`, legacy),
-      row(`NOT EXISTS against the id key table (dedupe only)`, keyOnly),
-      row(`appendEnvelopes with the key table (dedupe + JSON load + insert + keys)`, keyed),
-      {
-        case: `key table built for the ${n} rows already there (once, at open)`,
-        seconds_per_batch: Number(backfill.toFixed(2)),
-      },
+      row(`appendEnvelopes: the whole sink write (JSON load + dedupe + insert)`, keyed),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id key, in one transaction.
+// The warehouse as a DuckDB file: columnar appends into a staging table, then an anti-join INSERT by id, in one transaction.
 import { DUCKDB_DIALECT } from '../dialect.ts';
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,6 @@ import {
 import { FraudflowError, wrapError } from '../../errors.ts';
 import type { AppendResult, Row, Warehouse } from '../port.ts';
 import { TABLES, type ColumnType, type TableDef, type TableName } from '../tables.ts';
-import { ensureKeyTable, insertFresh } from './dedup.ts';
 
 const SQL_TYPE: Record<ColumnType, string> = {
   DOUBLE: 'DOUBLE',
@@ -82,8 +81,7 @@ export class DuckDbWarehouse implements Warehouse {
   async ensureTables(): Promise<void> {
     for (const t of Object.values(TABLES)) {
       const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
-      // No PRIMARY KEY: maintaining the index costs more than the anti-join that dedupes each append (one writer at a time)
-      // against the table's key table (dedup.ts).
+      // No PRIMARY KEY: maintaining the index costs more than the anti-join that dedupes each append (one writer at a time).
       await this.run(`CREATE TABLE IF NOT EXISTS ${t.name} (${cols.join(', ')})`, t.name);
       // A warehouse made by an older version gains the nullable columns added since (old rows read NULL there).
       for (const c of t.columns.filter((c) => c.nullable))
@@ -91,9 +89,6 @@ export class DuckDbWarehouse implements Warehouse {
           `ALTER TABLE ${t.name} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${SQL_TYPE[c.type]}`,
           t.name,
         );
-      await ensureKeyTable(this.db, t).catch((e: unknown) => {
-        throw wrapError(e, 'WAREHOUSE_FAILED', `duckdb: cannot build the id keys of ${t.name}`, { table: t.name });
-      });
     }
   }
 
@@ -115,7 +110,11 @@ export class DuckDbWarehouse implements Warehouse {
             : `CAST(${quoteIdent(c.name)} AS ${SQL_TYPE[c.type]})`,
         )
         .join(', ');
-      const inserted = await insertFresh(this.db, def, stage, (s) => `INSERT INTO ${table} SELECT ${select} FROM ${s}`);
+      const id = quoteIdent(def.idColumn);
+      const result = await this.db.run(
+        `INSERT INTO ${table} SELECT ${select} FROM (SELECT DISTINCT ON (${id}) * FROM ${stage}) s WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.${id})`,
+      );
+      const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');
       return { table, received: rows.length, inserted, duplicates: rows.length - inserted };
     } catch (e) {
@@ -162,14 +161,14 @@ export class DuckDbWarehouse implements Warehouse {
         'CAST(s.ingested_at AS TIMESTAMPTZ)',
         ...fields.map((f) => `s.payload.${quoteIdent(f.name)}`),
       ];
+      const id = quoteIdent(def.idColumn);
       await this.db.run('BEGIN TRANSACTION');
-      const read = `read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})`;
-      const inserted = await insertFresh(
-        this.db,
-        def,
-        read,
-        (s) => `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ${s}`,
+      const result = await this.db.run(
+        `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ` +
+          `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`,
       );
+      const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');
       return { table, received: values.length, inserted, duplicates: values.length - inserted };
     } catch (e) {

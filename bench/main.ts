@@ -6,7 +6,19 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { table } from '../cli/output.ts';
 
 type Rows = Array<Record<string, string | number>>;
-const MODULES = ['cli', 'ingest', 'kafka', 'sink', 'features', 'train', 'quality', 'score', 'gbdt', 'push'];
+const MODULES = [
+  'cli',
+  'ingest',
+  'kafka',
+  'sink',
+  'sink-scale',
+  'features',
+  'train',
+  'quality',
+  'score',
+  'gbdt',
+  'push',
+];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const quick = process.argv.includes('--quick');

@@ -1,10 +1,10 @@
 // Turns CSV records into envelope messages (or dead-letter reasons): the CPU-heavy, pure step of ingest.
-/* eslint-disable max-lines-per-function -- encodeRecords and its per-record closure share the counters of one pass (to split: issue 16) */
 import { decodeFields } from '../../shared/csv/decode.ts';
 import { splitFields } from '../../shared/csv/fields.ts';
-import { fastRowOf } from '../../shared/csv/fast-row.ts';
+import { fastRowBound, fastRowWriterOf, type FastRowWriter } from '../../shared/csv/fast-row.ts';
 import { expandBlock, type CsvRecord } from '../../shared/csv/records.ts';
 import { lineId, type DetectedFormat } from '../../shared/schema/formats.ts';
+import { ValueWriter } from './value-writer.ts';
 
 /** A record as handed to the encoder: one line (fields maybe already split), or a whole block of lines (`lines` set). */
 export type RecordIn = Pick<CsvRecord, 'line' | 'raw' | 'bytes' | 'fields' | 'lines' | 'error'>;
@@ -46,97 +46,118 @@ export function encodeRecords(
   ingestedAt: string,
   limits: Limits,
 ): EncodedBlock {
-  const identity = detected.format.identity as AnyIdentity;
-  const prefix = `","schema":${JSON.stringify(detected.format.ref)},"source":{"file":${JSON.stringify(file)},"line":`;
-  const suffix = `},"ingested_at":"${ingestedAt}","payload":`;
-  const ids: string[] = [];
-  const keys: string[] = [];
-  const values: string[] = [];
-  const dead: DeadRecord[] = [];
-  let blankLines = 0;
-  let read = 0;
-  let recoveries = 0;
-  let rereadLines = 0;
-  // Lines the fast path accepts are valid; the rest take the exact path, which also says why they fail.
-  const fast = identity.by === 'line' ? fastRowOf(detected) : null;
-  const one = (record: RecordIn | CsvRecord): void => {
-    read++;
+  const encoder = new BlockEncoder(detected, file, ingestedAt);
+  for (const record of input) {
+    if (record.lines === undefined) {
+      encoder.one(record);
+      continue;
+    }
+    const expanded = expandBlock(record as CsvRecord, limits.maxRecordBytes, limits.keepBytes);
+    encoder.blankLines += expanded.blankLines;
+    for (const r of expanded.records) encoder.one(r);
+  }
+  return encoder.finish();
+}
+
+/** The counters and output of one pass over a block. */
+class BlockEncoder {
+  blankLines = 0;
+  private read = 0;
+  private recoveries = 0;
+  private rereadLines = 0;
+  private readonly ids: string[] = [];
+  private readonly keys: string[] = [];
+  private readonly dead: DeadRecord[] = [];
+  private readonly identity: AnyIdentity;
+  /** Lines the fast path accepts are valid; the rest take the exact path, which also says why they fail. */
+  private readonly fast: FastRowWriter | null;
+  /** The most bytes the fast path adds to a line's length. */
+  private readonly fastExtra: number;
+  private readonly out: ValueWriter;
+
+  constructor(
+    private readonly detected: DetectedFormat,
+    file: string,
+    ingestedAt: string,
+  ) {
+    this.identity = detected.format.identity as AnyIdentity;
+    this.fast = this.identity.by === 'line' ? fastRowWriterOf(detected) : null;
+    this.fastExtra = fastRowBound(detected, 0);
+    const prefix = `","schema":${JSON.stringify(detected.format.ref)},"source":{"file":${JSON.stringify(file)},"line":`;
+    this.out = new ValueWriter(prefix, `},"ingested_at":"${ingestedAt}","payload":`);
+  }
+
+  one(record: RecordIn): void {
+    this.read++;
     if (record.error !== undefined) {
-      dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [record.error] });
+      this.dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [record.error] });
       return;
     }
-    const json = fast ? fast(record.raw) : null;
-    if (json !== null) {
-      const id = lineId(detected.format, record.line, record.raw);
-      ids.push(id);
-      keys.push(id);
-      values.push(`{"id":"${id}${prefix}${record.line}${suffix}${json}}`);
-      return;
-    }
+    if (this.fast && this.fastPath(this.fast, record)) return;
     let fields = record.fields;
     if (!fields) {
       const split = splitFields(record.raw);
       if (!split.ok) {
-        dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [split.reason] });
+        this.dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: [split.reason] });
         return;
       }
       fields = split.fields;
     }
-    const decoded = decodeFields<unknown>(detected, fields, identity.by === 'row');
-    if (!decoded.ok && record.raw.indexOf('\n') !== -1) {
-      // A quoted field ran past its line and the record it made is invalid: likely a stray quote. Only the line
-      // that opened it is rejected; the lines it swallowed are rows of their own.
-      const lines = record.raw.split('\n');
-      recoveries++;
-      rereadLines += lines.length - 1;
-      dead.push({
-        line: record.line,
-        raw: lines[0]!,
-        bytes: lines[0]!.length,
-        reasons: [
-          `a quoted field opened on this line runs over ${lines.length - 1} more lines into an invalid record (stray quote?); this line alone is rejected, the lines after it are read again`,
-          ...decoded.reasons,
-        ],
-      });
-      for (let i = 1; i < lines.length; i++) {
-        if (lines[i]!.length === 0) blankLines++;
-        else one({ line: record.line + i, raw: lines[i]!, bytes: lines[i]!.length });
-      }
-      return;
-    }
-    if (!decoded.ok) {
-      dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: decoded.reasons });
-      return;
-    }
-    const id = identity.by === 'line' ? lineId(detected.format, record.line, record.raw) : identity.idOf(decoded.row);
-    ids.push(id);
-    keys.push(identity.by === 'line' ? id : identity.keyOf(decoded.row));
-    // The envelope is written by hand around the payload JSON the decoder built from the validated text.
-    values.push(`{"id":"${id}${prefix}${record.line}${suffix}${decoded.json}}`);
-  };
-  for (const record of input) {
-    if (record.lines === undefined) {
-      one(record);
-      continue;
-    }
-    const expanded = expandBlock(record as CsvRecord, limits.maxRecordBytes, limits.keepBytes);
-    blankLines += expanded.blankLines;
-    for (const r of expanded.records) one(r);
+    this.exactPath(record, fields);
   }
-  return { read, blankLines, ids, keys, dead, recoveries, rereadLines, ...pack(values) };
-}
 
-function pack(values: string[]): { values: Uint8Array; ends: Uint32Array } {
-  const ends = new Uint32Array(values.length);
-  let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    total += Buffer.byteLength(values[i]!);
-    ends[i] = total;
+  finish(): EncodedBlock {
+    const { read, blankLines, ids, keys, dead, recoveries, rereadLines } = this;
+    return { read, blankLines, ids, keys, dead, recoveries, rereadLines, ...this.out.finish() };
   }
-  const buf = Buffer.allocUnsafeSlow(total);
-  let off = 0;
-  for (const v of values) off += buf.write(v, off);
-  return { values: buf, ends };
+
+  private fastPath(fast: FastRowWriter, record: RecordIn): boolean {
+    if (!this.out.writeFast(record.line, record.raw, fast, record.raw.length + this.fastExtra)) return false;
+    const id = lineId(this.detected.format, record.line, record.raw);
+    this.out.fillId(id);
+    this.ids.push(id);
+    this.keys.push(id);
+    return true;
+  }
+
+  private exactPath(record: RecordIn, fields: readonly string[]): void {
+    const identity = this.identity;
+    const decoded = decodeFields<unknown>(this.detected, fields, identity.by === 'row');
+    if (!decoded.ok && record.raw.indexOf('\n') !== -1) return this.recover(record, decoded.reasons);
+    if (!decoded.ok) {
+      this.dead.push({ line: record.line, raw: record.raw, bytes: record.bytes, reasons: decoded.reasons });
+      return;
+    }
+    const byLine = identity.by === 'line';
+    const id = byLine ? lineId(this.detected.format, record.line, record.raw) : identity.idOf(decoded.row);
+    this.ids.push(id);
+    this.keys.push(byLine ? id : identity.keyOf(decoded.row));
+    // The envelope is written by hand around the payload JSON the decoder built from the validated text.
+    this.out.write(id, record.line, decoded.json);
+  }
+
+  /**
+   * A quoted field ran past its line and the record it made is invalid: likely a stray quote. Only the line that
+   * opened it is rejected; the lines it swallowed are rows of their own.
+   */
+  private recover(record: RecordIn, reasons: string[]): void {
+    const lines = record.raw.split('\n');
+    this.recoveries++;
+    this.rereadLines += lines.length - 1;
+    this.dead.push({
+      line: record.line,
+      raw: lines[0]!,
+      bytes: lines[0]!.length,
+      reasons: [
+        `a quoted field opened on this line runs over ${lines.length - 1} more lines into an invalid record (stray quote?); this line alone is rejected, the lines after it are read again`,
+        ...reasons,
+      ],
+    });
+    for (let i = 1; i < lines.length; i++) {
+      if (lines[i]!.length === 0) this.blankLines++;
+      else this.one({ line: record.line + i, raw: lines[i]!, bytes: lines[i]!.length });
+    }
+  }
 }
 
 /** The message value i of a block, as a view (no copy). */

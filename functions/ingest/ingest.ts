@@ -9,7 +9,7 @@ import type { ColumnMap } from '../../shared/schema/header.ts';
 import { cutText, MAX_DLQ_RAW_CHARS, type DeadLetter } from '../../shared/schema/dead-letter.ts';
 import { isWellFormed, toWellFormed } from '../../shared/schema/envelope.ts';
 import { dlqOf } from '../../shared/topics.ts';
-import { valueAt, type DeadRecord, type EncodedBlock } from './encode.ts';
+import { valueAt, type DeadRecord, type EncodedBlock, type Limits } from './encode.ts';
 import { inlineEncoder, type Encoder } from './encoder-pool.ts';
 import { RecentIds } from './recent-ids.ts';
 
@@ -69,154 +69,189 @@ interface InFlight {
   readonly block: Promise<EncodedBlock>;
 }
 
-// eslint-disable-next-line max-lines-per-function -- ingest's whole flow (detect, encode, produce, count) in one place, as the style asks of a core (to split: issue 16)
+/** The state of one file's ingest: what is read, in flight, batched and counted. */
+interface Run {
+  readonly source: IngestSource;
+  readonly ports: IngestPorts;
+  readonly options: IngestOptions;
+  readonly started: number;
+  readonly encoder: Encoder;
+  readonly limits: Limits;
+  readonly splitter: CsvRecordSplitter;
+  readonly recent: RecentIds;
+  readonly counts: { read: number; accepted: number; rejected: number; duplicates: number };
+  readonly inBlocks: { blankLines: number; recoveries: number; rereadLines: number };
+  readonly inflight: InFlight[];
+  readonly stats: SourceStats;
+  topic: string;
+  dlqTopic: string;
+  detected: DetectedFormat | null;
+  header: string[];
+  batch: OutgoingMessage[];
+  dead: OutgoingMessage[];
+  /** One produce may be in flight while the next batch is encoded; produces start in order, so per-partition order holds. */
+  producing: Promise<void>;
+}
+
 export async function ingest(source: IngestSource, ports: IngestPorts, options: IngestOptions): Promise<IngestSummary> {
-  const started = performance.now();
-  const now = ports.now ?? (() => new Date());
-  const encoder = ports.encoder ?? inlineEncoder;
-  let topic = options.topic;
-  let dlqTopic = dlqOf(topic);
-  const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
-  const splitter = new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks });
-  let blankInBlocks = 0;
-  const encoderRecovery = { recoveries: 0, rereadLines: 0 };
-  const recent = new RecentIds(options.dedupeWindow ?? 1 << 18);
-  const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
-  let batch: OutgoingMessage[] = [];
-  let dead: OutgoingMessage[] = [];
-  let detected: DetectedFormat | null = null;
-  let header: string[] = [];
-  const inflight: InFlight[] = [];
-
-  // One produce may be in flight while the next batch is encoded; produces start in order, so per-partition order holds.
-  let producing: Promise<void> = Promise.resolve();
-  const flush = async (): Promise<void> => {
-    const good = batch;
-    const bad = dead;
-    batch = [];
-    dead = [];
-    await producing;
-    producing = (async () => {
-      if (good.length) await produce(ports.eventLog, topic, good, source.name);
-      counts.accepted += good.length;
-      if (bad.length) await produce(ports.eventLog, dlqTopic, bad, source.name);
-      counts.rejected += bad.length;
-      options.onProgress?.({
-        read: counts.read,
-        accepted: counts.accepted,
-        rejected: counts.rejected,
-        bytes: splitter.bytes,
-      });
-    })();
-    producing.catch(() => undefined); // awaited by the next flush or at the end
-  };
-  const finish = async (): Promise<void> => {
-    await flush();
-    await producing;
-  };
-  const settle = async (item: InFlight): Promise<void> => {
-    const block = await item.block;
-    const schema = detected!.format.ref.name;
-    counts.read += block.read;
-    blankInBlocks += block.blankLines;
-    encoderRecovery.recoveries += block.recoveries;
-    encoderRecovery.rereadLines += block.rereadLines;
-    for (const d of block.dead) dead.push(deadLetterMessage(source.name, d, d.reasons, schema, item.ingestedAt));
-    const byRow = detected!.format.identity.by === 'row';
-    for (let i = 0; i < block.ids.length; i++) {
-      if (byRow && recent.seen(block.ids[i]!)) counts.duplicates++;
-      else batch.push({ key: block.keys[i]!, value: valueAt(block, i) });
-    }
-    if (batch.length >= options.batchSize || dead.length >= options.batchSize) await flush();
-  };
-  const summary = (): IngestSummary => {
-    const elapsed = performance.now() - started;
-    return {
-      file: source.name,
-      format: detected?.format.ref.name ?? 'unknown',
-      topic,
-      dlq_topic: dlqTopic,
-      ...counts,
-      blank_lines: splitter.blankLines + blankInBlocks,
-      quote_recoveries: splitter.quoteRecoveries + encoderRecovery.recoveries,
-      reread_lines: splitter.rereadLines + encoderRecovery.rereadLines,
-      bytes: splitter.bytes,
-      elapsed_ms: Math.round(elapsed),
-      rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
-    };
-  };
-
-  const stats: SourceStats = { compressed: false, verifiedBytes: 0 };
+  const run = startRun(source, ports, options);
   try {
-    if (!isWellFormed(source.name)) {
-      throw new FraudflowError(
-        'INPUT_INVALID',
-        `${toWellFormed(source.name)}: the object name is not well-formed Unicode (a lone UTF-16 surrogate); nothing was read`,
-        { file: toWellFormed(source.name) },
-      );
-    }
-    const input = openDecompressed(
-      () => source.open(),
-      source.name,
-      {
-        maxDecompressedBytes: options.maxDecompressedBytes ?? 4 * 2 ** 30,
-      },
-      stats,
-    );
-    for await (const records of readCsvRecords(input, splitter)) {
-      // One timestamp per chunk read: cheap, and still the time the rows entered the system.
-      const ingestedAt = now().toISOString();
-      let start = 0;
-      if (detected === null) {
-        detected = detectHeader(records[0]!, source.name, options.columnMap);
-        header = canonicalHeader(detected, records[0]!.fields!);
-        topic = options.topicFor?.(detected.format.ref.name) ?? options.topic;
-        dlqTopic = dlqOf(topic);
-        start = 1;
-      }
-      const good = start === 0 ? records : records.slice(start);
-      if (good.length === 0) continue;
-      const block = encoder.encode(detected, header, good, source.name, ingestedAt, limits);
-      block.catch(() => undefined); // awaited in order by settle(); this only keeps a failure from going unhandled meanwhile
-      inflight.push({ ingestedAt, block });
-      while (inflight.length >= encoder.depth) await settle(inflight.shift()!);
-    }
-    while (inflight.length) await settle(inflight.shift()!);
-    await finish();
+    await readAll(run);
   } catch (e) {
-    // What was read before the failure stays produced; the caller learns exactly how far it got.
-    await drainAfterFailure(inflight, settle, finish, ports.logger);
-    const partial = {
-      ...summary(),
-      file: toWellFormed(source.name),
-      compressed: stats.compressed,
-      verified_bytes: stats.verifiedBytes,
-    };
-    throw e instanceof FraudflowError
-      ? new FraudflowError(e.code, e.message, { ...e.details, partial }, { cause: e.cause, retriable: e.retriable })
-      : wrapError(e, 'INTERNAL', `${source.name}: ingest failed`, { partial });
+    throw await failed(run, e);
   }
-  if (detected === null) {
+  if (run.detected === null) {
     throw new FraudflowError('INPUT_INVALID', `${source.name}: the file is empty; expected a header line`, {
       file: source.name,
     });
   }
-  const result = summary();
+  const result = summaryOf(run);
   ports.logger.info('ingest done', { ...result });
   return result;
 }
 
-async function drainAfterFailure(
-  inflight: InFlight[],
-  settle: (i: InFlight) => Promise<void>,
-  flush: () => Promise<void>,
-  logger: Logger,
-): Promise<void> {
+function startRun(source: IngestSource, ports: IngestPorts, options: IngestOptions): Run {
+  const encoder = ports.encoder ?? inlineEncoder;
+  const limits = { maxRecordBytes: options.maxRecordBytes ?? 1 << 20, keepBytes: MAX_DLQ_RAW_CHARS };
+  return {
+    source,
+    ports,
+    options,
+    started: performance.now(),
+    encoder,
+    limits,
+    splitter: new CsvRecordSplitter({ ...limits, blocks: encoder.takesBlocks }),
+    recent: new RecentIds(options.dedupeWindow ?? 1 << 18),
+    counts: { read: 0, accepted: 0, rejected: 0, duplicates: 0 },
+    inBlocks: { blankLines: 0, recoveries: 0, rereadLines: 0 },
+    inflight: [],
+    stats: { compressed: false, verifiedBytes: 0 },
+    topic: options.topic,
+    dlqTopic: dlqOf(options.topic),
+    detected: null,
+    header: [],
+    batch: [],
+    dead: [],
+    producing: Promise.resolve(),
+  };
+}
+
+async function readAll(run: Run): Promise<void> {
+  const name = run.source.name;
+  if (!isWellFormed(name)) {
+    throw new FraudflowError(
+      'INPUT_INVALID',
+      `${toWellFormed(name)}: the object name is not well-formed Unicode (a lone UTF-16 surrogate); nothing was read`,
+      { file: toWellFormed(name) },
+    );
+  }
+  const maxDecompressedBytes = run.options.maxDecompressedBytes ?? 4 * 2 ** 30;
+  const input = openDecompressed(() => run.source.open(), name, { maxDecompressedBytes }, run.stats);
+  for await (const records of readCsvRecords(input, run.splitter)) await submit(run, records);
+  while (run.inflight.length) await settle(run, run.inflight.shift()!);
+  await finish(run);
+}
+
+/** Hands one chunk's records to the encoder (the first chunk's first record is the header). */
+async function submit(run: Run, records: CsvRecord[]): Promise<void> {
+  // One timestamp per chunk read: cheap, and still the time the rows entered the system.
+  const ingestedAt = (run.ports.now ?? (() => new Date()))().toISOString();
+  let start = 0;
+  if (run.detected === null) {
+    run.detected = detectHeader(records[0]!, run.source.name, run.options.columnMap);
+    run.header = canonicalHeader(run.detected, records[0]!.fields!);
+    run.topic = run.options.topicFor?.(run.detected.format.ref.name) ?? run.options.topic;
+    run.dlqTopic = dlqOf(run.topic);
+    start = 1;
+  }
+  const good = start === 0 ? records : records.slice(start);
+  if (good.length === 0) return;
+  const block = run.encoder.encode(run.detected, run.header, good, run.source.name, ingestedAt, run.limits);
+  block.catch(() => undefined); // awaited in order by settle(); this only keeps a failure from going unhandled meanwhile
+  run.inflight.push({ ingestedAt, block });
+  while (run.inflight.length >= run.encoder.depth) await settle(run, run.inflight.shift()!);
+}
+
+/** Takes an encoded block into the batches, dropping ids already accepted earlier in the file. */
+async function settle(run: Run, item: InFlight): Promise<void> {
+  const block = await item.block;
+  const { counts, inBlocks, source } = run;
+  const schema = run.detected!.format.ref.name;
+  counts.read += block.read;
+  inBlocks.blankLines += block.blankLines;
+  inBlocks.recoveries += block.recoveries;
+  inBlocks.rereadLines += block.rereadLines;
+  for (const d of block.dead) run.dead.push(deadLetterMessage(source.name, d, d.reasons, schema, item.ingestedAt));
+  const byRow = run.detected!.format.identity.by === 'row';
+  for (let i = 0; i < block.ids.length; i++) {
+    if (byRow && run.recent.seen(block.ids[i]!)) counts.duplicates++;
+    else run.batch.push({ key: block.keys[i]!, value: valueAt(block, i) });
+  }
+  if (run.batch.length >= run.options.batchSize || run.dead.length >= run.options.batchSize) await flush(run);
+}
+
+/** Starts producing the batches once the previous produce is done; counts them when acknowledged. */
+async function flush(run: Run): Promise<void> {
+  const good = run.batch;
+  const bad = run.dead;
+  run.batch = [];
+  run.dead = [];
+  await run.producing;
+  const { counts, ports, source } = run;
+  run.producing = (async () => {
+    if (good.length) await produce(ports.eventLog, run.topic, good, source.name);
+    counts.accepted += good.length;
+    if (bad.length) await produce(ports.eventLog, run.dlqTopic, bad, source.name);
+    counts.rejected += bad.length;
+    const { read, accepted, rejected } = counts;
+    run.options.onProgress?.({ read, accepted, rejected, bytes: run.splitter.bytes });
+  })();
+  run.producing.catch(() => undefined); // awaited by the next flush or at the end
+}
+
+async function finish(run: Run): Promise<void> {
+  await flush(run);
+  await run.producing;
+}
+
+function summaryOf(run: Run): IngestSummary {
+  const elapsed = performance.now() - run.started;
+  const { splitter, inBlocks, counts } = run;
+  return {
+    file: run.source.name,
+    format: run.detected?.format.ref.name ?? 'unknown',
+    topic: run.topic,
+    dlq_topic: run.dlqTopic,
+    ...counts,
+    blank_lines: splitter.blankLines + inBlocks.blankLines,
+    quote_recoveries: splitter.quoteRecoveries + inBlocks.recoveries,
+    reread_lines: splitter.rereadLines + inBlocks.rereadLines,
+    bytes: splitter.bytes,
+    elapsed_ms: Math.round(elapsed),
+    rows_per_s: Math.round(counts.read / Math.max(elapsed / 1000, 1e-9)),
+  };
+}
+
+/** What was read before the failure stays produced; the error tells the caller exactly how far it got. */
+async function failed(run: Run, e: unknown): Promise<FraudflowError> {
+  await drainAfterFailure(run);
+  const partial = {
+    ...summaryOf(run),
+    file: toWellFormed(run.source.name),
+    compressed: run.stats.compressed,
+    verified_bytes: run.stats.verifiedBytes,
+  };
+  return e instanceof FraudflowError
+    ? new FraudflowError(e.code, e.message, { ...e.details, partial }, { cause: e.cause, retriable: e.retriable })
+    : wrapError(e, 'INTERNAL', `${run.source.name}: ingest failed`, { partial });
+}
+
+async function drainAfterFailure(run: Run): Promise<void> {
   try {
-    while (inflight.length) await settle(inflight.shift()!);
-    await flush();
+    while (run.inflight.length) await settle(run, run.inflight.shift()!);
+    await finish(run);
   } catch (e) {
-    logger.error('ingest: producing what was read before the failure failed too', { error: e });
+    run.ports.logger.error('ingest: producing what was read before the failure failed too', { error: e });
   }
 }
 

@@ -82,3 +82,77 @@ function build(detected: DetectedFormat): FastRow | null {
     return parts.join('');
   };
 }
+
+/** Bytes appended at `at` of a buffer the caller made large enough; returns the end, or -1 when the line needs the slow path. */
+export type FastRowWriter = (line: string, out: Uint8Array, at: number) => number;
+
+const writers = new WeakMap<DetectedFormat, FastRowWriter | null>();
+
+/** The most bytes `FastRowWriter` appends for a line of `length` characters. */
+export function fastRowBound(detected: DetectedFormat, length: number): number {
+  return length + 2 + detected.format.columns.reduce((n, c) => n + Buffer.byteLength(JSON.stringify(c.name)) + 1, 0);
+}
+
+/**
+ * The same JSON as `fastRowOf`, written as bytes straight into the caller's buffer: a line the pattern accepts is
+ * ASCII (digits, signs, points, commas), so it is copied byte by byte with the names spliced in at each comma, and
+ * no string per field or per row is made for the GC to collect.
+ */
+export function fastRowWriterOf(detected: DetectedFormat): FastRowWriter | null {
+  if (writers.has(detected)) return writers.get(detected)!;
+  // Only where fastRowOf has a fast path: the file's columns all have patterns and come in schema order.
+  const re = fastRowOf(detected) ? patternOf(detected) : null;
+  const columns = detected.format.columns;
+  const names = Array.from({ length: re ? detected.width : 0 }, (_, i) =>
+    Buffer.from(`${JSON.stringify(columns[fileColumnOf(detected, i)]!.name)}:`),
+  );
+  let scratch = Buffer.allocUnsafe(1 << 12);
+  const writer: FastRowWriter | null = re
+    ? (line, out, at) => {
+        if (!re.test(line)) return -1;
+        if (scratch.length < line.length) scratch = Buffer.allocUnsafe(line.length * 2);
+        scratch.write(line, 0, 'latin1');
+        return spliceNames(scratch, line.length, names, out, at);
+      }
+    : null;
+  writers.set(detected, writer);
+  return writer;
+}
+
+/** `{` name0 field0 `,` name1 field1 ... `}`; -1 when a field is longer than MAX_FIELD. */
+function spliceNames(line: Uint8Array, length: number, names: Uint8Array[], out: Uint8Array, at: number): number {
+  let o = at;
+  out[o++] = 123; // {
+  let name = names[0]!;
+  for (let k = 0; k < name.length; k++) out[o++] = name[k]!;
+  let field = 0;
+  let fieldStart = 0;
+  for (let j = 0; j < length; j++) {
+    const c = line[j]!;
+    if (c !== 44) {
+      out[o++] = c;
+      continue;
+    }
+    if (j - fieldStart > MAX_FIELD) return -1;
+    fieldStart = j + 1;
+    out[o++] = 44; // ,
+    name = names[++field]!;
+    for (let k = 0; k < name.length; k++) out[o++] = name[k]!;
+  }
+  if (length - fieldStart > MAX_FIELD) return -1;
+  out[o++] = 125; // }
+  return o;
+}
+
+/** The schema column at file position i (the file holds them in schema order: `build` checked). */
+function fileColumnOf(detected: DetectedFormat, i: number): number {
+  for (let c = 0; c < detected.format.columns.length; c++) if (detected.indexOf[c] === i) return c;
+  throw new Error(`no column at file position ${i}`);
+}
+
+function patternOf(detected: DetectedFormat): RegExp {
+  const columns = detected.format.columns;
+  const patterns: string[] = [];
+  for (let i = 0; i < detected.width; i++) patterns.push(columnPattern(columns[fileColumnOf(detected, i)]!)!);
+  return new RegExp(`^${patterns.join(',')}$`);
+}

@@ -1,5 +1,5 @@
-// The event log on Apache Kafka (kafkajs): admin-created topics, an idempotent acks=all producer, pull-style group consumers.
-import { AssignerProtocol, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+// The event log on Apache Kafka (kafkajs): admin-created topics, idempotent acks=all producers (one per lane of partitions), pull-style group consumers.
+import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import { FraudflowError } from '../../errors.ts';
 import type { KafkaConfig } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
@@ -8,6 +8,7 @@ import { KafkaGroupConsumer } from './consumer.ts';
 import { isRetriableKafkaError, kafkaError } from './errors.ts';
 import { kafkaClient, type KafkaEventLogOptions } from './client.ts';
 import { chunksByPartition, toKafkaMessage } from './batches.ts';
+import { ProducerLanes } from './lanes.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -27,7 +28,7 @@ export class KafkaEventLog implements EventLog {
   readonly kind = 'kafka';
   private readonly kafka: Kafka;
   private admin: Promise<Admin> | undefined;
-  private producer: Promise<Producer> | undefined;
+  private readonly lanes: ProducerLanes;
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<GroupConsumer>();
   private readonly brokers: string;
@@ -39,6 +40,7 @@ export class KafkaEventLog implements EventLog {
   ) {
     this.brokers = config.brokers.join(',');
     this.kafka = kafkaClient(config, options, logger);
+    this.lanes = new ProducerLanes(this.kafka, this.brokers);
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
@@ -77,31 +79,31 @@ export class KafkaEventLog implements EventLog {
   async produce(topic: string, messages: readonly OutgoingMessage[]): Promise<ProduceResult> {
     const partitions = await this.partitionCount(topic);
     const ranges = new Map<number, { first: number; last: number; count: number }>();
+    const lanes = this.lanes.split(messages, partitions);
+    // Lanes own disjoint partitions: each fills its own entries of `ranges`.
+    await Promise.all(lanes.map((list, lane) => this.produceLane(topic, list, partitions, lane, ranges)));
+    return {
+      topic,
+      count: messages.length,
+      partitions: [...ranges.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([partition, r]) => ({ partition, firstOffset: r.first, lastOffset: r.last, count: r.count })),
+    };
+  }
+
+  private async produceLane(
+    topic: string,
+    messages: readonly OutgoingMessage[],
+    partitions: number,
+    lane: number,
+    ranges: Map<number, { first: number; last: number; count: number }>,
+  ): Promise<void> {
     for (const chunk of chunksByPartition(messages, partitions)) {
-      const sent = await withRetry(
-        async () => {
-          const producer = await this.producerClient();
-          // The same chunk is sent again on a retry: the idempotent producer reuses its sequence numbers, so a batch
-          // the broker had already written before the failure is not written twice.
-          return producer
-            .send({
-              topic,
-              acks: -1,
-              messages: chunk.map(({ partition, message }) => toKafkaMessage(partition, message)),
-            })
-            .catch((e: unknown) => {
-              throw kafkaError(e, `kafka: produce of ${chunk.length} messages to ${topic} failed`, {
-                topic,
-                brokers: this.brokers,
-              });
-            });
-        },
-        {
-          deadlineMs: this.config.produceRetryMs ?? DEFAULT_PRODUCE_RETRY_MS,
-          onRetry: (e, attempt, waitMs) =>
-            this.logger.warn('kafka: produce failed, retrying', { topic, attempt, waitMs, error: e }),
-        },
-      );
+      const sent = await withRetry(() => this.send(topic, chunk, lane), {
+        deadlineMs: this.config.produceRetryMs ?? DEFAULT_PRODUCE_RETRY_MS,
+        onRetry: (e, attempt, waitMs) =>
+          this.logger.warn('kafka: produce failed, retrying', { topic, attempt, waitMs, error: e }),
+      });
       const perPartition = new Map<number, number>();
       for (const m of chunk) perPartition.set(m.partition, (perPartition.get(m.partition) ?? 0) + 1);
       for (const meta of sent) {
@@ -114,13 +116,20 @@ export class KafkaEventLog implements EventLog {
         } else ranges.set(meta.partition, { first, last: first + count - 1, count });
       }
     }
-    return {
-      topic,
-      count: messages.length,
-      partitions: [...ranges.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([partition, r]) => ({ partition, firstOffset: r.first, lastOffset: r.last, count: r.count })),
-    };
+  }
+
+  private async send(topic: string, chunk: Array<{ partition: number; message: OutgoingMessage }>, lane: number) {
+    const producer = await this.lanes.producer(lane);
+    // The same chunk is sent again on a retry: the idempotent producer reuses its sequence numbers, so a batch
+    // the broker had already written before the failure is not written twice.
+    return producer
+      .send({ topic, acks: -1, messages: chunk.map(({ partition, message }) => toKafkaMessage(partition, message)) })
+      .catch((e: unknown) => {
+        throw kafkaError(e, `kafka: produce of ${chunk.length} messages to ${topic} failed`, {
+          topic,
+          brokers: this.brokers,
+        });
+      });
   }
 
   async consumer(group: string, topic: string): Promise<GroupConsumer> {
@@ -196,9 +205,7 @@ export class KafkaEventLog implements EventLog {
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.close()));
-    const producer = this.producer;
-    this.producer = undefined;
-    await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
+    await this.lanes.close();
     await this.dropAdmin();
   }
 
@@ -265,28 +272,5 @@ export class KafkaEventLog implements EventLog {
     const admin = this.admin;
     this.admin = undefined;
     await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
-  }
-
-  private producerClient(): Promise<Producer> {
-    this.producer ??= (async () => {
-      // Idempotent (acks=-1 on every send, one request in flight, as kafkajs requires). Its own retries are bounded so
-      // an outage surfaces here within seconds; produce() retries on with backoff until its deadline.
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: { retries: 5 },
-        // Every message names its partition (partitionForKey); the Java-compatible partitioner would pick the same one.
-        createPartitioner: Partitioners.JavaCompatiblePartitioner,
-      });
-      try {
-        await producer.connect();
-      } catch (e) {
-        this.producer = undefined;
-        throw kafkaError(e, `kafka: producer cannot reach brokers ${this.brokers}`, { brokers: this.brokers });
-      }
-      return producer;
-    })();
-    return this.producer;
   }
 }

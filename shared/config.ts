@@ -150,6 +150,13 @@ export const EnvSchema = z
     /** Budget of one score-stream run (its own, not the sink's): it stops after this many messages or seconds. */
     FRAUDFLOW_SCORE_STREAM_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
     FRAUDFLOW_SCORE_STREAM_MAX_SECONDS: int(1, 3600).default(50),
+    /** The shadow challenger: `auto` (the newest candidate retraining did not promote), `off`, or a version name. */
+    FRAUDFLOW_SHADOW: z
+      .string()
+      .regex(/^[\w.-]{1,128}$/, 'expected auto, off or a model version name')
+      .default('auto'),
+    /** The share of HTTP score calls the shadow also scores (every streamed transaction is). */
+    FRAUDFLOW_SHADOW_HTTP_SHARE: envNumber(z.number().min(0).max(1)).default(0.1),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -293,6 +300,14 @@ export interface Config {
   readonly featureStore: { kind: 'sqlite'; path: string } | { kind: 'redis'; redis: RedisConfig };
   /** Budget of one score-stream run: messages read and seconds. */
   readonly scoreStream: { maxRows: number; maxSeconds: number };
+  /** The shadow challenger scored beside the champion: which version, and the share of HTTP calls it sees. */
+  readonly shadow: { choice: ShadowChoice; httpShare: number };
+}
+
+export type ShadowChoice = { kind: 'off' } | { kind: 'auto' } | { kind: 'version'; version: string };
+
+function shadowChoice(text: string): ShadowChoice {
+  return text === 'off' || text === 'auto' ? { kind: text } : { kind: 'version', version: text };
 }
 
 // eslint-disable-next-line max-lines-per-function -- every variable of the environment in one object literal, read as the configuration's table (to split: issue 16)
@@ -423,6 +438,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
     scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
+    shadow: { choice: shadowChoice(e.FRAUDFLOW_SHADOW), httpShare: e.FRAUDFLOW_SHADOW_HTTP_SHARE },
   };
 }
 

@@ -7,7 +7,7 @@ import { queryAll, type Warehouse } from '../../shared/warehouse/port.ts';
 import { psi } from '../../shared/metrics/histogram.ts';
 import { championHistory, type ChampionSpell } from './champions.ts';
 import { qualityByDay, type DayQuality } from './quality.ts';
-import { transactionDay, VERDICT_TRANSACTIONS } from './verdict-sql.ts';
+import { transactionDay, VERDICT_TRANSACTIONS } from '../../shared/warehouse/verdict-sql.ts';
 
 export interface StageFigure {
   stage: string;

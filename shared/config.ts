@@ -157,6 +157,14 @@ export const EnvSchema = z
       .default('auto'),
     /** The share of HTTP score calls the shadow also scores (every streamed transaction is). */
     FRAUDFLOW_SHADOW_HTTP_SHARE: envNumber(z.number().min(0).max(1)).default(0.1),
+    /** `immediate` (on the validation window), or `shadow:<n>d`: only after beating the champion on n days of matured live traffic. */
+    FRAUDFLOW_PROMOTION: z
+      .string()
+      .regex(/^(immediate|shadow:\d{1,3}d)$/, 'expected immediate or shadow:<days>d, e.g. shadow:7d')
+      .default('immediate'),
+    /** At promotion, the largest relative change of alert volume at the new threshold before it is recalibrated (or refused). */
+    FRAUDFLOW_THRESHOLD_MAX_SHIFT: envNumber(z.number().min(0).max(100)).default(0.2),
+    FRAUDFLOW_THRESHOLD_ON_SHIFT: z.enum(['recalibrate', 'refuse']).default('recalibrate'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -302,6 +310,12 @@ export interface Config {
   readonly scoreStream: { maxRows: number; maxSeconds: number };
   /** The shadow challenger scored beside the champion: which version, and the share of HTTP calls it sees. */
   readonly shadow: { choice: ShadowChoice; httpShare: number };
+  /** When a challenger takes over: at once, or after a shadow period; and what guards its threshold. */
+  readonly promotion: {
+    shadowDays: number | null;
+    thresholdMaxShift: number;
+    onShift: 'recalibrate' | 'refuse';
+  };
 }
 
 export type ShadowChoice = { kind: 'off' } | { kind: 'auto' } | { kind: 'version'; version: string };
@@ -439,6 +453,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'sqlite', path: resolve(dataDir, 'features.sqlite') },
     scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
     shadow: { choice: shadowChoice(e.FRAUDFLOW_SHADOW), httpShare: e.FRAUDFLOW_SHADOW_HTTP_SHARE },
+    promotion: {
+      shadowDays: e.FRAUDFLOW_PROMOTION === 'immediate' ? null : Number(e.FRAUDFLOW_PROMOTION.slice(7, -1)),
+      thresholdMaxShift: e.FRAUDFLOW_THRESHOLD_MAX_SHIFT,
+      onShift: e.FRAUDFLOW_THRESHOLD_ON_SHIFT,
+    },
   };
 }
 

@@ -124,3 +124,23 @@ describe('shadow failure', () => {
     dir.cleanup();
   });
 });
+
+describe('shadow promotion settings', () => {
+  it('reads FRAUDFLOW_PROMOTION=shadow:7d and the threshold guard, and refuses another grammar', async () => {
+    const { loadConfig } = await import('../../shared/config.ts');
+    expect(loadConfig({}).promotion).toEqual({ shadowDays: null, thresholdMaxShift: 0.2, onShift: 'recalibrate' });
+    const c = loadConfig({ FRAUDFLOW_PROMOTION: 'shadow:7d', FRAUDFLOW_THRESHOLD_ON_SHIFT: 'refuse' });
+    expect(c.promotion).toMatchObject({ shadowDays: 7, onShift: 'refuse' });
+    expect(() => loadConfig({ FRAUDFLOW_PROMOTION: 'shadow:7' })).toThrow(/FRAUDFLOW_PROMOTION/);
+    expect(loadConfig({ FRAUDFLOW_SHADOW: 'off' }).shadow.choice).toEqual({ kind: 'off' });
+  });
+
+  it('with a shadow period, a model that beats the champion on validation waits as a challenger', async () => {
+    const { shadowGate } = await import('../../functions/retrain/shadow-promotion.ts');
+    const won = { promoted: true, reason: 'AUPRC beats', margin: 0, champion: { version: 'a', auprc_on_window: 0.1 } };
+    expect(shadowGate(won, undefined)).toBe(won);
+    expect(shadowGate(won, 7)).toMatchObject({ promoted: false });
+    expect(shadowGate(won, 7).reason).toContain('shadow:7d');
+    expect(shadowGate({ ...won, champion: null }, 7).promoted).toBe(true);
+  });
+});

@@ -1,6 +1,15 @@
 // `fraudflow models compare` on a real DuckDB: champion and shadow verdicts of the same transactions, figures only on
 // the window whose labels have matured, with the frauds behind them.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tfReady } from '../../shared/model/tf-backend.ts';
+import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/registry.ts';
+import { LocalObjectStore } from '../../shared/objectstore/local/local.ts';
+import { createRuntime } from '../../shared/runtime.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { silentLogger } from '../../shared/logger.ts';
+import { gatherReport } from '../../cli/report/data.ts';
+import { tinyManifest, tinyModel } from '../helpers/model.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { main } from '../../cli/main.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
@@ -23,6 +32,11 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
 beforeAll(async () => {
   process.env.FRAUDFLOW_DATA_DIR = dir.path;
   await writeLiveTraffic(dir.path);
+  await tfReady();
+  const registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
+  await registry.save(tinyManifest('champ-1', { created_at: '2025-01-01T00:00:00.000Z' }), tinyModel([0, 0, 0]));
+  await registry.promote('champ-1', 'test');
+  await registry.save(tinyManifest('chall-2'), tinyModel([0, 0, 1]));
 }, 60_000);
 
 afterAll(() => dir.cleanup());
@@ -54,6 +68,20 @@ describe('models compare', () => {
     expect(r.stdout).toContain('champ-1');
     expect(r.stdout).toContain('chall-2');
     expect(r.stdout).toContain('cp@100');
+  });
+
+  it('shows the champion beside its shadow challenger on matured traffic in the report', async () => {
+    const rt = createRuntime(loadConfig({ FRAUDFLOW_DATA_DIR: dir.path }), silentLogger);
+    try {
+      const data = await gatherReport(rt);
+      expect(data.shadow!.rows.map((r) => [r.version, r.frauds, r.transactions])).toEqual([
+        ['champ-1', 10, 200],
+        ['chall-2', 10, 200],
+      ]);
+      expect(data.shadow!.rows[1]!.ap).toBe(1);
+    } finally {
+      await rt.close();
+    }
   });
 
   it('still lists the versions when run without a subcommand', async () => {

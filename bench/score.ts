@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 import { kaggleRecords } from '../shared/synth/kaggle.ts';
+import { shadowCost } from './score-shadow.ts';
 
 type Rows = Array<Record<string, string | number>>;
 const bin = join(import.meta.dirname, '../bin/fraudflow.js');
@@ -19,7 +20,7 @@ function transaction(i: number): Record<string, number | string> {
   return { ...row, transaction_id: `bench-${i}` };
 }
 
-async function startServer(
+export async function startServer(
   which: 'baseline' | 'score',
   env: Record<string, string>,
 ): Promise<{ url: string; proc: ChildProcess }> {
@@ -36,7 +37,7 @@ async function startServer(
   throw new Error(`bench: the ${which} server exited before listening`);
 }
 
-async function stop(proc: ChildProcess): Promise<void> {
+export async function stop(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null) return;
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   proc.kill('SIGTERM');
@@ -52,7 +53,7 @@ interface Load {
   requests: number;
 }
 
-async function load(url: string, body: string, connections: number, seconds: number): Promise<Load> {
+export async function load(url: string, body: string, connections: number, seconds: number): Promise<Load> {
   const r = await autocannon({
     url,
     method: 'POST',
@@ -72,7 +73,7 @@ async function load(url: string, body: string, connections: number, seconds: num
 }
 
 /** One request at a time over one kept-alive connection, timed to the microsecond (autocannon rounds to whole ms). */
-async function closedLoop(url: string, body: string, seconds: number): Promise<Load> {
+export async function closedLoop(url: string, body: string, seconds: number): Promise<Load> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const once = () =>
     new Promise<number>((resolve, reject) => {
@@ -169,6 +170,8 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
         await stop(proc);
       }
     }
+
+    await shadowCost(env, body, seconds, row);
 
     const batch = JSON.parse(
       execFileSync(

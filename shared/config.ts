@@ -159,6 +159,21 @@ export const EnvSchema = z
     /** Budget of one score-stream run (its own, not the sink's): it stops after this many messages or seconds. */
     FRAUDFLOW_SCORE_STREAM_MAX_ROWS: int(1, 1_000_000_000).default(5_000_000),
     FRAUDFLOW_SCORE_STREAM_MAX_SECONDS: int(1, 3600).default(50),
+    /** The shadow challenger: `auto` (the newest candidate retraining did not promote), `off`, or a version name. */
+    FRAUDFLOW_SHADOW: z
+      .string()
+      .regex(/^[\w.-]{1,128}$/, 'expected auto, off or a model version name')
+      .default('auto'),
+    /** The share of HTTP score calls the shadow also scores (every streamed transaction is). */
+    FRAUDFLOW_SHADOW_HTTP_SHARE: envNumber(z.number().min(0).max(1)).default(0.1),
+    /** `immediate` (on the validation window), or `shadow:<n>d`: only after beating the champion on n days of matured live traffic. */
+    FRAUDFLOW_PROMOTION: z
+      .string()
+      .regex(/^(immediate|shadow:\d{1,3}d)$/, 'expected immediate or shadow:<days>d, e.g. shadow:7d')
+      .default('immediate'),
+    /** At promotion, the largest relative change of alert volume at the new threshold before it is recalibrated (or refused). */
+    FRAUDFLOW_THRESHOLD_MAX_SHIFT: envNumber(z.number().min(0).max(100)).default(0.2),
+    FRAUDFLOW_THRESHOLD_ON_SHIFT: z.enum(['recalibrate', 'refuse']).default('recalibrate'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -281,6 +296,20 @@ export interface Config {
   readonly featureStore: { kind: 'sqlite'; path: string } | { kind: 'redis'; redis: RedisConfig };
   /** Budget of one score-stream run: messages read and seconds. */
   readonly scoreStream: { maxRows: number; maxSeconds: number };
+  /** The shadow challenger scored beside the champion: which version, and the share of HTTP calls it sees. */
+  readonly shadow: { choice: ShadowChoice; httpShare: number };
+  /** When a challenger takes over: at once, or after a shadow period; and what guards its threshold. */
+  readonly promotion: {
+    shadowDays: number | null;
+    thresholdMaxShift: number;
+    onShift: 'recalibrate' | 'refuse';
+  };
+}
+
+export type ShadowChoice = { kind: 'off' } | { kind: 'auto' } | { kind: 'version'; version: string };
+
+function shadowChoice(text: string): ShadowChoice {
+  return text === 'off' || text === 'auto' ? { kind: text } : { kind: 'version', version: text };
 }
 
 /** The configuration from the environment (empty variables count as unset); CONFIG_INVALID naming every problem. */
@@ -320,6 +349,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sinkBatchBytes: e.FRAUDFLOW_SINK_BATCH_BYTES,
     featureStore: featureStoreConfig(e, dataDir),
     scoreStream: { maxRows: e.FRAUDFLOW_SCORE_STREAM_MAX_ROWS, maxSeconds: e.FRAUDFLOW_SCORE_STREAM_MAX_SECONDS },
+    shadow: { choice: shadowChoice(e.FRAUDFLOW_SHADOW), httpShare: e.FRAUDFLOW_SHADOW_HTTP_SHARE },
+    promotion: {
+      shadowDays: e.FRAUDFLOW_PROMOTION === 'immediate' ? null : Number(e.FRAUDFLOW_PROMOTION.slice(7, -1)),
+      thresholdMaxShift: e.FRAUDFLOW_THRESHOLD_MAX_SHIFT,
+      onShift: e.FRAUDFLOW_THRESHOLD_ON_SHIFT,
+    },
   };
 }
 

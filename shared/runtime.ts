@@ -19,6 +19,8 @@ import type { CoalescingPublisher } from './eventlog/coalescing-publisher.ts';
 import { TOPICS } from './topics.ts';
 import { RulesRegistry } from './scoring/rules/registry.ts';
 import { CurrentRules, type RulesSource } from './scoring/rules/current.ts';
+import { ShadowScoring } from './scoring/shadow-scoring.ts';
+import { RegistryShadowSource } from './model/shadow.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -43,6 +45,8 @@ export interface Runtime {
   rules(): RulesRegistry;
   /** The rules in force for this instance's scorers, re-read as the champion is. */
   currentRules(): RulesSource;
+  /** The shadow challenger's scorer (FRAUDFLOW_SHADOW), null when off; background runs finish before close. */
+  shadowScoring(): ShadowScoring | null;
 }
 
 export function createRuntime(
@@ -73,6 +77,7 @@ export function createRuntime(
       : new LocalObjectStore(join(config.modelsDir, 'rules')),
   );
   let currentRules: RulesSource | undefined;
+  let shadow: ShadowScoring | undefined;
   const releases: Array<() => Promise<void>> = [];
   const openLog = () => (eventLog ??= openEventLog(config, logger));
   return {
@@ -123,6 +128,24 @@ export function createRuntime(
     onClose: (release) => void releases.push(release),
     rules: () => rules,
     currentRules: () => (currentRules ??= new CurrentRules(rules, logger)),
+    shadowScoring() {
+      if (config.shadow.choice.kind === 'off') return null;
+      if (!shadow) {
+        let publisher: Promise<CoalescingPublisher> | undefined;
+        const s = (shadow = new ShadowScoring({
+          source: new RegistryShadowSource(models, config.shadow.choice),
+          publish: async (messages) =>
+            (
+              await (publisher ??= Promise.all([openLog(), import('./eventlog/coalescing-publisher.ts')]).then(
+                ([log, { CoalescingPublisher }]) => new CoalescingPublisher(log, TOPICS.verdictsShadow),
+              ))
+            ).publish(messages),
+          logger: logger.child({ role: 'shadow' }),
+        }));
+        releases.push(() => s.drain());
+      }
+      return shadow;
+    },
     async close() {
       for (const release of releases.splice(0).reverse()) {
         await release().catch((e: unknown) => logger.error('runtime: releasing a resource failed', { error: e }));

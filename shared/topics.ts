@@ -7,6 +7,8 @@ export const TOPICS = {
   verdicts: 'verdicts',
   labels: 'labels',
   labelsDlq: 'labels.dlq',
+  /** Verdicts of the shadow challenger: never answers, kept apart so no consumer of `verdicts` acts on them. */
+  verdictsShadow: 'verdicts.shadow',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -20,5 +22,6 @@ export function topicSpecs(partitions: number): TopicSpec[] {
     { name: TOPICS.verdicts, partitions },
     { name: TOPICS.labels, partitions },
     { name: TOPICS.labelsDlq, partitions: 1 },
+    { name: TOPICS.verdictsShadow, partitions },
   ];
 }

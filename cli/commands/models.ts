@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import type { ChampionSwitched } from '../../shared/model/champion.ts';
+import { registerModelsCompare } from './models-compare.ts';
 
 function printSwitched(r: ChampionSwitched, json = false): void {
   process.stdout.write(
@@ -16,8 +17,9 @@ const r4 = (v: number | null | undefined) => (v === null || v === undefined ? ''
 
 // eslint-disable-next-line max-lines-per-function -- one commander chain: the subcommands and options read together, as --help lists them
 export function registerModels(program: Command, runtime: RuntimeFactory): void {
-  program
-    .command('models')
+  const models = program.command('models');
+  registerModelsCompare(models, runtime);
+  models
     .description('list model versions with their validation metrics, status and why retraining promoted them or not')
     .option('--json', 'print as JSON: the champion pointer (with its history) and every manifest')
     .action(async (opts: { json?: boolean }) => {

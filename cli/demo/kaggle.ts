@@ -10,7 +10,7 @@ import { queryAll } from '../../shared/warehouse/port.ts';
 import { TOPICS } from '../../shared/topics.ts';
 import type { Runtime } from '../../shared/runtime.ts';
 import { table } from '../output.ts';
-import { confusionColumns, LABELS_JOIN, truthOf, VERDICT_TRANSACTIONS } from '../report/verdict-sql.ts';
+import { confusionColumns, LABELS_JOIN, truthOf, VERDICT_TRANSACTIONS } from '../../shared/warehouse/verdict-sql.ts';
 import { ingestWithBar, perS, skipHistory, writeLastRun } from './pipeline.ts';
 import type { Steps } from './steps.ts';
 

@@ -2,7 +2,7 @@
 import { averagePrecision, rocAuc } from '../../shared/metrics/ranking.ts';
 import { cardPrecisionAtK } from '../../shared/metrics/card-precision.ts';
 import { queryAll, type Warehouse } from '../../shared/warehouse/port.ts';
-import { LABELS_JOIN, transactionDay, truthOf, VERDICT_TRANSACTIONS } from '../report/verdict-sql.ts';
+import { LABELS_JOIN, transactionDay, truthOf, VERDICT_TRANSACTIONS } from '../../shared/warehouse/verdict-sql.ts';
 
 export interface LiveFigures {
   readonly model_version: string;

@@ -7,7 +7,12 @@ import { queryAll, type Warehouse } from '../../shared/warehouse/port.ts';
 import { psi } from '../../shared/metrics/histogram.ts';
 import { championHistory, type ChampionSpell } from './champions.ts';
 import { qualityByDay, type DayQuality } from './quality.ts';
-import { transactionDay, VERDICT_TRANSACTIONS } from './verdict-sql.ts';
+import { transactionDay, VERDICT_TRANSACTIONS } from '../../shared/warehouse/verdict-sql.ts';
+import { autoShadowVersion } from '../../shared/model/shadow.ts';
+import { compareLive, maturedWindow, type LiveWindow } from '../../shared/live/compare.ts';
+import { DELAY_DAYS } from '../../shared/features/raw/spec.ts';
+import { comparisonRows } from '../commands/models-compare.ts';
+import type { ChampionPointer } from '../../shared/schema/model-manifest.ts';
 
 export interface StageFigure {
   stage: string;
@@ -33,6 +38,8 @@ export interface ReportData {
   /** The k of the per-day Card Precision@k. */
   k: number;
   quality: DayQuality[];
+  /** The champion and its shadow challenger on the last 7 days of matured live traffic (null without a challenger). */
+  shadow: { window: LiveWindow; rows: Array<Record<string, string | number>> } | null;
 }
 
 export const lastRunFile = (rt: Runtime) => join(rt.config.dataDir, 'last-run.json');
@@ -88,5 +95,18 @@ export async function gatherReport(rt: Runtime, k = 100): Promise<ReportData> {
     drift: await driftByDay(w, champion),
     k,
     quality: await qualityByDay(w, k),
+    shadow: await shadowOf(w, pointer, versions, k),
   };
+}
+
+async function shadowOf(
+  w: Warehouse,
+  pointer: ChampionPointer | null,
+  versions: ModelManifest[],
+  k: number,
+): Promise<ReportData['shadow']> {
+  const challenger = pointer ? autoShadowVersion(versions, pointer) : null;
+  if (!pointer || !challenger) return null;
+  const c = await compareLive(w, pointer.version, challenger, maturedWindow(new Date(), 7, DELAY_DAYS), k);
+  return { window: c.window, rows: comparisonRows(c) };
 }

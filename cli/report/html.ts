@@ -92,6 +92,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-
 </div>
 <h2>Verdicts against the labels known now, per day</h2>${rows(r.quality)}
 <h2>Model versions</h2>${rows(r.versions)}
+${r.shadow ? `<h2>Champion vs shadow challenger, matured live traffic ${r.shadow.window.from} to ${r.shadow.window.to}</h2>${rows(r.shadow.rows)}` : ''}
 <script type="application/json" id="report-data">${json}</script>
 <script>${DRAW}</script>
 </body></html>

@@ -1,7 +1,13 @@
 // Verdict quality per day: alert volume, precision and recall against the labels known now, Card Precision@k.
 import { cardPrecisionAtK } from '../../shared/metrics/card-precision.ts';
 import { queryAll, type Warehouse } from '../../shared/warehouse/port.ts';
-import { confusionColumns, LABELS_JOIN, transactionDay, truthOf, VERDICT_TRANSACTIONS } from './verdict-sql.ts';
+import {
+  confusionColumns,
+  LABELS_JOIN,
+  transactionDay,
+  truthOf,
+  VERDICT_TRANSACTIONS,
+} from '../../shared/warehouse/verdict-sql.ts';
 
 export interface DayQuality {
   day: string;

@@ -5,11 +5,18 @@ import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { retrain, type RetrainOptions, type RetrainResult } from './retrain.ts';
 import { retrainRequestOf, type RetrainRequest } from './request.ts';
+import { promoteFromShadow, type ShadowDecision } from './shadow-promotion.ts';
+import { DELAY_DAYS } from '../../shared/features/raw/spec.ts';
 
-export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions> = {}): Promise<RetrainResult> {
+export async function retrainWith(
+  rt: Runtime,
+  overrides: Partial<RetrainOptions> = {},
+): Promise<RetrainResult & { shadow_promotion?: ShadowDecision | null }> {
   await tfReady();
   const c = rt.config.retrain;
-  return retrain(
+  // The shadow challenger is judged before a new model joins the registry (and would become the newest candidate).
+  const shadow = await judgeShadow(rt);
+  const result = await retrain(
     {
       warehouse: await rt.warehouse(),
       registry: rt.models(),
@@ -29,7 +36,31 @@ export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions
       minValidationFrauds: c.minValidationFrauds,
       ...(c.windows ? { windows: c.windows } : {}),
       ...(c.format ? { format: c.format } : {}),
+      ...(rt.config.promotion.shadowDays !== null ? { shadowDays: rt.config.promotion.shadowDays } : {}),
       ...overrides,
+    },
+  );
+  return shadow === undefined ? result : { ...result, shadow_promotion: shadow };
+}
+
+async function judgeShadow(rt: Runtime): Promise<ShadowDecision | null | undefined> {
+  const p = rt.config.promotion;
+  if (p.shadowDays === null) return undefined;
+  return promoteFromShadow(
+    {
+      registry: rt.models(),
+      warehouse: await rt.warehouse(),
+      publisher: rt.modelPublisher(),
+      logger: rt.logger.child({ function: 'retrain' }),
+    },
+    {
+      days: p.shadowDays,
+      delayDays: rt.config.retrain.windows?.delayDays ?? DELAY_DAYS,
+      margin: rt.config.retrain.promotionMargin,
+      minFrauds: rt.config.retrain.minValidationFrauds,
+      maxShift: p.thresholdMaxShift,
+      onShift: p.onShift,
+      now: new Date(),
     },
   );
 }

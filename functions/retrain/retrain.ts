@@ -19,6 +19,7 @@ import { cardColumns, frauds, gatherLabels, gatherRows, matrices } from './matri
 import { decidePromotion, sameFeatures, type Promotion, type PromotionInput } from './promotion.ts';
 import { codeVersion } from './code-version.ts';
 import { switchChampion } from '../../shared/model/champion.ts';
+import { shadowGate } from './shadow-promotion.ts';
 import type { ModelPublisher, PublishedModel } from '../../shared/model/port.ts';
 
 export interface RetrainPorts {
@@ -46,6 +47,8 @@ export interface RetrainOptions {
   readonly thresholdRule: ThresholdRule;
   /** The new model must beat the champion's validation AUPRC by at least this much. */
   readonly promotionMargin: number;
+  /** FRAUDFLOW_PROMOTION=shadow:<n>d: a model that beats the champion waits as its shadow (functions/retrain/shadow-promotion.ts). */
+  readonly shadowDays?: number;
   readonly models: readonly ModelKind[];
   readonly maxEpochs: number;
   readonly seed: number;
@@ -114,7 +117,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
       card_precision_at_100: ev.metrics.card_precision_at_100 ?? null,
     });
     const version = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${versionSuffix(chosen.best)}`;
-    const promotion = decidePromotion({
+    const decided = decidePromotion({
       auprc,
       spec: data.spec,
       margin: options.promotionMargin,
@@ -122,6 +125,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
       windowFrauds: sets.valFrauds,
       minFrauds: minimum.validation_frauds,
     });
+    const promotion = shadowGate(decided, options.shadowDays);
     const first = (rows: Uint32Array) => data.time[rows[0]!]!;
     const last = (rows: Uint32Array) => data.time[rows[rows.length - 1]!]!;
     const manifest: ModelManifest = {

@@ -20,6 +20,7 @@ import { isFraudflowError } from '../../shared/errors.ts';
 import { publishDeadLetters, type Dead, type Incoming } from './dead-letter.ts';
 import type { RulesSource } from '../../shared/scoring/rules/current.ts';
 import { rawRuleValues } from '../../shared/scoring/rules/evaluate.ts';
+import type { ShadowHook } from '../../shared/scoring/shadow.ts';
 
 export interface BatchPorts {
   readonly eventLog: EventLog;
@@ -33,6 +34,8 @@ export interface BatchPorts {
   readonly now?: () => Date;
   /** The rules in force, run after the model (none when absent). */
   readonly rules?: RulesSource;
+  /** The shadow challenger, scored on every transaction of the batch after the champion (none when absent). */
+  readonly shadow?: ShadowHook;
 }
 
 export interface BatchResult {

@@ -8,6 +8,12 @@ import { pubsubPushRoute } from '../../shared/http/push-route.ts';
 import type { PushBody } from '../../shared/schema/pubsub-push.ts';
 import { scorePushed, type PushSummary } from './push.ts';
 
+/** Every streamed transaction is scored by the shadow too, before its offsets are committed or its push acknowledged. */
+const shadowOf = (rt: Runtime) => {
+  const s = rt.shadowScoring();
+  return s ? { shadow: s.stream } : {};
+};
+
 export async function scoreStreamWith(
   rt: Runtime,
   overrides: Partial<ScoreStreamOptions> = {},
@@ -20,6 +26,7 @@ export async function scoreStreamWith(
       features: rt.featureState(),
       rules: rt.currentRules(),
       logger: rt.logger.child({ function: 'score-stream' }),
+      ...shadowOf(rt),
     },
     {
       group: 'fraudflow-score-stream',
@@ -58,6 +65,7 @@ export async function scoreStreamPushWith(rt: Runtime, body: PushBody): Promise<
       verdicts: await rt.verdictPublisher(),
       rules: rt.currentRules(),
       logger: rt.logger.child({ function: 'score-stream-push' }),
+      ...shadowOf(rt),
     },
     body,
     {

@@ -14,6 +14,7 @@ import { scoreBatch } from '../../shared/scoring/score.ts';
 export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {
   await tfReady();
   const c = rt.config.score;
+  const shadow = rt.shadowScoring()?.http(rt.config.shadow.httpShare);
   return handleScore(json, { maxBatch: c.maxBatch }, async (batch) =>
     scoreBatch(
       batch,
@@ -24,6 +25,7 @@ export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer>
         features: rt.featureState(),
         rules: rt.currentRules(),
         logger: rt.logger.child({ function: 'score' }),
+        ...(shadow ? { shadow } : {}),
       },
       {
         reviewRatio: c.reviewRatio,

@@ -8,6 +8,7 @@ export const SINK_ROUTES: readonly SinkRoute[] = [
   { topic: TOPICS.labels, table: 'labels', kind: 'envelope' },
   { topic: TOPICS.transactionsDlq, table: 'dead_letters', kind: 'dead-letter' },
   { topic: TOPICS.labelsDlq, table: 'dead_letters', kind: 'dead-letter' },
+  { topic: TOPICS.verdictsShadow, table: 'shadow_verdicts', kind: 'envelope' },
 ];
 
 export const SINK_GROUP = 'fraudflow-sink';

@@ -30,6 +30,28 @@ export const Promotion = z.object({
   margin: z.number(),
   /** The champion it was compared with, re-scored on this version's validation window; null when there was none. */
   champion: z.object({ version: z.string(), auprc_on_window: finiteOrNull }).nullable(),
+  /** Promoted after a shadow period: both versions on the matured live traffic, and what guarded the threshold. */
+  live: z
+    .object({
+      from_version: z.string(),
+      window: z.object({ from: z.string(), to: z.string() }),
+      transactions: z.number().int(),
+      frauds: z.number().int(),
+      champion: z.object({ ap: finiteOrNull, roc_auc: finiteOrNull, card_precision_at_k: finiteOrNull }),
+      challenger: z.object({ ap: finiteOrNull, roc_auc: finiteOrNull, card_precision_at_k: finiteOrNull }),
+      threshold: z.object({
+        decision: z.enum(['kept', 'recalibrated', 'refused']),
+        champion_alerts: z.number().int(),
+        challenger_alerts: z.number().int(),
+        shift: finiteOrNull,
+        max_shift: z.number(),
+        champion_precision: finiteOrNull,
+        challenger_precision: finiteOrNull,
+        before: z.number(),
+        after: z.number(),
+      }),
+    })
+    .optional(),
 });
 
 /** A gradient-boosted forest's shape and the hyper-parameters it was trained with. */

@@ -4,6 +4,11 @@ import { isoDateTime } from './raw.ts';
 
 export const VERDICTS = ['fraud', 'review', 'legit'] as const;
 
+export const VERDICT_ROLES = ['champion', 'shadow'] as const;
+export type VerdictRole = (typeof VERDICT_ROLES)[number];
+/** The role of a verdict: champion unless it says otherwise. */
+export const roleOf = (v: { readonly role?: VerdictRole | undefined }): VerdictRole => v.role ?? 'champion';
+
 export const FeatureContribution = z.object({ feature: z.string().min(1), contribution: z.number() });
 
 export const Verdict = z
@@ -30,6 +35,8 @@ export const Verdict = z
     model_verdict: z.enum(VERDICTS).optional(),
     /** The rules version in force. */
     rules_version: z.string().min(1).max(80).optional(),
+    /** Who scored it: the champion (whose verdict is the answer; absent means champion) or the shadow challenger. */
+    role: z.enum(VERDICT_ROLES).optional(),
   })
   .strict();
 export type Verdict = z.infer<typeof Verdict>;

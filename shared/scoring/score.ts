@@ -25,6 +25,8 @@ import {
 import { applyRules, type RuleInputs } from './rules/apply.ts';
 import type { RulesSource } from './rules/current.ts';
 import { kaggleRuleValues, rawRuleValues } from './rules/evaluate.ts';
+import type { ShadowHook } from './shadow.ts';
+import { RAW_FEATURES } from '../features/raw/spec.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -35,7 +37,12 @@ export interface ScorePorts {
   readonly now?: () => Date;
   /** The rules in force, run after the model (none when absent). */
   readonly rules?: RulesSource;
+  /** The shadow challenger, scored on the same rows once the champion's verdicts are out (none when absent). */
+  readonly shadow?: ShadowHook;
 }
+
+/** The feature spec each format's rows are computed by, for the shadow challenger. */
+const ROW_SPECS = { raw: RAW_FEATURES, kaggle: KAGGLE_FEATURES } as const;
 
 export interface ScoreOptions extends VerdictRules {
   /** Where the verdicts come from (a file, `http`, `stream`), for the envelope's source. */
@@ -170,6 +177,10 @@ export async function scoreRows(
   const checked = ruled.map((v, i) => publishable(v, txs[i]!, options, now, ports.logger));
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
   else await publishVerdicts(checked, ports.eventLog, options.source, now);
+  if (ports.shadow && ruleInputs) {
+    const spec = ROW_SPECS[ruleInputs.format];
+    await ports.shadow.score({ txs, rows, spec, source: options.source, reviewRatio: options.reviewRatio, at: now });
+  }
   return checked;
 }
 

@@ -25,7 +25,7 @@ export interface TableDef {
   readonly clusterBy: readonly string[];
 }
 
-export type TableName = 'transactions' | 'verdicts' | 'labels' | 'dead_letters';
+export type TableName = 'transactions' | 'verdicts' | 'labels' | 'dead_letters' | 'shadow_verdicts';
 
 const TYPE_OF_KIND: Record<Column['kind'], ColumnType> = {
   number: 'DOUBLE',
@@ -88,6 +88,19 @@ export const TABLES: Record<TableName, TableDef> = {
     idColumn: 'id',
     partitionBy: 'scored_at',
     clusterBy: ['customer_id', 'transaction_id'],
+  },
+  /** The shadow challenger's verdicts (role `shadow`), one per transaction and version: never mixed with the answers. */
+  shadow_verdicts: {
+    name: 'shadow_verdicts',
+    columns: [
+      ...ENVELOPE,
+      ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
+        c.name === 'reasons' || c.name === 'rules' ? { ...c, type: 'JSON' as const } : c,
+      ),
+    ],
+    idColumn: 'id',
+    partitionBy: 'scored_at',
+    clusterBy: ['model_version', 'transaction_id'],
   },
   labels: {
     name: 'labels',

@@ -1,5 +1,5 @@
 // How verdicts meet their transactions and the truth in SQL: one join key and one truth, for the report and the demo alike.
-import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
+import type { SqlDialect } from './dialect.ts';
 
 /**
  * A verdict names its transaction by the business id where the transaction has one (raw), else by the message id

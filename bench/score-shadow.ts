@@ -1,0 +1,56 @@
+// Bench: what the shadow challenger costs the HTTP score path: the champion alone, then champion + shadow on every
+// call (share 1), same run, same body; the ratio of latencies is the figure (target <= 1.10).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { closedLoop, load, startServer, stop } from './score.ts';
+
+type Row = (r: Record<string, string | number>) => void;
+
+export async function shadowCost(env: Record<string, string>, body: string, seconds: number, row: Row): Promise<void> {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'children/shadow-candidate.ts')],
+    {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  );
+  const { version } = JSON.parse(out.trim().split('\n').pop()!) as { version: string };
+  const results: Array<{ p50: number; p99: number; rps: number }> = [];
+  for (const shadow of ['off', version]) {
+    const { url, proc } = await startServer('score', {
+      ...env,
+      FRAUDFLOW_SHADOW: shadow,
+      FRAUDFLOW_SHADOW_HTTP_SHARE: '1',
+    });
+    try {
+      await load(url, body, 4, 2); // warm-up, the shadow model loaded too
+      const single = await closedLoop(url, body, seconds);
+      const busy = await load(url, body, 10, seconds);
+      results.push({ p50: single.p50, p99: single.p99, rps: busy.rps });
+      row({
+        case:
+          shadow === 'off'
+            ? 'score, champion only (FRAUDFLOW_SHADOW=off)'
+            : `score, champion + shadow ${version} on every call`,
+        load: '1 connection; rps at 10 connections',
+        requests: single.requests,
+        rps: busy.rps,
+        p50_ms: single.p50,
+        p99_ms: single.p99,
+        errors: single.errors + single.non2xx + busy.errors + busy.non2xx,
+      });
+    } finally {
+      await stop(proc);
+    }
+  }
+  const [alone, both] = results as [(typeof results)[0], (typeof results)[0]];
+  row({
+    case: 'shadow cost: champion+shadow / champion only',
+    load: 'same run',
+    p50_ms: Number((both.p50 / alone.p50).toFixed(3)),
+    p99_ms: Number((both.p99 / alone.p99).toFixed(3)),
+    rps: Number((both.rps / alone.rps).toFixed(3)),
+    target: 'latency ratio <= 1.10',
+  });
+}

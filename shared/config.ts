@@ -85,6 +85,8 @@ export const EnvSchema = z
     FRAUDFLOW_PREQUENTIAL_FOLDS: int(1, 52).default(4),
     FRAUDFLOW_MIN_VALIDATION_ROWS: int(1, 100_000_000).default(1000),
     FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(5),
+    /** The raw feature spec retrain builds (v1 or v2); unset: the default by prequential AP. */
+    FRAUDFLOW_FEATURES: z.enum(['v1', 'v2']).optional(),
     FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
     FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
     FRAUDFLOW_REVIEW_RATIO: envNumber(z.number().gt(0).max(1)).default(0.5),
@@ -284,6 +286,7 @@ export interface Config {
     prequentialFolds: number;
     minValidationRows: number;
     minValidationFrauds: number;
+    features: 1 | 2 | undefined;
   };
   /** The largest CloudEvent body the HTTP edge of an event-driven function reads. */
   readonly eventMaxBodyBytes: number;
@@ -412,6 +415,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prequentialFolds: e.FRAUDFLOW_PREQUENTIAL_FOLDS,
       minValidationRows: e.FRAUDFLOW_MIN_VALIDATION_ROWS,
       minValidationFrauds: e.FRAUDFLOW_MIN_VALIDATION_FRAUDS,
+      features: e.FRAUDFLOW_FEATURES === undefined ? undefined : e.FRAUDFLOW_FEATURES === 'v1' ? 1 : 2,
     },
     eventMaxBodyBytes: e.FRAUDFLOW_EVENT_MAX_BODY_BYTES,
     maxDecompressedBytes: e.FRAUDFLOW_MAX_DECOMPRESSED_BYTES,

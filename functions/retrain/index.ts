@@ -29,6 +29,7 @@ export async function retrainWith(rt: Runtime, overrides: Partial<RetrainOptions
       minValidationFrauds: c.minValidationFrauds,
       ...(c.windows ? { windows: c.windows } : {}),
       ...(c.format ? { format: c.format } : {}),
+      ...(c.features ? { features: c.features } : {}),
       ...overrides,
     },
   );
@@ -44,6 +45,7 @@ export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promi
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...windowsOf(r, rt.config.retrain.windows),
     ...(r.prequential_folds ? { prequentialFolds: r.prequential_folds } : {}),
+    ...(r.features ? { features: r.features === 'v1' ? (1 as const) : (2 as const) } : {}),
   });
 }
 

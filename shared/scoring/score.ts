@@ -9,7 +9,9 @@ import { VERDICT_SCHEMA, type Verdict } from '../schema/verdict.ts';
 import { TOPICS } from '../topics.ts';
 import { FraudflowError } from '../errors.ts';
 import type { FeatureState } from '../features/raw/port.ts';
-import { RAW_FEATURE_WIDTH, scoringFeatures } from '../features/raw/compute.ts';
+import { scoringFeatures } from '../features/raw/compute.ts';
+import { RAW_FEATURES, type RawFeatureSpec } from '../features/raw/spec.ts';
+import { rawSpecOfModel } from '../features/raw/model-spec.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
 import { txEpochMs } from '../schema/raw.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../schema/limits.ts';
@@ -99,19 +101,22 @@ export async function scoreRawTransactions(
   txs: readonly RawScoreRequest[],
   ports: ScorePorts & { readonly features: FeatureState },
   options: ScoreOptions,
+  /** The features the model needs (its manifest's spec): a v1 and a v2 model each get their own. */
+  spec: RawFeatureSpec = RAW_FEATURES,
 ): Promise<Verdict[]> {
   refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
-  const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
+  const width = spec.names.length;
+  const rows = new Float32Array(txs.length * width);
   const exact: number[][] = [];
   for (let i = 0; i < txs.length; i++) {
-    const features = await scoringFeatures(txs[i]!, ports.features);
-    rows.set(features, i * RAW_FEATURE_WIDTH);
+    const features = await scoringFeatures(txs[i]!, ports.features, { recordLabel: false, spec });
+    rows.set(features, i * width);
     exact.push(features);
   }
   return scoreRows(
     txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
     rows,
-    RAW_FEATURE_WIDTH,
+    width,
     ports,
     options,
     { format: 'raw', valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!) },
@@ -134,7 +139,7 @@ export async function scoreBatch(
     );
   }
   return batch.format === 'raw'
-    ? scoreRawTransactions(batch.txs, ports, options)
+    ? scoreRawTransactions(batch.txs, ports, options, rawSpecOfModel(manifest))
     : scoreTransactions(batch.txs, ports, options);
 }
 

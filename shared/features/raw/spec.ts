@@ -47,3 +47,12 @@ export const RAW_FEATURES_V2 = {
 export type RawFeatureSpec = typeof RAW_FEATURES;
 /** The raw feature specs by version: a model's manifest names the one it was trained on. */
 export const RAW_SPECS: Readonly<Record<number, RawFeatureSpec>> = { 1: RAW_FEATURES, 2: RAW_FEATURES_V2 };
+
+/** The raw spec retrain uses when none is asked (v1 until prequential AP on the Handbook shows v2 ahead: README, "Features v2"). */
+export const DEFAULT_RAW_FEATURES_VERSION = 1;
+/** The spec of a version (`--features v1|v2`); undefined: the default. */
+export const rawSpecOf = (version: number = DEFAULT_RAW_FEATURES_VERSION): RawFeatureSpec => {
+  const spec = RAW_SPECS[version];
+  if (!spec) throw new RangeError(`raw features v${version}: no such version (known: v1, v2)`);
+  return spec;
+};

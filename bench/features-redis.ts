@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { simulateDays } from '../shared/simulator/generate.ts';
 import { computeAndRecord, type RawTx } from '../shared/features/raw/compute.ts';
 import { RedisFeatureState } from '../shared/features/raw/redis/redis-state.ts';
-import { RAW_FEATURES } from '../shared/features/raw/spec.ts';
+import { RAW_FEATURES, RAW_FEATURES_V2 } from '../shared/features/raw/spec.ts';
 import { ioredisLink } from '../shared/features/raw/redis/ioredis-link.ts';
 import type { RedisEndpoint, RedisLink } from '../shared/features/raw/redis/link.ts';
 import { latency, nodeRedisLink } from './redis-clients.ts';
@@ -165,6 +165,16 @@ export async function redisRows(dir: string, options: { quick?: boolean }): Prom
         ),
       );
     }
+    // Spec v2 beside v1 on the same server and client: the v2 read adds a few O(log n) commands to the same script.
+    const v2 = new RedisFeatureState(links[0]![1], { namespace: 'bench:ioredis-v2:' });
+    rows.push(
+      await onePerCall(
+        'features v2 read + append, typical entity (Redis state, ioredis)',
+        Math.min(n, month.length - 600),
+        (i) => computeAndRecord(month[i + 500]!, v2, RAW_FEATURES_V2),
+        '<= 1.5x the v1 row above',
+      ),
+    );
     // A hot terminal: 1,000,000 events in the 30-day window behind the 7-day delay of the transactions read.
     const hot = 1_000_000;
     const tMs = Date.parse('2026-06-01T00:00:00Z');

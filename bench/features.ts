@@ -9,6 +9,7 @@ import { offlineFeatures } from '../shared/features/raw/offline.ts';
 import { computeAndRecord } from '../shared/features/raw/compute.ts';
 import { SqliteFeatureState } from '../shared/features/raw/sqlite/sqlite-state.ts';
 import { redisRows } from './features-redis.ts';
+import { v2Rows } from './features-v2.ts';
 
 export async function run(options: { quick?: boolean } = {}): Promise<Array<Record<string, string | number>>> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudflow-bench-features-'));
@@ -92,6 +93,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Array<Reco
       peak_rss_mb: '',
       target: '',
     });
+    rows.push(...(await v2Rows(dir, month, options)));
     rows.push(...(await redisRows(dir, options)));
     return rows;
   } finally {

@@ -78,6 +78,10 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
       'earlier splits that select the model (default FRAUDFLOW_PREQUENTIAL_FOLDS)',
       positiveInt,
     )
+    .option(
+      '--features <version>',
+      'raw feature spec: v1 or v2 (default FRAUDFLOW_FEATURES, else the default by prequential AP)',
+    )
     .option('--json', 'print the result as JSON')
     .action(
       async (opts: {
@@ -90,6 +94,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
         testDays?: number;
         end?: string;
         prequentialFolds?: number;
+        features?: string;
         json?: boolean;
       }) => {
         const rt = runtime();
@@ -104,6 +109,8 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
               ...(end ? { end } : {}),
             }
           : undefined;
+        if (opts.features !== undefined && opts.features !== 'v1' && opts.features !== 'v2')
+          throw new InvalidArgumentError(`--features: expected v1 or v2, got "${opts.features}"`);
         if (opts.format !== undefined && opts.format !== 'kaggle' && opts.format !== 'raw')
           throw new InvalidArgumentError(`--format: expected kaggle or raw, got "${opts.format}"`);
         const { retrainWith } = await import('../../functions/retrain/index.ts');
@@ -114,6 +121,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
           ...(opts.format ? { format: opts.format } : {}),
           ...(opts.maxEpochs ? { maxEpochs: opts.maxEpochs } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.features ? { features: opts.features === 'v1' ? (1 as const) : (2 as const) } : {}),
         });
         if (opts.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         const m = r.manifest;

@@ -1,4 +1,5 @@
 // The labelled history as a training matrix: rows from the warehouse, in time order, through the feature module.
+import type { RawFeatureSpec } from '../../shared/features/raw/spec.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
@@ -83,6 +84,8 @@ export interface RawHistoryRange {
   readonly from?: number;
   /** The first transaction whose features are kept as a row; earlier ones only build the state. */
   readonly keepFrom?: number;
+  /** The feature spec of the rows (raw v1 or v2); default raw v1. */
+  readonly spec?: RawFeatureSpec;
 }
 
 export interface RawDataset extends Dataset {
@@ -106,8 +109,8 @@ const sqlTimestamp = (epochSeconds: number) =>
 // eslint-disable-next-line max-lines-per-function -- one query stream folded into feature rows: the state lives across the loop (to split: issue 16)
 export async function loadRawHistory(warehouse: Warehouse, range: RawHistoryRange = {}): Promise<RawDataset> {
   const { offlineFeatures } = await import('../../shared/features/raw/offline.ts');
-  const { RAW_FEATURES } = await import('../../shared/features/raw/spec.ts');
-  const width = RAW_FEATURES.names.length;
+  const spec = range.spec ?? (await import('../../shared/features/raw/spec.ts')).RAW_FEATURES;
+  const width = spec.names.length;
   // Growable typed columns: a long history costs 4 bytes a feature, not a JS array per row.
   let cap = 1 << 16;
   let features = new Float32Array(cap * width);
@@ -138,7 +141,7 @@ export async function loadRawHistory(warehouse: Warehouse, range: RawHistoryRang
         };
     }
   }
-  for await (const { tx, features: f } of offlineFeatures(history())) {
+  for await (const { tx, features: f } of offlineFeatures(history(), spec)) {
     const t = txEpochMs(tx.tx_datetime) / 1000;
     if (t < keepFrom) continue;
     if (n === cap) {
@@ -169,7 +172,7 @@ export async function loadRawHistory(warehouse: Warehouse, range: RawHistoryRang
     labels: labels.subarray(0, n),
     time: time.subarray(0, n),
     rows: n,
-    spec: RAW_FEATURES,
+    spec,
     cards: rowCards,
     cardNames,
     get customers() {

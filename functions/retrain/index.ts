@@ -37,6 +37,7 @@ export async function retrainWith(
       ...(c.windows ? { windows: c.windows } : {}),
       ...(c.format ? { format: c.format } : {}),
       ...(rt.config.promotion.shadowDays !== null ? { shadowDays: rt.config.promotion.shadowDays } : {}),
+      ...(c.features ? { features: c.features } : {}),
       ...overrides,
     },
   );
@@ -75,6 +76,7 @@ export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promi
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...windowsOf(r, rt.config.retrain.windows),
     ...(r.prequential_folds ? { prequentialFolds: r.prequential_folds } : {}),
+    ...(r.features ? { features: r.features === 'v1' ? (1 as const) : (2 as const) } : {}),
   });
 }
 

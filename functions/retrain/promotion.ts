@@ -30,6 +30,24 @@ export function sameFeatures(a: FeatureSpec, b: FeatureSpec): boolean {
   );
 }
 
+/** A champion on `champion` can score rows of `candidate`: same spec, or its names lead the candidate's (raw v1 in v2). */
+export function featuresWithin(champion: FeatureSpec, candidate: FeatureSpec): boolean {
+  return (
+    champion.name === candidate.name &&
+    champion.names.length <= candidate.names.length &&
+    champion.names.every((n, i) => n === candidate.names[i])
+  );
+}
+
+/** The first `keep` columns of row-major `rows` of `width` columns. */
+export function leadingColumns(rows: Float32Array, width: number, keep: number): Float32Array {
+  if (keep === width) return rows;
+  const n = rows.length / width;
+  const out = new Float32Array(n * keep);
+  for (let i = 0; i < n; i++) out.set(rows.subarray(i * width, i * width + keep), i * keep);
+  return out;
+}
+
 /**
  * Strictly better by at least `margin` (a tie never promotes, even with margin 0). A champion on other features
  * cannot be scored on this window, so the new model waits as a challenger for an operator's `fraudflow promote`.
@@ -46,7 +64,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     };
   if (!champion) return { promoted: true, reason: 'no champion yet', margin, champion: null };
   const base = { margin, champion: { version: champion.version, auprc_on_window: champion.auprcOnWindow } };
-  if (!sameFeatures(input.spec, champion.spec) || champion.auprcOnWindow === null) {
+  if (!featuresWithin(champion.spec, input.spec) || champion.auprcOnWindow === null) {
     return {
       ...base,
       promoted: false,

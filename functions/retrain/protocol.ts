@@ -2,7 +2,7 @@
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { DELAY_DAYS, WINDOWS_DAYS } from '../../shared/features/raw/spec.ts';
+import { DELAY_DAYS, WINDOWS_DAYS, type RawFeatureSpec } from '../../shared/features/raw/spec.ts';
 import { loadKaggleHistory, loadRawHistory, rawHistorySpan, type Dataset } from './dataset.ts';
 import {
   dayNumber,
@@ -30,6 +30,8 @@ export interface ProtocolOptions {
   readonly windows?: DayWindows & { readonly end?: string };
   /** How many earlier splits select the model (each shifted back by the test length). */
   readonly folds: number;
+  /** The raw format's feature spec (v1 or v2); default raw v1. */
+  readonly spec?: RawFeatureSpec;
 }
 
 export interface Plan {
@@ -44,7 +46,10 @@ export interface Plan {
 
 export async function planSplits(warehouse: Warehouse, o: ProtocolOptions): Promise<Plan> {
   if (o.windows) return planWindows(warehouse, o, o.windows);
-  const data = o.format === 'raw' ? await loadRawHistory(warehouse) : await loadKaggleHistory(warehouse);
+  const data =
+    o.format === 'raw'
+      ? await loadRawHistory(warehouse, o.spec ? { spec: o.spec } : {})
+      : await loadKaggleHistory(warehouse);
   const gapSeconds = o.gapSeconds ?? defaultGapSeconds(o.format);
   const outer = timeSplit(data.time, { validationFraction: o.validationFraction, gapSeconds });
   // Selection: the same split inside the training part, so the held-out window stays unseen.
@@ -95,6 +100,7 @@ async function planWindows(
   const data = await loadRawHistory(warehouse, {
     from: (earliest - FEATURE_HISTORY_DAYS) * DAY,
     keepFrom: earliest * DAY,
+    ...(o.spec ? { spec: o.spec } : {}),
   });
   const heldOut = windowSplit(data, final);
   const folds = foldDays.map((d) => windowSplit(data, d));

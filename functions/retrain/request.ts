@@ -41,6 +41,8 @@ export const RetrainRequest = z
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2018-08-14')
       .optional(),
     prequential_folds: z.number().int().min(1).max(52).optional(),
+    /** The raw feature spec to build: v1 or v2 (default: the configured one, else the better by prequential AP). */
+    features: z.enum(['v1', 'v2']).optional(),
   })
   .strict();
 export type RetrainRequest = z.infer<typeof RetrainRequest>;

@@ -14,9 +14,10 @@ import type { DayWindows } from './split.ts';
 import { trainModel, versionSuffix, type ModelKind } from './train.ts';
 import { evaluate } from './evaluate.ts';
 import { planSplits } from './protocol.ts';
+import { rawSpecOf } from '../../shared/features/raw/spec.ts';
 import { selectModel } from './select.ts';
 import { cardColumns, frauds, gatherLabels, gatherRows, matrices } from './matrix.ts';
-import { decidePromotion, sameFeatures, type Promotion, type PromotionInput } from './promotion.ts';
+import { decidePromotion, featuresWithin, leadingColumns, type Promotion, type PromotionInput } from './promotion.ts';
 import { codeVersion } from './code-version.ts';
 import { switchChampion } from '../../shared/model/champion.ts';
 import { shadowGate } from './shadow-promotion.ts';
@@ -41,6 +42,8 @@ export interface RetrainOptions {
   readonly windows?: DayWindows & { readonly end?: string };
   /** Earlier splits (shifted back by the test length) that select the model; windows only (the fraction split has 1). */
   readonly prequentialFolds?: number;
+  /** The raw format's feature spec version (1 or 2); undefined: DEFAULT_RAW_FEATURES_VERSION. */
+  readonly features?: 1 | 2;
   /** A validation window smaller than this (rows, frauds) is refused rather than judged. */
   readonly minValidationRows?: number;
   readonly minValidationFrauds?: number;
@@ -79,6 +82,7 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
     gapSeconds: options.gapSeconds,
     ...(options.windows ? { windows: options.windows } : {}),
     folds: options.windows ? (options.prequentialFolds ?? 1) : 1,
+    spec: rawSpecOf(options.features),
   });
   const { data, heldOut } = plan;
   const minimum = {
@@ -225,11 +229,16 @@ async function rescoreChampion(
   const pointer = await registry.champion();
   if (!pointer) return null;
   const manifest = await registry.manifest(pointer.version);
-  if (!sameFeatures(manifest.feature_spec, data.spec))
+  if (!featuresWithin(manifest.feature_spec, data.spec))
     return { version: pointer.version, spec: manifest.feature_spec, auprcOnWindow: null };
   const champ = await registry.loadAny(pointer.version);
   try {
-    const raw = gatherRows(data.features, data.width, rows);
+    // A champion on a spec whose columns lead this one's (raw v1 within v2) scores the same rows' first columns.
+    const raw = leadingColumns(
+      gatherRows(data.features, data.width, rows),
+      data.width,
+      manifest.feature_spec.names.length,
+    );
     return {
       version: pointer.version,
       spec: manifest.feature_spec,

@@ -14,7 +14,9 @@ import {
 } from '../../shared/scoring/score.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
 import type { FeatureState } from '../../shared/features/raw/port.ts';
-import { RAW_FEATURE_WIDTH, scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
+import { scoringFeatures, type RawTx } from '../../shared/features/raw/compute.ts';
+import { rawSpecOfModel } from '../../shared/features/raw/model-spec.ts';
+import type { RawFeatureSpec } from '../../shared/features/raw/spec.ts';
 import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { isFraudflowError } from '../../shared/errors.ts';
 import { publishDeadLetters, type Dead, type Incoming } from './dead-letter.ts';
@@ -60,6 +62,7 @@ async function sortBatch(
   spec: string,
   ports: BatchPorts,
   maxSkewSeconds: number,
+  rawSpec: RawFeatureSpec,
 ): Promise<Sorted> {
   const out: Sorted = { kaggle: [], raw: [], rawRows: [], rawTxs: [], dead: [], skipped: 0 };
   const nowMs = (ports.now ?? (() => new Date()))().getTime();
@@ -81,7 +84,7 @@ async function sortBatch(
         }
         // Features from what was known before this transaction, then the transaction joins the state.
         // From an upload (trusted history): the label it may carry is recorded for later transactions' windows.
-        const features = await scoringFeatures(tx, ports.features, { recordLabel: true });
+        const features = await scoringFeatures(tx, ports.features, { recordLabel: true, spec: rawSpec });
         if (spec !== 'raw') out.skipped++;
         else {
           // The business id, as over HTTP: the same transaction gets one verdict id whichever path scored it.
@@ -109,14 +112,16 @@ export async function scoreBatchOf(
   ports: BatchPorts,
   options: ScoreOptions & { readonly maxFutureSkewSeconds: number },
 ): Promise<BatchResult> {
-  const spec = (await ports.model.manifest()).feature_spec.name;
-  const batch = await sortBatch(messages, spec, ports, options.maxFutureSkewSeconds);
+  const manifest = await ports.model.manifest();
+  const rawSpec = rawSpecOfModel(manifest);
+  const batch = await sortBatch(messages, manifest.feature_spec.name, ports, options.maxFutureSkewSeconds, rawSpec);
   const verdicts = [
     ...(batch.kaggle.length ? await scoreTransactions(batch.kaggle, ports, options) : []),
     ...(batch.raw.length
-      ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), RAW_FEATURE_WIDTH, ports, options, {
+      ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), rawSpec.names.length, ports, options, {
           format: 'raw',
           valueOf: (i) => rawRuleValues(batch.rawTxs[i]!, batch.rawRows[i]!),
+          rawSpec,
         })
       : []),
   ];

@@ -111,6 +111,7 @@ export function retrainConfig(e: Env): Config['retrain'] {
     prequentialFolds: e.FRAUDFLOW_PREQUENTIAL_FOLDS,
     minValidationRows: e.FRAUDFLOW_MIN_VALIDATION_ROWS,
     minValidationFrauds: e.FRAUDFLOW_MIN_VALIDATION_FRAUDS,
+    features: e.FRAUDFLOW_FEATURES === undefined ? undefined : e.FRAUDFLOW_FEATURES === 'v1' ? 1 : 2,
   };
 }
 

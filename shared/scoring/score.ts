@@ -9,7 +9,9 @@ import { VERDICT_SCHEMA, type Verdict } from '../schema/verdict.ts';
 import { TOPICS } from '../topics.ts';
 import { FraudflowError } from '../errors.ts';
 import type { FeatureState } from '../features/raw/port.ts';
-import { RAW_FEATURE_WIDTH, scoringFeatures } from '../features/raw/compute.ts';
+import { scoringFeatures } from '../features/raw/compute.ts';
+import { RAW_FEATURES, type RawFeatureSpec } from '../features/raw/spec.ts';
+import { rawSpecOfModel } from '../features/raw/model-spec.ts';
 import type { KaggleScoreRequest, RawScoreRequest, ScoreBatch } from './request.ts';
 import { txEpochMs } from '../schema/raw.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from '../schema/limits.ts';
@@ -26,7 +28,6 @@ import { applyRules, type RuleInputs } from './rules/apply.ts';
 import type { RulesSource } from './rules/current.ts';
 import { kaggleRuleValues, rawRuleValues } from './rules/evaluate.ts';
 import type { ShadowHook } from './shadow.ts';
-import { RAW_FEATURES } from '../features/raw/spec.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -41,8 +42,11 @@ export interface ScorePorts {
   readonly shadow?: ShadowHook;
 }
 
-/** The feature spec each format's rows are computed by, for the shadow challenger. */
-const ROW_SPECS = { raw: RAW_FEATURES, kaggle: KAGGLE_FEATURES } as const;
+/** What scoreRows knows of its rows beyond the rule fields: the spec they were computed by (the shadow maps by it). */
+export interface RowInputs extends RuleInputs {
+  /** The raw rows' spec (v1 or v2, the champion's); Kaggle rows are always KAGGLE_FEATURES. */
+  readonly rawSpec?: RawFeatureSpec;
+}
 
 export interface ScoreOptions extends VerdictRules {
   /** Where the verdicts come from (a file, `http`, `stream`), for the envelope's source. */
@@ -106,22 +110,25 @@ export async function scoreRawTransactions(
   txs: readonly RawScoreRequest[],
   ports: ScorePorts & { readonly features: FeatureState },
   options: ScoreOptions,
+  /** The features the model needs (its manifest's spec): a v1 and a v2 model each get their own. */
+  spec: RawFeatureSpec = RAW_FEATURES,
 ): Promise<Verdict[]> {
   refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
-  const rows = new Float32Array(txs.length * RAW_FEATURE_WIDTH);
+  const width = spec.names.length;
+  const rows = new Float32Array(txs.length * width);
   const exact: number[][] = [];
   for (let i = 0; i < txs.length; i++) {
-    const features = await scoringFeatures(txs[i]!, ports.features);
-    rows.set(features, i * RAW_FEATURE_WIDTH);
+    const features = await scoringFeatures(txs[i]!, ports.features, { recordLabel: false, spec });
+    rows.set(features, i * width);
     exact.push(features);
   }
   return scoreRows(
     txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
     rows,
-    RAW_FEATURE_WIDTH,
+    width,
     ports,
     options,
-    { format: 'raw', valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!) },
+    { format: 'raw', valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!), rawSpec: spec },
   );
 }
 
@@ -141,7 +148,7 @@ export async function scoreBatch(
     );
   }
   return batch.format === 'raw'
-    ? scoreRawTransactions(batch.txs, ports, options)
+    ? scoreRawTransactions(batch.txs, ports, options, rawSpecOfModel(manifest))
     : scoreTransactions(batch.txs, ports, options);
 }
 
@@ -152,8 +159,8 @@ export async function scoreRows(
   width: number,
   ports: ScorePorts,
   options: ScoreOptions,
-  /** Each transaction's rule fields (exact, before the float32 rows), for the rules in force. */
-  ruleInputs?: RuleInputs,
+  /** Each transaction's rule fields (exact, before the float32 rows), for the rules in force, and the rows' spec. */
+  ruleInputs?: RowInputs,
 ): Promise<Verdict[]> {
   const now = clockOf(ports)().toISOString();
   // A non-finite feature has no meaningful score (and would poison the batch on a remote endpoint): fallback, not the model.
@@ -178,7 +185,7 @@ export async function scoreRows(
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
   else await publishVerdicts(checked, ports.eventLog, options.source, now);
   if (ports.shadow && ruleInputs) {
-    const spec = ROW_SPECS[ruleInputs.format];
+    const spec = ruleInputs.format === 'kaggle' ? KAGGLE_FEATURES : (ruleInputs.rawSpec ?? RAW_FEATURES);
     await ports.shadow.score({ txs, rows, spec, source: options.source, reviewRatio: options.reviewRatio, at: now });
   }
   return checked;

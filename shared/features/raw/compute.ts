@@ -1,8 +1,9 @@
 // Computes a raw transaction's features from the state, then records the transaction: one code path, online and offline.
 import { txEpochMs } from '../../schema/raw.ts';
-import { RAW_FEATURES } from './spec.ts';
+import { RAW_FEATURES, type RawFeatureSpec } from './spec.ts';
 import type { FeatureState, FeatureWindows, TxEvent } from './port.ts';
 import { aggregate, toMs } from './windows.ts';
+import { v2Extras } from './features-v2.ts';
 
 export interface RawTx {
   readonly transaction_id: string;
@@ -40,10 +41,20 @@ export function featuresFrom(
   return featuresFromWindows(tx, t, aggregate(toMs(t), tx.transaction_id, customer, terminal));
 }
 
-/** Reads the windows and appends the transaction (with its label when it carries one) in one atomic step of the state; appending an id twice records it once. */
-export async function computeAndRecord(tx: RawTx, state: FeatureState): Promise<number[]> {
+/**
+ * Reads the windows and appends the transaction (with its label when it carries one) in one atomic step of the state;
+ * appending an id twice records it once. The features are those of `spec` (v1 by default; v2 adds to v1's).
+ */
+export async function computeAndRecord(
+  tx: RawTx,
+  state: FeatureState,
+  spec: RawFeatureSpec = RAW_FEATURES,
+): Promise<number[]> {
   const event = txEvent(tx);
-  return featuresFromWindows(tx, event.t, await state.windowsThenAppend(tx.customer_id, tx.terminal_id, event));
+  const v2 = spec.version >= 2;
+  const windows = await state.windowsThenAppend(tx.customer_id, tx.terminal_id, event, v2);
+  const v1 = featuresFromWindows(tx, event.t, windows);
+  return v2 ? [...v1, ...v2Extras(v1, toMs(event.t), windows.extra)] : v1;
 }
 
 /** What the state records of a transaction: its id, time in seconds, amount in cents and the label it carries. */
@@ -67,9 +78,9 @@ export const RAW_FEATURE_WIDTH = RAW_FEATURES.names.length;
 export function scoringFeatures(
   tx: RawTx,
   state: FeatureState,
-  options: { recordLabel: boolean } = { recordLabel: false },
+  options: { recordLabel: boolean; spec?: RawFeatureSpec } = { recordLabel: false },
 ): Promise<number[]> {
-  if (options.recordLabel) return computeAndRecord(tx, state);
+  if (options.recordLabel) return computeAndRecord(tx, state, options.spec);
   const { label: _label, ...unlabelled } = tx;
-  return computeAndRecord(unlabelled, state);
+  return computeAndRecord(unlabelled, state, options.spec);
 }

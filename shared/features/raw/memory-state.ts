@@ -1,6 +1,7 @@
 // Feature state in memory: for offline feature building over a sorted history; each entity pruned by its own time.
 import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './port.ts';
 import { aggregateMs, FUTURE_SLACK_MS, msEvent, retention, toMs, type MsEvent } from './windows.ts';
+import { extraMs } from './extra.ts';
 
 interface Entity {
   events: MsEvent[];
@@ -20,16 +21,20 @@ export class MemoryFeatureState implements FeatureState {
   }
 
   async windows(q: WindowsQuery): Promise<FeatureWindows> {
-    return aggregateMs(
-      toMs(q.t),
-      q.txId,
-      this.customers.get(q.customerId)?.events ?? [],
-      this.terminals.get(q.terminalId)?.events ?? [],
-    );
+    const tMs = toMs(q.t);
+    const customer = this.customers.get(q.customerId)?.events ?? [];
+    const terminal = this.terminals.get(q.terminalId)?.events ?? [];
+    const w = aggregateMs(tMs, q.txId, customer, terminal);
+    return q.extra ? { ...w, extra: extraMs(tMs, q.txId, q.terminalId, customer, terminal) } : w;
   }
 
-  async windowsThenAppend(customerId: string, terminalId: string, event: TxEvent): Promise<FeatureWindows> {
-    const w = await this.windows({ customerId, terminalId, txId: event.txId, t: event.t });
+  async windowsThenAppend(
+    customerId: string,
+    terminalId: string,
+    event: TxEvent,
+    extra = false,
+  ): Promise<FeatureWindows> {
+    const w = await this.windows({ customerId, terminalId, txId: event.txId, t: event.t, extra });
     await this.append(customerId, terminalId, event);
     return w;
   }
@@ -38,6 +43,7 @@ export class MemoryFeatureState implements FeatureState {
     if (this.byTx.has(event.txId)) return; // a redelivered transaction is recorded once
     const rec = msEvent(event);
     const ms = rec.ms;
+    const atTerminal: MsEvent = { ...rec, peer: terminal };
     const future = ms > this.nowMs() + FUTURE_SLACK_MS;
     for (const [map, key] of [
       [this.customers, customer],
@@ -45,7 +51,7 @@ export class MemoryFeatureState implements FeatureState {
     ] as const) {
       let entity = map.get(key);
       if (!entity) map.set(key, (entity = { events: [], newestMs: -Infinity }));
-      entity.events.push(map === this.customers ? rec : { ...rec });
+      entity.events.push(map === this.customers ? atTerminal : rec);
       if (!future) entity.newestMs = Math.max(entity.newestMs, ms);
       // Drop what no window of this entity can reach again; never moved by an event dated in the future.
       const horizon = entity.newestMs - this.keepMs;

@@ -25,10 +25,25 @@ export interface TerminalWindow {
   readonly frauds: number;
 }
 
+/**
+ * What feature spec v2 adds, all inside the customer's widest window (t - 30 days, t] and the transaction itself left
+ * out: every read stays as bounded as the v1 windows (no scan beyond the retained 30 days of one customer or terminal).
+ */
+export interface ExtraWindows {
+  /** Time in integer ms of the customer's newest event in the window; null when there is none. */
+  readonly previousMs: number | null;
+  /** The customer's events at this terminal in the window. */
+  readonly customerAtTerminal: number;
+  /** The terminal's events in (t - w days, t] for w of `RECENT_DAYS`: counts need no label, so no delay. */
+  readonly terminalRecent: readonly number[];
+}
+
 /** What a transaction's features need from the state, one entry per window of `WINDOWS_DAYS`, in that order. */
 export interface FeatureWindows {
   readonly customer: readonly CustomerWindow[];
   readonly terminal: readonly TerminalWindow[];
+  /** Present when the read asked for it (`extra: true`): the v2 aggregates. */
+  readonly extra?: ExtraWindows;
 }
 
 /** Whose windows, at which time; `txId` is the transaction's own id, never counted on the customer side. */
@@ -38,6 +53,8 @@ export interface WindowsQuery {
   readonly txId: string;
   /** Epoch seconds. */
   readonly t: number;
+  /** Also read the v2 aggregates (`FeatureWindows.extra`). */
+  readonly extra?: boolean;
 }
 
 export interface FeatureState {
@@ -47,7 +64,7 @@ export interface FeatureState {
    * In one atomic step: the windows as `windows` gives them, then the event recorded. An event whose txId is
    * already recorded is not recorded again (redelivery, retried call, re-scoring), whoever recorded it.
    */
-  windowsThenAppend(customerId: string, terminalId: string, event: TxEvent): Promise<FeatureWindows>;
+  windowsThenAppend(customerId: string, terminalId: string, event: TxEvent, extra?: boolean): Promise<FeatureWindows>;
   /** Records the event once per txId (as `windowsThenAppend` does). */
   append(customerId: string, terminalId: string, event: TxEvent): Promise<void>;
   /** A label that arrived after the transaction (chargeback, confirmation); applying it again changes nothing. */

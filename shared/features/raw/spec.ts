@@ -19,3 +19,40 @@ export const RAW_FEATURES = {
     ...WINDOWS_DAYS.flatMap((w) => [`terminal_id_nb_tx_${w}day_window`, `terminal_id_risk_${w}day_window`]),
   ],
 };
+
+/** The terminal's recent windows of spec v2: counts of the last days, no label delay (a count needs no label). */
+export const RECENT_DAYS = [1, 7] as const;
+/** Hours since the customer's previous transaction when it has none in its widest window (the value is capped there). */
+export const NO_PREVIOUS_HOURS = WINDOWS_DAYS[WINDOWS_DAYS.length - 1]! * 24;
+
+/** The feature groups v2 adds to v1, in the order they follow v1's names (the ablation drops one group at a time). */
+export const V2_GROUPS = {
+  ratios: [
+    ...WINDOWS_DAYS.map((w) => `amount_over_customer_avg_${w}day_window`),
+    'customer_nb_tx_1day_over_30day_daily_rate',
+    'customer_avg_amount_1day_over_30day_window',
+    'customer_avg_amount_7day_over_30day_window',
+  ],
+  recency: ['customer_hours_since_previous_tx'],
+  terminal_seen: ['customer_used_terminal_30day_window'],
+  terminal_recent: RECENT_DAYS.map((w) => `terminal_id_nb_tx_${w}day_window_no_delay`),
+} as const;
+
+export const RAW_FEATURES_V2 = {
+  name: 'raw',
+  version: 2,
+  names: [...RAW_FEATURES.names, ...Object.values(V2_GROUPS).flat()],
+};
+
+export type RawFeatureSpec = typeof RAW_FEATURES;
+/** The raw feature specs by version: a model's manifest names the one it was trained on. */
+export const RAW_SPECS: Readonly<Record<number, RawFeatureSpec>> = { 1: RAW_FEATURES, 2: RAW_FEATURES_V2 };
+
+/** The raw spec retrain uses when none is asked (v1 until prequential AP on the Handbook shows v2 ahead: README, "Features v2"). */
+export const DEFAULT_RAW_FEATURES_VERSION = 1;
+/** The spec of a version (`--features v1|v2`); undefined: the default. */
+export const rawSpecOf = (version: number = DEFAULT_RAW_FEATURES_VERSION): RawFeatureSpec => {
+  const spec = RAW_SPECS[version];
+  if (!spec) throw new RangeError(`raw features v${version}: no such version (known: v1, v2)`);
+  return spec;
+};

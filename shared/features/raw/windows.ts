@@ -28,6 +28,8 @@ export interface MsEvent {
   readonly ms: number;
   readonly amountCents: number;
   label: 0 | 1 | null;
+  /** On a customer's events: the terminal it was recorded at (spec v2's "used this terminal before"). */
+  readonly peer?: string;
 }
 
 export const msEvent = (e: TxEvent): MsEvent => ({

@@ -1,7 +1,7 @@
 // Feature state on Redis (Memorystore for Redis / Valkey in the cloud, redis-server locally): shared by every instance,
 // each read and append one atomic Lua script over bounded per-entity aggregates (the layout: redis/scripts.ts).
 import { wrapError } from '../../../errors.ts';
-import { WINDOWS_DAYS } from '../spec.ts';
+import { RECENT_DAYS, WINDOWS_DAYS } from '../spec.ts';
 import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from '../port.ts';
 import { LABEL_LUA, RECORD_LUA } from './scripts.ts';
 import type { RedisLink } from './link.ts';
@@ -28,7 +28,13 @@ export class RedisFeatureState implements FeatureState {
     this.ttl = Number.isFinite(this.keepMs) ? String(Math.ceil(this.keepMs / 1000) + 86_400) : '0';
   }
 
-  private async record(mode: 'read' | 'append' | 'both', customer: string, terminal: string, e: TxEvent) {
+  private async record(
+    mode: 'read' | 'append' | 'both',
+    customer: string,
+    terminal: string,
+    e: TxEvent,
+    extra = false,
+  ) {
     const args = [
       this.ns,
       customer,
@@ -41,6 +47,7 @@ export class RedisFeatureState implements FeatureState {
       String(this.nowMs()),
       Number.isFinite(this.keepMs) ? String(this.keepMs) : '-1',
       this.ttl,
+      extra ? '1' : '',
     ];
     try {
       return (await this.link.script(RECORD_LUA, args)) as number[];
@@ -51,12 +58,18 @@ export class RedisFeatureState implements FeatureState {
 
   async windows(q: WindowsQuery): Promise<FeatureWindows> {
     return windowsOf(
-      await this.record('read', q.customerId, q.terminalId, { txId: q.txId, t: q.t, amountCents: 0, label: null }),
+      await this.record(
+        'read',
+        q.customerId,
+        q.terminalId,
+        { txId: q.txId, t: q.t, amountCents: 0, label: null },
+        q.extra,
+      ),
     );
   }
 
-  async windowsThenAppend(customer: string, terminal: string, e: TxEvent): Promise<FeatureWindows> {
-    return windowsOf(await this.record('both', customer, terminal, e));
+  async windowsThenAppend(customer: string, terminal: string, e: TxEvent, extra = false): Promise<FeatureWindows> {
+    return windowsOf(await this.record('both', customer, terminal, e, extra));
   }
 
   async append(customer: string, terminal: string, e: TxEvent): Promise<void> {
@@ -80,11 +93,22 @@ export class RedisFeatureState implements FeatureState {
   }
 }
 
-/** The script's flat answer [count, cents] x windows, then [count, frauds] x windows, as FeatureWindows. */
+/**
+ * The script's flat answer [count, cents] x windows, then [count, frauds] x windows, as FeatureWindows; then, on a
+ * v2 read, previous ms (-1: none), events at the terminal, and the terminal's recent counts.
+ */
 function windowsOf(flat: number[]): FeatureWindows {
   const n = WINDOWS_DAYS.length;
-  return {
+  const w = {
     customer: WINDOWS_DAYS.map((_, i) => ({ count: flat[2 * i]!, cents: flat[2 * i + 1]! })),
     terminal: WINDOWS_DAYS.map((_, i) => ({ count: flat[2 * (n + i)]!, frauds: flat[2 * (n + i) + 1]! })),
   };
+  if (flat.length === 4 * n) return w;
+  const x = 4 * n;
+  const extra = {
+    previousMs: flat[x]! < 0 ? null : flat[x]!,
+    customerAtTerminal: flat[x + 1]!,
+    terminalRecent: RECENT_DAYS.map((_, i) => flat[x + 2 + i]!),
+  };
+  return { ...w, extra };
 }

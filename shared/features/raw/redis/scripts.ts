@@ -7,6 +7,10 @@
 //                                   minutes: fields d<i>, s<i>, h<i>, t<i>, m<i> (i = epoch ms / the block's size)
 //   NS t:<terminal>:ev       zset   member txId, score ms
 //   NS t:<terminal>:fr       zset   the terminal's known frauds, score ms: fraud counts by ZCOUNT
+//   NS p:<len>:<customer>:<terminal>  zset  member txId, score ms: the customer's events at that terminal (spec v2;
+//                                   <len> is the customer id's length, so no two pairs share a key)
+// Spec v2's read (ARGV extra = '1') adds: the customer's previous event (one ZREVRANGEBYSCORE, LIMIT 2), its events at
+// the terminal in 30 days (ZCOUNT) and the terminal's recent counts (ZCOUNT each): O(log n) each, bounded.
 // Cents in a window (lo, hi] = the days from lo's day to the day before hi's + P(hi) - P(lo), where P(x), the cents of
 // x's day up to x, is <= 3 six-hour blocks + 5 hours + 5 ten-minute blocks + 9 minutes + the events of x's minute up to
 // x, read one by one. The three customer windows share hi: one read sums 4 prefixes and <= 31 days (one HMGET of ~75
@@ -16,6 +20,8 @@
 // Retention is per entity: events older than KEEP behind the entity's newest event that is not in the future (wall
 // clock + 1 day, the clock passed by the caller) are removed, from the zset and the block sums alike; keys expire
 // KEEP + 1 day after the entity's last append.
+
+import { RECENT_DAYS } from '../spec.ts';
 
 const COMMON = `
 local DAY, DELAY, SLACK, PRUNE_BATCH = 86400000, 7, 86400000, 512
@@ -27,13 +33,18 @@ local WINDOWS = {1, 7, 30}
 local function num(x) return string.format('%d', x) end
 `;
 
-/** ARGV: ns, customer, terminal, txId, ms, cents, label ('' | '0' | '1'), mode ('read' | 'append' | 'both'), nowMs, keepMs (-1: keep all), ttl s (0: none). */
+/**
+ * ARGV: ns, customer, terminal, txId, ms, cents, label ('' | '0' | '1'), mode ('read' | 'append' | 'both'), nowMs,
+ * keepMs (-1: keep all), ttl s (0: none), extra ('1': the v2 aggregates too).
+ */
 export const RECORD_LUA = `${COMMON}
 local ns, cust, term, tx = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local ms, cents, label, mode = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
-local nowMs, keepMs, ttl = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local nowMs, keepMs, ttl, extra = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), ARGV[12] == '1'
 local cev, tev, tfr, txk = ns .. 'c:' .. cust .. ':ev', ns .. 't:' .. term .. ':ev', ns .. 't:' .. term .. ':fr', ns .. 'x:' .. tx
 local cts = ns .. 'c:' .. cust .. ':cs'
+local pk = ns .. 'p:' .. #cust .. ':' .. cust .. ':' .. term
+local RECENT = {${RECENT_DAYS.join(', ')}}
 local function memberCents(m) return tonumber(string.match(m, '|(%d+)$')) end
 
 -- Adds delta cents to the day and every bucket holding time t; a bucket that comes back to 0 is deleted.
@@ -149,15 +160,33 @@ if mode ~= 'append' then
     table.insert(out, redis.call('ZCOUNT', tev, lo, num(hi)))
     table.insert(out, redis.call('ZCOUNT', tfr, lo, num(hi)))
   end
+  if extra then
+    -- v2: previous event (-1: none), events at this terminal, the terminal's recent counts; never the transaction itself.
+    local lo, mine, prev = ms - WINDOWS[#WINDOWS] * DAY, tx .. '|', -1
+    local top = redis.call('ZREVRANGEBYSCORE', cev, num(ms), '(' .. num(lo), 'WITHSCORES', 'LIMIT', 0, 2)
+    for k = 1, #top, 2 do
+      if string.sub(top[k], 1, #mine) ~= mine then prev = tonumber(top[k + 1]); break end
+    end
+    table.insert(out, prev)
+    local function countBut(key, from)
+      local n, own = redis.call('ZCOUNT', key, '(' .. num(from), num(ms)), redis.call('ZSCORE', key, tx)
+      if own and tonumber(own) > from and tonumber(own) <= ms then n = n - 1 end
+      return n
+    end
+    table.insert(out, countBut(pk, lo))
+    for _, w in ipairs(RECENT) do table.insert(out, countBut(tev, ms - w * DAY)) end
+  end
 end
 if mode ~= 'read' and not known then
   redis.call('HSET', txk, 'c', cust, 't', term, 'ms', num(ms), 'cents', num(cents), 'l', label)
   redis.call('ZADD', cev, num(ms), tx .. '|' .. num(cents))
   addCents(ms, cents)
   redis.call('ZADD', tev, num(ms), tx)
+  redis.call('ZADD', pk, num(ms), tx)
   if label == '1' then redis.call('ZADD', tfr, num(ms), tx) end
   local h = horizon(cev)
   if h then
+    redis.call('ZREMRANGEBYSCORE', pk, '-inf', '(' .. num(h))
     local old = redis.call('ZRANGEBYSCORE', cev, '-inf', '(' .. num(h), 'WITHSCORES', 'LIMIT', 0, PRUNE_BATCH)
     for i = 1, #old, 2 do
       addCents(tonumber(old[i + 1]), -memberCents(old[i]))
@@ -170,7 +199,7 @@ if mode ~= 'read' and not known then
     redis.call('ZREMRANGEBYSCORE', tfr, '-inf', '(' .. num(h))
   end
   if ttl > 0 then
-    for _, key in ipairs({txk, cev, cts, tev, tfr}) do redis.call('EXPIRE', key, ttl) end
+    for _, key in ipairs({txk, cev, cts, tev, tfr, pk}) do redis.call('EXPIRE', key, ttl) end
   end
 end
 return out

@@ -1,10 +1,10 @@
 // Feature state in SQLite (the embedded online store): events per entity, indexed by entity and time; windows summed in SQL.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from '../port.ts';
 import { WINDOWS_DAYS } from '../spec.ts';
 import { customerEdges, FUTURE_SLACK_MS, retention, terminalEdges, toMs } from '../windows.ts';
+import { openEvents } from './open.ts';
+import { EXTRA_CUSTOMER_SQL, EXTRA_TERMINAL_SQL, extraOf, extraParams, type ExtraRows } from './extra-sql.ts';
 
 type Sums = Record<string, number>;
 const W = WINDOWS_DAYS.map((_, i) => i);
@@ -26,31 +26,34 @@ export class SqliteFeatureState implements FeatureState {
   private readonly nowMs: () => number;
   private readonly appendTx: Database.Transaction<(customer: string, terminal: string, e: TxEvent) => void>;
   private readonly windowsThenAppendTx: Database.Transaction<
-    (customer: string, terminal: string, e: TxEvent) => FeatureWindows
+    (customer: string, terminal: string, e: TxEvent, extra: boolean) => FeatureWindows
   >;
 
   constructor(path: string, options: RetentionOptions = {}) {
     ({ keepMs: this.keepMs, nowMs: this.nowMs } = retention(options));
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db
-      .exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity TEXT NOT NULL, tx_id TEXT NOT NULL,
-      t REAL NOT NULL, amount_cents INTEGER NOT NULL, label INTEGER);
-      CREATE INDEX IF NOT EXISTS events_entity ON events (kind, entity, t);
-      CREATE INDEX IF NOT EXISTS events_tx ON events (tx_id);
-      CREATE INDEX IF NOT EXISTS events_t ON events (t);`);
+    this.db = openEvents(path);
     this.stmts = {
       customer: this.db.prepare<[Record<string, string | number>], Sums>(CUSTOMER_SQL),
       terminal: this.db.prepare<[Record<string, string | number>], Sums>(TERMINAL_SQL),
       // A redelivered or re-scored transaction is recorded once (events_tx makes the check an index lookup).
       insert: this.db.prepare<
-        [{ kind: string; entity: string; tx: string; t: number; cents: number; label: number | null }]
+        [
+          {
+            kind: string;
+            entity: string;
+            tx: string;
+            t: number;
+            cents: number;
+            label: number | null;
+            peer: string | null;
+          },
+        ]
       >(
-        `INSERT INTO events (kind, entity, tx_id, t, amount_cents, label) SELECT @kind, @entity, @tx, @t, @cents, @label
+        `INSERT INTO events (kind, entity, tx_id, t, amount_cents, label, peer) SELECT @kind, @entity, @tx, @t, @cents, @label, @peer
         WHERE NOT EXISTS (SELECT 1 FROM events WHERE tx_id = @tx AND kind = @kind)`,
       ),
+      extraCustomer: this.db.prepare<[Record<string, string | number>], ExtraRows['customer']>(EXTRA_CUSTOMER_SQL),
+      extraTerminal: this.db.prepare<[Record<string, string | number>], ExtraRows['terminal']>(EXTRA_TERMINAL_SQL),
       label: this.db.prepare('UPDATE events SET label = ? WHERE tx_id = ?'),
       newest: this.db.prepare<[string, string, number], { t: number | null }>(
         'SELECT max(t) AS t FROM events WHERE kind = ? AND entity = ? AND t <= ?',
@@ -62,8 +65,8 @@ export class SqliteFeatureState implements FeatureState {
     };
     this.appendTx = this.db.transaction((customer: string, terminal: string, e: TxEvent) => {
       const row = { tx: e.txId, t: toMs(e.t) / 1000, cents: e.amountCents, label: e.label };
-      const fresh = this.stmts.insert.run({ kind: 'c', entity: customer, ...row }).changes > 0;
-      this.stmts.insert.run({ kind: 't', entity: terminal, ...row });
+      const fresh = this.stmts.insert.run({ kind: 'c', entity: customer, ...row, peer: terminal }).changes > 0;
+      this.stmts.insert.run({ kind: 't', entity: terminal, ...row, peer: null });
       if (fresh)
         for (const [kind, id] of [
           ['c', customer],
@@ -71,8 +74,8 @@ export class SqliteFeatureState implements FeatureState {
         ] as const)
           this.prune(kind, id);
     });
-    this.windowsThenAppendTx = this.db.transaction((customer: string, terminal: string, e: TxEvent) => {
-      const w = this.windowsNow({ customerId: customer, terminalId: terminal, txId: e.txId, t: e.t });
+    this.windowsThenAppendTx = this.db.transaction((customer: string, terminal: string, e: TxEvent, extra: boolean) => {
+      const w = this.windowsNow({ customerId: customer, terminalId: terminal, txId: e.txId, t: e.t, extra });
       this.appendTx(customer, terminal, e);
       return w;
     });
@@ -93,19 +96,22 @@ export class SqliteFeatureState implements FeatureState {
     const tMs = toMs(q.t);
     const c = this.stmts.customer.get({ id: q.customerId, tx: q.txId, ...edges(customerEdges(tMs)) })!;
     const t = this.stmts.terminal.get({ id: q.terminalId, ...edges(terminalEdges(tMs)) })!;
-    return {
+    const w = {
       customer: W.map((i) => ({ count: c[`n${i}`]!, cents: c[`c${i}`]! })),
       terminal: W.map((i) => ({ count: t[`n${i}`]!, frauds: t[`f${i}`]! })),
     };
+    if (!q.extra) return w;
+    const p = extraParams(q, tMs);
+    return { ...w, extra: extraOf(this.stmts.extraCustomer.get(p)!, this.stmts.extraTerminal.get(p)!) };
   }
 
   async windows(q: WindowsQuery): Promise<FeatureWindows> {
     return this.windowsNow(q);
   }
 
-  async windowsThenAppend(customer: string, terminal: string, e: TxEvent): Promise<FeatureWindows> {
+  async windowsThenAppend(customer: string, terminal: string, e: TxEvent, extra = false): Promise<FeatureWindows> {
     // IMMEDIATE: the write lock is taken before the read, so another process cannot record in between.
-    return this.windowsThenAppendTx.immediate(customer, terminal, e);
+    return this.windowsThenAppendTx.immediate(customer, terminal, e, extra);
   }
 
   async append(customer: string, terminal: string, e: TxEvent): Promise<void> {

@@ -7,6 +7,8 @@ export interface ChildRun {
   stdout: string;
   seconds: number;
   peakRssMb: number;
+  /** CPU user time of the child (all its threads), seconds; null when it did not report it. */
+  cpuUserSeconds: number | null;
 }
 
 const PRELOAD = pathToFileURL(join(import.meta.dirname, 'children/peak-rss.js')).href;
@@ -25,7 +27,9 @@ export function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): 
       const seconds = (performance.now() - started) / 1000;
       const peak = /PEAK_RSS_KB (\d+)/.exec(stderr);
       if (code !== 0 || !peak) return reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr.slice(-500)}`));
-      resolve({ stdout, seconds, peakRssMb: Math.round(Number(peak[1]) / 1024) });
+      const user = /CPU_USER_US (\d+)/.exec(stderr);
+      const cpuUserSeconds = user ? Number(user[1]) / 1e6 : null;
+      resolve({ stdout, seconds, peakRssMb: Math.round(Number(peak[1]) / 1024), cpuUserSeconds });
     });
   });
 }

@@ -7,6 +7,7 @@ import { loadedModel } from '../shared/model/scorer.ts';
 import type { ModelManifest } from '../shared/schema/model-manifest.ts';
 import { timeSplit } from '../functions/retrain/split.ts';
 import { trainModel, type ModelKind } from '../functions/retrain/train.ts';
+import { fullRetrainRows } from './retrain-full.ts';
 
 type Rows = Array<Record<string, string | number>>;
 
@@ -37,6 +38,11 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
       val_auprc: '',
       rss_mb: '',
       baseline: '',
+      // The full-retrain rows (retrain-full.ts): a child process each, measured from outside.
+      wall_s: '',
+      cpu_user_s: '',
+      peak_rss_mb: '',
+      vs_baseline: '',
       ...r,
     });
   const t0 = performance.now();
@@ -126,5 +132,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
     });
     model.dispose();
   }
+  // The whole retrain at the Handbook's scale (minutes): not in --quick.
+  if (!options.quick) for (const r of await fullRetrainRows()) row(r);
   return rows;
 }

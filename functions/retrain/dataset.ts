@@ -1,12 +1,11 @@
 // The labelled history as a training matrix: rows from the warehouse, in time order, through the feature module.
-import type { RawFeatureSpec } from '../../shared/features/raw/spec.ts';
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import type { SqlDialect } from '../../shared/warehouse/dialect.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
 import { KAGGLE_FEATURES, kaggleFeatures, type KaggleFeatureInput } from '../../shared/features/kaggle.ts';
 import { FraudflowError } from '../../shared/errors.ts';
-import { UNLABELLED } from './split.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
+import { RowColumns } from './columns.ts';
 
 export interface Dataset {
   readonly features: Float32Array;
@@ -35,152 +34,31 @@ export async function loadKaggleHistory(warehouse: Warehouse): Promise<Dataset> 
     q('Amount'),
     `CAST(coalesce(l.label, ${q('Class')}) AS INTEGER) AS ${d.ident('Class')}`,
   ];
-  const width = KAGGLE_FEATURES.names.length;
-  let cap = 1 << 16;
-  let features: Float32Array = new Float32Array(cap * width);
-  let labels: Uint8Array = new Uint8Array(cap);
-  let time: Float64Array = new Float64Array(cap);
-  let n = 0;
+  const out = new RowColumns(KAGGLE_FEATURES.names.length);
   const sql = `SELECT ${cols.join(', ')} FROM transactions t LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = t.id
     WHERE t.schema_name = 'kaggle' AND coalesce(l.label, ${q('Class')}) IS NOT NULL ORDER BY ${q('Time')}, t.id`;
-  for await (const page of warehouse.query(sql)) {
+  for await (const page of warehouse.query(sql))
     for (const row of page) {
-      if (n === cap) {
-        cap *= 2;
-        features = grow(features, cap * width) as Float32Array;
-        labels = grow(labels, cap) as Uint8Array;
-        time = grow(time, cap) as Float64Array;
-      }
-      kaggleFeatures(row as unknown as KaggleFeatureInput, features, n * width);
-      labels[n] = Number(row.Class);
-      time[n] = Number(row.Time);
-      n++;
+      const at = out.slot(Number(row.Class), Number(row.Time));
+      kaggleFeatures(row as unknown as KaggleFeatureInput, out.featureBuffer, at);
     }
-  }
-  if (n === 0)
+  const c = out.done();
+  if (c.rows === 0)
     throw new FraudflowError(
       'INPUT_INVALID',
       'retrain: the warehouse holds no labelled Kaggle-format transactions; run ingest and sink first',
     );
   return {
-    features: features.subarray(0, n * width),
-    width,
-    labels: labels.subarray(0, n),
-    time: time.subarray(0, n),
-    rows: n,
+    features: c.features,
+    width: out.width,
+    labels: c.labels,
+    time: c.time,
+    rows: c.rows,
     spec: KAGGLE_FEATURES,
   };
 }
 
-function grow<T extends Float32Array | Float64Array | Uint8Array | Uint32Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
-}
-
-/** What part of the raw history to load: feature history from `from`, matrix rows kept from `keepFrom` (epoch seconds). */
-export interface RawHistoryRange {
-  /** The first transaction fed to the features (earlier ones are not read at all). */
-  readonly from?: number;
-  /** The first transaction whose features are kept as a row; earlier ones only build the state. */
-  readonly keepFrom?: number;
-  /** The feature spec of the rows (raw v1 or v2); default raw v1. */
-  readonly spec?: RawFeatureSpec;
-}
-
-export interface RawDataset extends Dataset {
-  /** The card (customer) of each row, as an index into `cardNames`. */
-  readonly cards: Uint32Array;
-  readonly cardNames: readonly string[];
-  /** The customer id of each row (built on demand: `cards` is the compact form). */
-  readonly customers: string[];
-  /** Rows whose label is known (the others carry UNLABELLED). */
-  readonly labelled: number;
-}
-
-const sqlTimestamp = (epochSeconds: number) =>
-  `TIMESTAMP '${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')}'`;
-
-/**
- * Raw-format history through the feature module, in time order (the same code computes them online). Every
- * transaction feeds the features, labelled or not, as the online state sees every transaction; a row without a
- * label yet carries UNLABELLED and is left out of training and testing by the split.
- */
-// eslint-disable-next-line max-lines-per-function -- one query stream folded into feature rows: the state lives across the loop (to split: issue 16)
-export async function loadRawHistory(warehouse: Warehouse, range: RawHistoryRange = {}): Promise<RawDataset> {
-  const { offlineFeatures } = await import('../../shared/features/raw/offline.ts');
-  const spec = range.spec ?? (await import('../../shared/features/raw/spec.ts')).RAW_FEATURES;
-  const width = spec.names.length;
-  // Growable typed columns: a long history costs 4 bytes a feature, not a JS array per row.
-  let cap = 1 << 16;
-  let features = new Float32Array(cap * width);
-  let labels = new Uint8Array(cap);
-  let time = new Float64Array(cap);
-  let cards = new Uint32Array(cap);
-  const cardIds = new Map<string, number>();
-  const cardNames: string[] = [];
-  let n = 0;
-  let labelled = 0;
-  const keepFrom = range.keepFrom ?? -Infinity;
-  async function* history() {
-    const d = warehouse.dialect;
-    const since = range.from !== undefined ? `AND t.tx_datetime >= ${sqlTimestamp(range.from)}` : '';
-    const sql = `SELECT t.transaction_id, ${d.formatTimestamp('t.tx_datetime', '%Y-%m-%dT%H:%M:%SZ')} AS tx_datetime, t.customer_id, t.terminal_id, t.${d.ident('Amount')} AS amount,
-        CAST(coalesce(l.label, t.label) AS INTEGER) AS label
-      FROM transactions t LEFT JOIN ${latestLabels(d)} l ON l.transaction_id = t.transaction_id
-      WHERE t.schema_name = 'raw' ${since} ORDER BY t.tx_datetime, t.source_line, t.id`;
-    for await (const page of warehouse.query(sql)) {
-      for (const r of page)
-        yield {
-          transaction_id: String(r.transaction_id),
-          tx_datetime: String(r.tx_datetime),
-          customer_id: String(r.customer_id),
-          terminal_id: String(r.terminal_id),
-          amount: Number(r.amount),
-          ...(r.label === null || r.label === undefined ? {} : { label: Number(r.label) as 0 | 1 }),
-        };
-    }
-  }
-  for await (const { tx, features: f } of offlineFeatures(history(), spec)) {
-    const t = txEpochMs(tx.tx_datetime) / 1000;
-    if (t < keepFrom) continue;
-    if (n === cap) {
-      cap *= 2;
-      features = grow(features, cap * width);
-      labels = grow(labels, cap);
-      time = grow(time, cap);
-      cards = grow(cards, cap);
-    }
-    features.set(f, n * width);
-    labels[n] = tx.label ?? UNLABELLED;
-    if (tx.label !== undefined) labelled++;
-    time[n] = t;
-    let card = cardIds.get(tx.customer_id);
-    if (card === undefined) {
-      cardIds.set(tx.customer_id, (card = cardNames.length));
-      cardNames.push(tx.customer_id);
-    }
-    cards[n] = card;
-    n++;
-  }
-  if (labelled === 0)
-    throw new FraudflowError('INPUT_INVALID', 'retrain: the warehouse holds no labelled raw-format transactions');
-  const rowCards = cards.subarray(0, n);
-  return {
-    features: features.subarray(0, n * width),
-    width,
-    labels: labels.subarray(0, n),
-    time: time.subarray(0, n),
-    rows: n,
-    spec,
-    cards: rowCards,
-    cardNames,
-    get customers() {
-      return Array.from(rowCards, (c) => cardNames[c]!);
-    },
-    labelled,
-  };
-}
+export { loadRawHistory, type RawDataset, type RawHistoryRange } from './raw-history.ts';
 
 /** When the raw history starts (any row) and its newest labelled row (epoch seconds); null without labelled rows. */
 export async function rawHistorySpan(warehouse: Warehouse): Promise<{ first: number; lastLabelled: number } | null> {

@@ -10,17 +10,17 @@ import type { ThresholdRule } from '../../shared/metrics/threshold.ts';
 import type { ModelManifest } from '../../shared/schema/model-manifest.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { labelledCounts, type Dataset } from './dataset.ts';
-import type { DayWindows } from './split.ts';
+import type { DayWindows, RowSplit } from './split.ts';
 import { trainModel, versionSuffix, type ModelKind } from './train.ts';
 import { evaluate } from './evaluate.ts';
-import { planSplits } from './protocol.ts';
-import { rawSpecOf } from '../../shared/features/raw/spec.ts';
-import { selectModel } from './select.ts';
-import { cardColumns, frauds, gatherLabels, gatherRows, matrices } from './matrix.ts';
+import { planSplits, type Plan } from './protocol.ts';
+import { selectModel, type Selected } from './select.ts';
+import { cardColumns, gatherLabels, gatherRows, matrices } from './matrix.ts';
 import { decidePromotion, featuresWithin, leadingColumns, type Promotion, type PromotionInput } from './promotion.ts';
+import { rawSpecOf } from '../../shared/features/raw/spec.ts';
+import { shadowGate } from './shadow-promotion.ts';
 import { codeVersion } from './code-version.ts';
 import { switchChampion } from '../../shared/model/champion.ts';
-import { shadowGate } from './shadow-promotion.ts';
 import type { ModelPublisher, PublishedModel } from '../../shared/model/port.ts';
 
 export interface RetrainPorts {
@@ -70,7 +70,6 @@ export interface RetrainResult {
   readonly elapsed_ms: number;
 }
 
-// eslint-disable-next-line max-lines-per-function -- retrain's whole flow (history, selection, report, gate, save, promote) in one place (to split: issue 16)
 export async function retrain(ports: RetrainPorts, options: RetrainOptions): Promise<RetrainResult> {
   const started = performance.now();
   const now = (ports.now ?? (() => new Date()))();
@@ -84,105 +83,158 @@ export async function retrain(ports: RetrainPorts, options: RetrainOptions): Pro
     folds: options.windows ? (options.prequentialFolds ?? 1) : 1,
     spec: rawSpecOf(options.features),
   });
-  const { data, heldOut } = plan;
   const minimum = {
     validation_rows: options.minValidationRows ?? DEFAULT_MIN_VALIDATION.rows,
     validation_frauds: options.minValidationFrauds ?? DEFAULT_MIN_VALIDATION.frauds,
   };
-  // Fold 0's test rows (inside the final training history) tell the final fit when to stop; never the held-out ones.
-  const m = matrices(data, heldOut, [plan.folds[0]!.test]);
-  const sets = { ...m, trainFrauds: frauds(m.yTrain), valFrauds: frauds(m.yTest) };
-  checkWindow(sets, minimum);
-  ports.logger.info('retrain: data split by time', {
+  const sizes = splitSizes(plan.data.labels, plan.heldOut);
+  checkWindow(sizes, minimum);
+  logSplit(ports.logger, format, plan, sizes);
+  // Selection first: its fold matrices are gone before the final fit's are built (one training matrix at a time).
+  const chosen = await selectModel(plan.data, plan.folds, options, ports.logger);
+  const fitted = await fitFinal(plan, chosen, options);
+  try {
+    return await report(ports, options, { plan, chosen, fitted, sizes, minimum, now, started });
+  } finally {
+    fitted.final.model.dispose();
+  }
+}
+
+interface SplitSizes {
+  trainRows: number;
+  validationRows: number;
+  trainFrauds: number;
+  valFrauds: number;
+}
+
+function splitSizes(labels: Uint8Array, split: RowSplit): SplitSizes {
+  const fraudsOf = (rows: Uint32Array) => rows.reduce((s, i) => s + (labels[i] === 1 ? 1 : 0), 0);
+  return {
+    trainRows: split.train.length,
+    validationRows: split.test.length,
+    trainFrauds: fraudsOf(split.train),
+    valFrauds: fraudsOf(split.test),
+  };
+}
+
+function logSplit(logger: Logger, format: string, plan: Plan, s: SplitSizes): void {
+  logger.info('retrain: data split by time', {
     format,
     mode: plan.split.mode,
-    train_rows: sets.yTrain.length,
-    validation_rows: sets.yTest.length,
-    train_frauds: sets.trainFrauds,
-    validation_frauds: sets.valFrauds,
+    train_rows: s.trainRows,
+    validation_rows: s.validationRows,
+    train_frauds: s.trainFrauds,
+    validation_frauds: s.valFrauds,
     selection_folds: plan.folds.length,
     gap_seconds: plan.gapSeconds,
   });
-  const chosen = await selectModel(data, plan.folds, options, ports.logger);
+}
+
+/** The chosen family fitted on the held-out split's training rows; fold 0's test rows (inside them) say when to stop. */
+async function fitFinal(plan: Plan, chosen: Selected, options: RetrainOptions) {
+  const { data, heldOut } = plan;
+  const m = matrices(data, heldOut, [plan.folds[0]!.test]);
   const earlyStop = { x: m.extra[0]!, y: gatherLabels(data.labels, plan.folds[0]!.test) };
-  const final = await trainModel(sets.xTrain, sets.yTrain, earlyStop.x, earlyStop.y, data.width, {
+  const final = await trainModel(m.xTrain, m.yTrain, earlyStop.x, earlyStop.y, data.width, {
     kind: chosen.best,
     maxEpochs: Math.max(1, Math.min(options.maxEpochs, chosen.epochs.get(chosen.best) ?? options.maxEpochs)),
     seed: options.seed,
   });
-  try {
-    const scores = scoreScaled(final.model, sets.xTest, data.width);
-    const ev = evaluate(scores, sets.yTest, options.thresholdRule, cardColumns(data, heldOut.test));
-    const auprc = averagePrecision(scores, sets.yTest);
-    ports.logger.info('retrain: model chosen by prequential selection, scored on the held-out window', {
-      model: chosen.best,
-      auprc,
-      roc_auc: ev.metrics.roc_auc,
-      card_precision_at_100: ev.metrics.card_precision_at_100 ?? null,
-    });
-    const version = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${versionSuffix(chosen.best)}`;
-    const decided = decidePromotion({
-      auprc,
-      spec: data.spec,
-      margin: options.promotionMargin,
-      champion: await rescoreChampion(ports.registry, data, heldOut.test, sets.yTest),
-      windowFrauds: sets.valFrauds,
-      minFrauds: minimum.validation_frauds,
-    });
-    const promotion = shadowGate(decided, options.shadowDays);
-    const first = (rows: Uint32Array) => data.time[rows[0]!]!;
-    const last = (rows: Uint32Array) => data.time[rows[rows.length - 1]!]!;
-    const manifest: ModelManifest = {
-      version,
-      created_at: now.toISOString(),
-      model: chosen.best,
-      feature_spec: data.spec,
-      scaler: sets.scaler,
-      threshold: ev.threshold,
-      threshold_rule: { ...options.thresholdRule },
-      threshold_reached: ev.thresholdReached,
-      metrics: ev.metrics,
-      candidates: chosen.candidates,
-      data: {
-        train_rows: sets.yTrain.length,
-        validation_rows: sets.yTest.length,
-        train_frauds: sets.trainFrauds,
-        validation_frauds: sets.valFrauds,
-        train_range: [first(heldOut.train), last(heldOut.train)],
-        validation_range: [first(heldOut.test), last(heldOut.test)],
-        gap_seconds: plan.gapSeconds,
-        split: plan.split,
-        minimum,
-      },
-      selection: chosen.selection,
-      ...(final.kind === 'gbdt' ? { gbdt: final.architecture } : {}),
-      code_version: codeVersion(),
-      seed: options.seed,
-      promotion,
-      curves: ev.curves,
-    };
-    await ports.registry.save(manifest, final.model);
-    log(ports.logger, version, promotion);
-    const published = promotion.promoted
-      ? (
-          await switchChampion(
-            { registry: ports.registry, publisher: ports.publisher ?? null, logger: ports.logger },
-            { action: 'promote', version, reason: promotion.reason, at: now },
-          )
-        ).published
-      : null;
-    return {
-      version,
-      promoted: promotion.promoted,
-      reason: promotion.reason,
-      champion_auprc_on_window: promotion.champion?.auprc_on_window ?? null,
-      manifest,
-      published,
-      elapsed_ms: Math.round(performance.now() - started),
-    };
-  } finally {
-    final.model.dispose();
-  }
+  return { final, scaler: m.scaler, xTest: m.xTest, yTest: m.yTest };
+}
+
+interface Run {
+  plan: Plan;
+  chosen: Selected;
+  fitted: Awaited<ReturnType<typeof fitFinal>>;
+  sizes: SplitSizes;
+  minimum: NonNullable<ModelManifest['data']['minimum']>;
+  now: Date;
+  started: number;
+}
+
+/** Scores the held-out window, decides the promotion against the champion there, saves and promotes. */
+async function report(ports: RetrainPorts, options: RetrainOptions, run: Run): Promise<RetrainResult> {
+  const { plan, chosen, fitted, now } = run;
+  const scores = scoreScaled(fitted.final.model, fitted.xTest, plan.data.width);
+  const ev = evaluate(scores, fitted.yTest, options.thresholdRule, cardColumns(plan.data, plan.heldOut.test));
+  const auprc = averagePrecision(scores, fitted.yTest);
+  ports.logger.info('retrain: model chosen by prequential selection, scored on the held-out window', {
+    model: chosen.best,
+    auprc,
+    roc_auc: ev.metrics.roc_auc,
+    card_precision_at_100: ev.metrics.card_precision_at_100 ?? null,
+  });
+  const version = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${versionSuffix(chosen.best)}`;
+  const decided = decidePromotion({
+    auprc,
+    spec: plan.data.spec,
+    margin: options.promotionMargin,
+    champion: await rescoreChampion(ports.registry, plan.data, plan.heldOut.test, fitted.yTest),
+    windowFrauds: run.sizes.valFrauds,
+    minFrauds: run.minimum.validation_frauds,
+  });
+  const promotion = shadowGate(decided, options.shadowDays);
+  const manifest = manifestOf(options, run, { version, ev, promotion });
+  await ports.registry.save(manifest, fitted.final.model);
+  log(ports.logger, version, promotion);
+  const published = promotion.promoted
+    ? (
+        await switchChampion(
+          { registry: ports.registry, publisher: ports.publisher ?? null, logger: ports.logger },
+          { action: 'promote', version, reason: promotion.reason, at: now },
+        )
+      ).published
+    : null;
+  return {
+    version,
+    promoted: promotion.promoted,
+    reason: promotion.reason,
+    champion_auprc_on_window: promotion.champion?.auprc_on_window ?? null,
+    manifest,
+    published,
+    elapsed_ms: Math.round(performance.now() - run.started),
+  };
+}
+
+function manifestOf(
+  options: RetrainOptions,
+  run: Run,
+  r: { version: string; ev: ReturnType<typeof evaluate>; promotion: Promotion },
+): ModelManifest {
+  const { plan, chosen, fitted, sizes } = run;
+  const time = plan.data.time;
+  const range = (rows: Uint32Array): [number, number] => [time[rows[0]!]!, time[rows[rows.length - 1]!]!];
+  const final = fitted.final;
+  return {
+    version: r.version,
+    created_at: run.now.toISOString(),
+    model: chosen.best,
+    feature_spec: plan.data.spec,
+    scaler: fitted.scaler,
+    threshold: r.ev.threshold,
+    threshold_rule: { ...options.thresholdRule },
+    threshold_reached: r.ev.thresholdReached,
+    metrics: r.ev.metrics,
+    candidates: chosen.candidates,
+    data: {
+      train_rows: sizes.trainRows,
+      validation_rows: sizes.validationRows,
+      train_frauds: sizes.trainFrauds,
+      validation_frauds: sizes.valFrauds,
+      train_range: range(plan.heldOut.train),
+      validation_range: range(plan.heldOut.test),
+      gap_seconds: plan.gapSeconds,
+      split: plan.split,
+      minimum: run.minimum,
+    },
+    selection: chosen.selection,
+    ...(final.kind === 'gbdt' ? { gbdt: final.architecture } : {}),
+    code_version: codeVersion(),
+    seed: options.seed,
+    promotion: r.promotion,
+    curves: r.ev.curves,
+  };
 }
 
 /** Fraud probabilities of rows already scaled by the run's scaler, whichever family the model is. */
@@ -191,13 +243,10 @@ function scoreScaled(model: AnyModel, scaled: Float32Array, width: number): Floa
 }
 
 /** A window too small to judge a model is refused, not promoted on (one odd row must not decide a champion). */
-function checkWindow(
-  s: { yTrain: Uint8Array; yTest: Uint8Array; trainFrauds: number; valFrauds: number },
-  min: { validation_rows: number; validation_frauds: number },
-): void {
+function checkWindow(s: SplitSizes, min: { validation_rows: number; validation_frauds: number }): void {
   const details = {
-    train_rows: s.yTrain.length,
-    validation_rows: s.yTest.length,
+    train_rows: s.trainRows,
+    validation_rows: s.validationRows,
     train_frauds: s.trainFrauds,
     validation_frauds: s.valFrauds,
     min_validation_rows: min.validation_rows,
@@ -206,13 +255,13 @@ function checkWindow(
   if (s.trainFrauds === 0)
     throw new FraudflowError(
       'INPUT_INVALID',
-      `retrain: the training part holds no fraud (${s.yTrain.length} rows): more labelled history is needed`,
+      `retrain: the training part holds no fraud (${s.trainRows} rows): more labelled history is needed`,
       details,
     );
-  if (s.yTest.length < min.validation_rows || s.valFrauds < min.validation_frauds)
+  if (s.validationRows < min.validation_rows || s.valFrauds < min.validation_frauds)
     throw new FraudflowError(
       'INPUT_INVALID',
-      `retrain: the validation window (${s.yTest.length} rows, ${s.valFrauds} frauds) is too small to judge a model: ` +
+      `retrain: the validation window (${s.validationRows} rows, ${s.valFrauds} frauds) is too small to judge a model: ` +
         `at least ${min.validation_rows} rows and ${min.validation_frauds} frauds are needed ` +
         '(FRAUDFLOW_MIN_VALIDATION_ROWS / FRAUDFLOW_MIN_VALIDATION_FRAUDS); more labelled history, or a larger validation window',
       details,

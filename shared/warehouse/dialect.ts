@@ -11,6 +11,8 @@ export interface SqlDialect {
   formatTimestamp(ts: string, format: string): string;
   /** A timestamp `days` whole days (24 h) earlier. */
   minusDays(ts: string, days: number): string;
+  /** A timestamp as whole epoch seconds (rounded down, as formatTimestamp's %S drops the fraction); read it through Number(). */
+  epochSeconds(ts: string): string;
 }
 
 const wholeDays = (days: number): string => {
@@ -25,6 +27,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   latest: (value, by) => `arg_max(${value}, ${by})`,
   formatTimestamp: (ts, format) => `strftime(${ts}, ${quoteFormat(format)})`,
   minusDays: (ts, days) => `(${ts} - INTERVAL ${wholeDays(days)} DAY)`,
+  epochSeconds: (ts) => `floor(epoch_ms(${ts}) / 1000)`,
 };
 
 export const BIGQUERY_DIALECT: SqlDialect = {
@@ -33,4 +36,5 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   latest: (value, by) => `ARRAY_AGG(${value} ORDER BY ${by} DESC LIMIT 1)[OFFSET(0)]`,
   formatTimestamp: (ts, format) => `FORMAT_TIMESTAMP(${quoteFormat(format)}, ${ts})`,
   minusDays: (ts, days) => `TIMESTAMP_SUB(${ts}, INTERVAL ${wholeDays(days)} DAY)`,
+  epochSeconds: (ts) => `UNIX_SECONDS(${ts})`,
 };

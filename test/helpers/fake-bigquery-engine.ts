@@ -33,6 +33,7 @@ const NOT_BIGQUERY: Array<[RegExp, string]> = [
   [/::/, 'Syntax error: "::" casts are not GoogleSQL (use CAST(x AS type))'],
   [/\barg_max\s*\(/i, 'Function not found: arg_max'],
   [/\bstrftime\s*\(/i, 'Function not found: strftime'],
+  [/\bepoch_ms\s*\(/i, 'Function not found: epoch_ms'],
   [
     /\.\s*"[A-Za-z_]/,
     'Syntax error: a double-quoted name is a string literal in GoogleSQL (quote names with backticks)',
@@ -48,6 +49,7 @@ export function toDuckSql(sql: string): string {
       'arg_max($1, $2)',
     )
     .replace(/TIMESTAMP_SUB\(\s*([^(),]+?)\s*,\s*(INTERVAL\s+\d+\s+DAY)\s*\)/gi, '($1 - $2)')
+    .replace(/UNIX_SECONDS\(\s*([^()]+?)\s*\)/gi, 'floor(epoch_ms($1) / 1000)')
     .replace(/FORMAT_TIMESTAMP\(\s*('[^']*')\s*,\s*([^()]+?)\s*\)/gi, 'strftime($2, $1)')
     .replace(/`([^`]+)`/g, (_, name: string) => `"${name.split('.').pop()!}"`)
     .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (')

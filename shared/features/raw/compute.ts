@@ -15,7 +15,7 @@ export interface RawTx {
 }
 
 /** Features of `tx` from the windows the state gave (its own amount counts in the customer windows), as the handbook defines them. */
-export function featuresFromWindows(tx: RawTx, t: number, windows: FeatureWindows): number[] {
+export function featuresFromWindows(tx: Pick<RawTx, 'amount'>, t: number, windows: FeatureWindows): number[] {
   const date = new Date(t * 1000);
   const out: number[] = [
     tx.amount,

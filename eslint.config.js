@@ -45,19 +45,7 @@ export default tseslint.config(
     // Sizes after formatting: a file over 300 lines or a function over 50 is split, or says in one line why not.
     // Tests are left out: a describe() block is one long function by design.
     files: ['**/*.ts', '**/*.js'],
-    ignores: [
-      'test/**',
-      // Left for later: other work is editing these files now; their long functions are split or reasoned after it lands.
-      'bench/**',
-      'bin/**',
-      'cli/commands/demo*.ts',
-      'cli/main.ts',
-      'functions/score-stream/**',
-      'functions/sink/**',
-      'shared/features/raw/redis/**',
-      'shared/runtime.ts',
-      'shared/warehouse/duckdb/**',
-    ],
+    ignores: ['test/**'],
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': ['error', { max: 50, skipBlankLines: true, skipComments: true, IIFEs: true }],

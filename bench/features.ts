@@ -11,6 +11,7 @@ import { SqliteFeatureState } from '../shared/features/raw/sqlite/sqlite-state.t
 import { redisRows } from './features-redis.ts';
 import { v2Rows } from './features-v2.ts';
 
+// eslint-disable-next-line max-lines-per-function -- the bench's rows in the order the table prints them, each beside its baseline
 export async function run(options: { quick?: boolean } = {}): Promise<Array<Record<string, string | number>>> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudflow-bench-features-'));
   const rows: Array<Record<string, string | number>> = [];

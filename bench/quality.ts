@@ -59,6 +59,7 @@ function fraudflow(args: string[], env: Record<string, string>): string {
   });
 }
 
+// eslint-disable-next-line max-lines-per-function -- one comparison table: fraudflow's models, the published figures and the references, row by row
 async function compare(format: 'kaggle' | 'raw', file: string, dataName: string, dir: string): Promise<Rows> {
   const env = { FRAUDFLOW_DATA_DIR: join(dir, `data-${format}`), FRAUDFLOW_LOG_LEVEL: 'ERROR' };
   fraudflow(['ingest', file, '--json'], env);

@@ -21,6 +21,7 @@ const BASELINE: Record<string, string> = {
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
+// eslint-disable-next-line max-lines-per-function -- the bench's rows in the order the table prints them, each beside its baseline
 export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
   await tfReady();
   const n = options.quick ? 50_000 : KAGGLE_ROWS;

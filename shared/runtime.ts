@@ -49,6 +49,7 @@ export interface Runtime {
   shadowScoring(): ShadowScoring | null;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one object of small lazy accessors, one per port, in the order the Runtime interface lists them
 export function createRuntime(
   config: Config = loadConfig(),
   logger: Logger = createLogger({ level: config.logLevel }),
@@ -89,25 +90,7 @@ export function createRuntime(
     uploadsIn: (bucket) =>
       config.buckets.uploads ? (bucket === config.buckets.uploads ? uploads : gcs(bucket)) : uploads,
     models: () => models,
-    modelEndpoint: () =>
-      (endpoint ??= config.vertex
-        ? deferred({ kind: 'vertex' }, async () => {
-            const { VertexModelEndpoint } = await import('./model/vertex/vertex.ts');
-            return new VertexModelEndpoint({
-              ...config.vertex!,
-              // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
-              manifest: async () => {
-                const pointer = await models.champion();
-                if (!pointer)
-                  throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
-                return models.manifest(pointer.version);
-              },
-            });
-          })
-        : deferred(
-            { kind: 'local' },
-            async () => new (await import('./model/local/local.ts')).LocalModelEndpoint(models),
-          )),
+    modelEndpoint: () => (endpoint ??= openModelEndpoint(config, models)),
     modelPublisher: () => {
       if (!config.vertexPublish) return null;
       if (!publisher) {
@@ -131,17 +114,7 @@ export function createRuntime(
     shadowScoring() {
       if (config.shadow.choice.kind === 'off') return null;
       if (!shadow) {
-        let publisher: Promise<CoalescingPublisher> | undefined;
-        const s = (shadow = new ShadowScoring({
-          source: new RegistryShadowSource(models, config.shadow.choice),
-          publish: async (messages) =>
-            (
-              await (publisher ??= Promise.all([openLog(), import('./eventlog/coalescing-publisher.ts')]).then(
-                ([log, { CoalescingPublisher }]) => new CoalescingPublisher(log, TOPICS.verdictsShadow),
-              ))
-            ).publish(messages),
-          logger: logger.child({ role: 'shadow' }),
-        }));
+        const s = (shadow = openShadowScoring(config, models, openLog, logger));
         releases.push(() => s.drain());
       }
       return shadow;
@@ -158,6 +131,48 @@ export function createRuntime(
       warehouse = undefined;
     },
   };
+}
+
+/** The champion's endpoint: the registry's champion in process, or the Vertex AI endpoint it is deployed on. */
+function openModelEndpoint(config: Config, models: ModelRegistry): ModelEndpoint {
+  const vertex = config.vertex;
+  if (!vertex)
+    return deferred(
+      { kind: 'local' },
+      async () => new (await import('./model/local/local.ts')).LocalModelEndpoint(models),
+    );
+  return deferred({ kind: 'vertex' }, async () => {
+    const { VertexModelEndpoint } = await import('./model/vertex/vertex.ts');
+    return new VertexModelEndpoint({
+      ...vertex,
+      // The deployed model is the registry's champion: its manifest gives the threshold and feature spec.
+      manifest: async () => {
+        const pointer = await models.champion();
+        if (!pointer)
+          throw new FraudflowError('MODEL_UNAVAILABLE', 'no champion in the registry: run fraudflow retrain');
+        return models.manifest(pointer.version);
+      },
+    });
+  });
+}
+
+/** The shadow challenger's scorer: its verdicts go to their own topic, through a publisher of their own. */
+function openShadowScoring(
+  config: Config,
+  models: ModelRegistry,
+  openLog: () => Promise<EventLog>,
+  logger: Logger,
+): ShadowScoring {
+  let publisher: Promise<CoalescingPublisher> | undefined;
+  const open = () =>
+    (publisher ??= Promise.all([openLog(), import('./eventlog/coalescing-publisher.ts')]).then(
+      ([log, { CoalescingPublisher }]) => new CoalescingPublisher(log, TOPICS.verdictsShadow),
+    ));
+  return new ShadowScoring({
+    source: new RegistryShadowSource(models, config.shadow.choice),
+    publish: async (messages) => (await open()).publish(messages),
+    logger: logger.child({ role: 'shadow' }),
+  });
 }
 
 /** SQLite in the data directory, or Redis when REDIS_URL is set (TLS and AUTH from the URL, the CA from REDIS_TLS_CA_FILE). */

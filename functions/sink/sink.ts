@@ -83,55 +83,14 @@ async function drainTopic(
         sizes,
       );
       if (records.length === 0) break;
-      const at = now().toISOString();
-      const { rows, fast, poison } = toRows(route, records, at);
-      await ports.fault?.('before-write', route.topic);
-      const written = { inserted: 0, duplicates: 0 };
-      // A message the warehouse refuses (one DuckDB's JSON reader cannot read, say) is isolated and dead-lettered;
-      // the rest of the batch lands, and the topic keeps draining.
-      const refused = (record: LogRecord, reason: string): void => {
-        ports.logger.warn('sink: the warehouse refused a message; dead-lettered', {
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          reason,
-        });
-        poison.push(poisonRow(record, [`the warehouse refused it: ${reason}`], at));
-      };
-      for (const [schemaName, list] of fast)
-        add(
-          written,
-          await writeIsolating(
-            list,
-            (part) =>
-              ports.warehouse.appendEnvelopes(
-                route.table,
-                schemaName,
-                part.map((r) => r.value),
-              ),
-            refused,
-          ),
-        );
-      add(
-        written,
-        await writeIsolating(
-          rows,
-          (part) =>
-            ports.warehouse.append(
-              route.table,
-              part.map((p) => p.row),
-            ),
-          (p, reason) => refused(p.record, reason),
-        ),
-      );
-      if (poison.length) await ports.warehouse.append('dead_letters', poison);
+      const written = await writeBatch(route, ports, records, now().toISOString());
       await ports.fault?.('after-write', route.topic);
       // Only now is the batch safe in the warehouse: a crash before this line re-reads it, and ids dedupe it.
       await consumer.commit(nextOffsets(records));
       totals.rows += records.length;
       totals.inserted += written.inserted;
       totals.duplicates += written.duplicates;
-      totals.poison += poison.length;
+      totals.poison += written.poison;
       totals.batches++;
     }
   } finally {
@@ -148,6 +107,47 @@ async function drainTopic(
     lag_left: lag,
     elapsed_ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * One batch into the warehouse: fast-path envelopes by schema, the other rows, then the poison. A message the
+ * warehouse refuses (one DuckDB's JSON reader cannot read, say) is isolated and dead-lettered; the rest lands.
+ */
+async function writeBatch(
+  route: SinkRoute,
+  ports: SinkPorts,
+  records: LogRecord[],
+  at: string,
+): Promise<{ inserted: number; duplicates: number; poison: number }> {
+  const { rows, fast, poison } = toRows(route, records, at);
+  await ports.fault?.('before-write', route.topic);
+  const written = { inserted: 0, duplicates: 0 };
+  const refused = (record: LogRecord, reason: string): void => {
+    ports.logger.warn('sink: the warehouse refused a message; dead-lettered', {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      reason,
+    });
+    poison.push(poisonRow(record, [`the warehouse refused it: ${reason}`], at));
+  };
+  for (const [schemaName, list] of fast) {
+    const append = (part: Readonly<typeof list>) =>
+      ports.warehouse.appendEnvelopes(
+        route.table,
+        schemaName,
+        part.map((r) => r.value),
+      );
+    add(written, await writeIsolating(list, append, refused));
+  }
+  const appendRows = (part: Readonly<typeof rows>) =>
+    ports.warehouse.append(
+      route.table,
+      part.map((p) => p.row),
+    );
+  add(written, await writeIsolating(rows, appendRows, (p, reason) => refused(p.record, reason)));
+  if (poison.length) await ports.warehouse.append('dead_letters', poison);
+  return { ...written, poison: poison.length };
 }
 
 /** Polls until the batch holds `maxRecords` messages or `batchBytes` bytes, or the topic has nothing more now. */

@@ -128,7 +128,6 @@ export class DuckDbWarehouse implements Warehouse {
 
   async appendEnvelopes(table: TableName, schemaName: string, values: readonly Uint8Array[]): Promise<AppendResult> {
     if (values.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
-    const def = TABLES[table];
     const known = PAYLOAD_SCHEMAS[schemaName];
     if (!known) throw new FraudflowError('WAREHOUSE_FAILED', `duckdb: unknown payload schema ${schemaName}`, { table });
     // DuckDB parses the JSON itself (C++, in parallel): the batch goes through a newline-delimited file.
@@ -137,37 +136,9 @@ export class DuckDbWarehouse implements Warehouse {
     const file = join(dir, `sink-${randomUUID()}.ndjson`);
     writeLines(file, values);
     try {
-      const fields = columnsOf(known.schema as z.ZodObject);
-      const byLower = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
-      const payloadStruct = fields
-        .map((f) => `${quoteIdent(f.name)} ${SQL_TYPE[byLower.get(f.name.toLowerCase())!.type]}`)
-        .join(', ');
-      const spec = `{id: 'VARCHAR', schema: 'STRUCT(name VARCHAR, version BIGINT)', source: 'STRUCT(file VARCHAR, line BIGINT)', ingested_at: 'VARCHAR', payload: 'STRUCT(${payloadStruct.replaceAll("'", "''")})'}`;
-      const targets = [
-        'id',
-        'schema_name',
-        'schema_version',
-        'source_file',
-        'source_line',
-        'ingested_at',
-        ...fields.map((f) => byLower.get(f.name.toLowerCase())!.name),
-      ];
-      const sources = [
-        's.id',
-        's.schema.name',
-        's.schema.version',
-        's.source.file',
-        's.source.line',
-        'CAST(s.ingested_at AS TIMESTAMPTZ)',
-        ...fields.map((f) => `s.payload.${quoteIdent(f.name)}`),
-      ];
-      const id = quoteIdent(def.idColumn);
+      const sql = envelopeInsertSql(table, known.schema as z.ZodObject, file);
       await this.db.run('BEGIN TRANSACTION');
-      const result = await this.db.run(
-        `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ` +
-          `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
-          `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`,
-      );
+      const result = await this.db.run(sql);
       const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');
       return { table, received: values.length, inserted, duplicates: values.length - inserted };
@@ -294,4 +265,28 @@ function removeLeftoverBatches(dir: string): void {
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!;
+}
+
+/** The INSERT that reads a batch file of envelopes with DuckDB's JSON reader, once per id, skipping ids already stored. */
+function envelopeInsertSql(table: TableName, schema: z.ZodObject, file: string): string {
+  const def = TABLES[table];
+  const fields = columnsOf(schema);
+  const byLower = new Map(def.columns.map((c) => [c.name.toLowerCase(), c]));
+  const payloadStruct = fields
+    .map((f) => `${quoteIdent(f.name)} ${SQL_TYPE[byLower.get(f.name.toLowerCase())!.type]}`)
+    .join(', ');
+  const spec = `{id: 'VARCHAR', schema: 'STRUCT(name VARCHAR, version BIGINT)', source: 'STRUCT(file VARCHAR, line BIGINT)', ingested_at: 'VARCHAR', payload: 'STRUCT(${payloadStruct.replaceAll("'", "''")})'}`;
+  const targets = ['id', 'schema_name', 'schema_version', 'source_file', 'source_line', 'ingested_at'].concat(
+    fields.map((f) => byLower.get(f.name.toLowerCase())!.name),
+  );
+  const sources = ['s.id', 's.schema.name', 's.schema.version', 's.source.file', 's.source.line'].concat(
+    'CAST(s.ingested_at AS TIMESTAMPTZ)',
+    fields.map((f) => `s.payload.${quoteIdent(f.name)}`),
+  );
+  const id = quoteIdent(def.idColumn);
+  return (
+    `INSERT INTO ${table} (${targets.map(quoteIdent).join(', ')}) SELECT ${sources.join(', ')} FROM ` +
+    `(SELECT DISTINCT ON (id) * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${spec})) s ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.id)`
+  );
 }

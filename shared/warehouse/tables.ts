@@ -69,6 +69,14 @@ function payloadColumns(...schemas: Parameters<typeof columnsOf>[]): TableColumn
   return [...out.values()];
 }
 
+/** Champion and shadow verdicts share one row shape: the verdict payload, its reasons and rules kept as JSON. */
+const VERDICT_COLUMNS = [
+  ...ENVELOPE,
+  ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
+    c.name === 'reasons' || c.name === 'rules' ? { ...c, type: 'JSON' as const } : c,
+  ),
+];
+
 export const TABLES: Record<TableName, TableDef> = {
   transactions: {
     name: 'transactions',
@@ -79,12 +87,7 @@ export const TABLES: Record<TableName, TableDef> = {
   },
   verdicts: {
     name: 'verdicts',
-    columns: [
-      ...ENVELOPE,
-      ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
-        c.name === 'reasons' || c.name === 'rules' ? { ...c, type: 'JSON' as const } : c,
-      ),
-    ],
+    columns: VERDICT_COLUMNS,
     idColumn: 'id',
     partitionBy: 'scored_at',
     clusterBy: ['customer_id', 'transaction_id'],
@@ -92,12 +95,7 @@ export const TABLES: Record<TableName, TableDef> = {
   /** The shadow challenger's verdicts (role `shadow`), one per transaction and version: never mixed with the answers. */
   shadow_verdicts: {
     name: 'shadow_verdicts',
-    columns: [
-      ...ENVELOPE,
-      ...payloadColumns([Verdict, ['scored_at']]).map((c) =>
-        c.name === 'reasons' || c.name === 'rules' ? { ...c, type: 'JSON' as const } : c,
-      ),
-    ],
+    columns: VERDICT_COLUMNS,
     idColumn: 'id',
     partitionBy: 'scored_at',
     clusterBy: ['model_version', 'transaction_id'],

@@ -5,7 +5,7 @@ import type { CoalescingPublisher } from '../eventlog/coalescing-publisher.ts';
 import type { ModelEndpoint } from '../model/port.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../features/kaggle.ts';
 import { contentId } from '../schema/formats.ts';
-import { VERDICT_SCHEMA, type Verdict } from '../schema/verdict.ts';
+import type { Verdict } from '../schema/verdict.ts';
 import { TOPICS } from '../topics.ts';
 import { FraudflowError } from '../errors.ts';
 import type { FeatureState } from '../features/raw/port.ts';
@@ -24,6 +24,7 @@ import {
   type Scored,
   type VerdictRules,
 } from './verdicts.ts';
+import { verdictEnvelopes } from './verdict-encode.ts';
 import { applyRules, type RuleInputs } from './rules/apply.ts';
 import type { RulesSource } from './rules/current.ts';
 import { kaggleRuleValues, rawRuleValues } from './rules/evaluate.ts';
@@ -173,8 +174,11 @@ export async function scoreRows(
         .slice(0, 10)
         .map((t) => t.transaction_id),
     });
-  const verdicts = txs.map((t) => fallbackVerdict(t, options, now));
-  if (good.length) {
+  let verdicts: Verdict[];
+  if (good.length === txs.length)
+    verdicts = await modelVerdicts(txs, rows, width, ports.model, options, now, ports.logger);
+  else {
+    verdicts = txs.map((t) => fallbackVerdict(t, options, now));
     const picked = good.map((i) => txs[i]!);
     const rowsOf = pickRows(rows, width, good, txs.length);
     const decided = await modelVerdicts(picked, rowsOf, width, ports.model, options, now, ports.logger);
@@ -193,16 +197,7 @@ export async function scoreRows(
 
 /** Each verdict as an envelope; its id is fixed by the transaction, so a re-publish is dropped by the sink: one verdict per transaction. */
 export function verdictMessages(verdicts: readonly Verdict[], source: string, at: string): OutgoingMessage[] {
-  return verdicts.map((v, i) => ({
-    key: v.customer_id ?? v.transaction_id,
-    value: JSON.stringify({
-      id: contentId(`verdict:${v.transaction_id}`),
-      schema: VERDICT_SCHEMA,
-      source: { file: source, line: i + 1 },
-      ingested_at: at,
-      payload: v,
-    }),
-  }));
+  return verdictEnvelopes(verdicts, source, at);
 }
 
 export async function publishVerdicts(

@@ -4,14 +4,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { FraudflowError, wrapError } from '../../errors.ts';
 import { partitionForKey } from '../partitioner.ts';
-import { decodeBatch, encodeBatch } from './record-batch.ts';
+import { decodeBatch } from './record-batch.ts';
 import { SegmentFiles } from './segments.ts';
 import { EmbeddedConsumer } from './consumer.ts';
-import { SCHEMA, prepareStatements, type PartitionRow, type Statements } from './statements.ts';
-import { OFFSET_BITS, planRead, sqliteBatchIndex } from './read-plan.ts';
+import { prepareStatements, type PartitionRow, type Statements } from './statements.ts';
+import { planRead, sqliteBatchIndex } from './read-plan.ts';
+import { appendBatches, encodeAppend, type Appended, type PartitionAppend } from './append.ts';
+import { openIndex } from './connection.ts';
+import { WriterThread } from './writer.ts';
 import type {
   EventLog,
   GroupConsumer,
@@ -30,8 +33,6 @@ import type {
  * serialises writers across processes. A batch's bytes are durable before its index row commits.
  */
 const MAX_PARTITION_ROWS = 8191; // keeps (id << 40) + offset within 2^53
-const MAX_BATCH_MESSAGES = 20_000;
-const MAX_BATCH_BYTES = 8 << 20;
 
 export interface EmbeddedEventLogOptions {
   /** Path of the SQLite file, e.g. `<dataDir>/eventlog.sqlite`. */
@@ -42,6 +43,11 @@ export interface EmbeddedEventLogOptions {
   readonly leaseMs?: number;
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Produces are written, synced and committed on a writer thread (the default), so the caller's thread keeps
+   * parsing meanwhile; false does it on the caller's thread. Acknowledged means durable either way.
+   */
+  readonly writerThread?: boolean;
 }
 
 export class EmbeddedEventLog implements EventLog {
@@ -51,15 +57,17 @@ export class EmbeddedEventLog implements EventLog {
   readonly leaseMs: number;
   private readonly stmts: Statements;
   private readonly segments: SegmentFiles;
+  private readonly writer: WriterThread | undefined;
 
   constructor(private readonly options: EmbeddedEventLogOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
+    const connection = {
+      path: options.path,
+      synchronous: options.synchronous ?? 'FULL',
+      busyTimeoutMs: options.busyTimeoutMs ?? 30_000,
+    } as const;
     try {
-      this.db = new Database(options.path);
-      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-      this.db.exec(SCHEMA);
+      this.db = openIndex(connection);
     } catch (e) {
       throw wrapError(e, 'EVENTLOG_UNAVAILABLE', `cannot open the embedded event log at ${options.path}`, {
         path: options.path,
@@ -68,6 +76,7 @@ export class EmbeddedEventLog implements EventLog {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.segments = new SegmentFiles(`${options.path}.segments`, (options.synchronous ?? 'FULL') === 'FULL');
     this.stmts = prepareStatements(this.db);
+    this.writer = options.writerThread === false ? undefined : new WriterThread(connection);
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
@@ -103,29 +112,12 @@ export class EmbeddedEventLog implements EventLog {
       if (!list) byPartition.set(p, (list = []));
       list.push(m);
     }
+    const appends: PartitionAppend[] = [];
+    for (const [p, list] of byPartition) appends.push(encodeAppend(parts[p]!.id, p, list));
     const now = Date.now();
-    const written: Array<{ partition: number; firstOffset: number; lastOffset: number; count: number }> = [];
-    this.write('produce', topic, () => {
-      for (const [p, list] of byPartition) {
-        const row = parts[p]!;
-        const state = this.stmts.nextOffset.get(row.id)!;
-        const first = state.next_offset;
-        let offset = first;
-        let pos = state.end_pos;
-        for (const chunk of chunks(list)) {
-          const data = encodeBatch(
-            chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? JSON.stringify(m.headers) : null })),
-          );
-          this.segments.write(row.id, pos, data);
-          this.stmts.insertBatch.run(row.id * OFFSET_BITS + offset, chunk.length, now, pos, data.length);
-          offset += chunk.length;
-          pos += data.length;
-        }
-        this.segments.flush(row.id);
-        this.stmts.setNextOffset.run(offset, pos, row.id);
-        written.push({ partition: p, firstOffset: first, lastOffset: offset - 1, count: list.length });
-      }
-    });
+    const written: Appended[] = this.writer
+      ? await this.writer.append(topic, appends, now)
+      : this.write('produce', topic, () => appendBatches(this.stmts, this.segments, appends, now));
     written.sort((a, b) => a.partition - b.partition);
     return { topic, count: messages.length, partitions: written };
   }
@@ -169,6 +161,7 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     if (this.db.open) this.db.close();
     this.segments.close();
   }
@@ -273,19 +266,4 @@ function ownerIsDead(owner: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
-}
-
-function* chunks(list: OutgoingMessage[]): Generator<OutgoingMessage[]> {
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i]!.value;
-    bytes += typeof v === 'string' ? v.length : v.byteLength;
-    if (i - start + 1 >= MAX_BATCH_MESSAGES || bytes >= MAX_BATCH_BYTES) {
-      yield list.slice(start, i + 1);
-      start = i + 1;
-      bytes = 0;
-    }
-  }
-  if (start < list.length) yield list.slice(start);
 }

@@ -16,7 +16,7 @@ export class SegmentFiles {
    * Writes at an explicit position, not at the end of the file: bytes a killed writer left past the
    * committed end are simply overwritten by the next writer.
    */
-  write(partitionId: number, position: number, data: Buffer): void {
+  write(partitionId: number, position: number, data: Uint8Array): void {
     const fd = this.fd(partitionId);
     let done = 0;
     while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);

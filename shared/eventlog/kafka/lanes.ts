@@ -6,10 +6,13 @@ import { kafkaError } from './errors.ts';
 
 /**
  * kafkajs lets an idempotent producer have one request in flight per broker (a lock in its EoS manager), and a
- * request waits a whole round trip for acks=all: one producer idles most of the time. Partition p always goes through
- * lane p % lanes, so its order and its idempotent sequence numbers stay those of one producer.
+ * request waits a whole round trip for acks=all: one producer idles most of the time. Within one produce a partition
+ * goes through one lane, so its order and its idempotent sequence numbers stay those of one producer; produces that
+ * follow one another (each acknowledged before the next) keep their order whichever lane carries them.
  */
 export const DEFAULT_LANES = 4;
+/** A lane earns its round trip only with this many messages to carry: a small produce goes as one request. */
+export const MIN_MESSAGES_PER_LANE = 1_000;
 
 export class ProducerLanes {
   private readonly producers: Array<Promise<Producer> | undefined>;
@@ -22,11 +25,23 @@ export class ProducerLanes {
     this.producers = Array.from({ length: count }, () => undefined);
   }
 
-  /** The messages of one produce by lane (index = lane), each in its original order. */
+  /**
+   * The messages of one produce by lane (index = lane), each in its original order: as many lanes as the partitions
+   * it writes and its size call for (at most `count`), the partitions dealt to them in turn.
+   */
   split(messages: readonly OutgoingMessage[], partitions: number): OutgoingMessage[][] {
-    const lanes = Array.from({ length: Math.min(this.count, partitions) }, (): OutgoingMessage[] => []);
-    for (const m of messages) lanes[partitionForKey(m.key, partitions) % lanes.length]!.push(m);
+    const of = messages.map((m) => partitionForKey(m.key, partitions));
+    const written = [...new Set(of)].sort((a, b) => a - b);
+    const n = Math.max(1, Math.min(this.count, written.length, Math.ceil(messages.length / MIN_MESSAGES_PER_LANE)));
+    const laneOf = new Map(written.map((p, k) => [p, k % n]));
+    const lanes = Array.from({ length: n }, (): OutgoingMessage[] => []);
+    messages.forEach((m, i) => lanes[laneOf.get(of[i]!)!]!.push(m));
     return lanes;
+  }
+
+  /** Producers connected so far (each lane connects on its first use). */
+  connected(): number {
+    return this.producers.filter((p) => p !== undefined).length;
   }
 
   producer(lane: number): Promise<Producer> {

@@ -1,7 +1,6 @@
 // Entry point of score: the HTTP function behind the edge (shared/http); the champion is loaded once per instance and swapped when it changes.
 import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
-import { tfReady } from '../../shared/model/tf-backend.ts';
 import { apiKeyCheck } from '../../shared/http/api-key.ts';
 import type { HttpAnswer } from '../../shared/http/answer.ts';
 import { errorAnswer, sendAnswer } from '../../shared/http/answer.ts';
@@ -12,7 +11,6 @@ import { scoreBatch } from '../../shared/scoring/score.ts';
 
 /** `json`: the body as the edge parsed it, after the key and size checks. */
 export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {
-  await tfReady();
   const c = rt.config.score;
   const shadow = rt.shadowScoring()?.http(rt.config.shadow.httpShare);
   return handleScore(json, { maxBatch: c.maxBatch }, async (batch) =>

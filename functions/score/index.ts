@@ -1,6 +1,7 @@
 // Entry point of score: the HTTP function behind the edge (shared/http); the champion is loaded once per instance and swapped when it changes.
 import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
+import type { Logger } from '../../shared/logger.ts';
 import { apiKeyCheck } from '../../shared/http/api-key.ts';
 import type { HttpAnswer } from '../../shared/http/answer.ts';
 import { errorAnswer, sendAnswer } from '../../shared/http/answer.ts';
@@ -8,6 +9,14 @@ import type { EdgePolicy } from '../../shared/http/guard.ts';
 import { notBehindEdge, type FunctionRoute } from '../../shared/http/function-route.ts';
 import { handleScore } from './http.ts';
 import { scoreBatch } from '../../shared/scoring/score.ts';
+
+/** One child logger per runtime, not one per request. */
+const loggers = new WeakMap<Runtime, Logger>();
+function scoreLogger(rt: Runtime): Logger {
+  let l = loggers.get(rt);
+  if (!l) loggers.set(rt, (l = rt.logger.child({ function: 'score' })));
+  return l;
+}
 
 /** `json`: the body as the edge parsed it, after the key and size checks. */
 export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {
@@ -22,7 +31,7 @@ export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer>
         verdicts: await rt.verdictPublisher(),
         features: rt.featureState(),
         rules: rt.currentRules(),
-        logger: rt.logger.child({ function: 'score' }),
+        logger: scoreLogger(rt),
         ...(shadow ? { shadow } : {}),
       },
       {

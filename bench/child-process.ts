@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 
 export interface ChildRun {
   stdout: string;
+  /** Its stderr (the preloads' reports included). */
+  stderr: string;
   seconds: number;
   peakRssMb: number;
   /** CPU user time of the child (all its threads), seconds; null when it did not report it. */
@@ -13,8 +15,12 @@ export interface ChildRun {
 
 const PRELOAD = pathToFileURL(join(import.meta.dirname, 'children/peak-rss.js')).href;
 
-/** `node --import peak-rss.js <args>`; fails with the child's stderr unless it exits 0. */
-export function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
+/** `node --import peak-rss.js <args>`; fails with the child's stderr unless it exits with one of `codes` (0). */
+export function runChild(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  codes: readonly number[] = [0],
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', PRELOAD, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,10 +32,11 @@ export function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): 
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
       const peak = /PEAK_RSS_KB (\d+)/.exec(stderr);
-      if (code !== 0 || !peak) return reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr.slice(-500)}`));
+      if (!codes.includes(code ?? -1) || !peak)
+        return reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr.slice(-500)}`));
       const user = /CPU_USER_US (\d+)/.exec(stderr);
       const cpuUserSeconds = user ? Number(user[1]) / 1e6 : null;
-      resolve({ stdout, seconds, peakRssMb: Math.round(Number(peak[1]) / 1024), cpuUserSeconds });
+      resolve({ stdout, stderr, seconds, peakRssMb: Math.round(Number(peak[1]) / 1024), cpuUserSeconds });
     });
   });
 }

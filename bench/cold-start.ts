@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
 const FRAMEWORK = join(root, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
@@ -15,6 +16,8 @@ export const BARE = join(import.meta.dirname, 'children/bare-function.js');
 export interface ColdStart {
   seconds: number;
   status: number;
+  /** Modules the process had loaded when it exited (children/module-count.js), '-' when not reported. */
+  modules: number | '-';
 }
 
 async function freePort(): Promise<number> {
@@ -40,24 +43,38 @@ function post(port: number): Promise<number | undefined> {
   });
 }
 
-/** Starts `target` from `source` under functions-framework and times it to the first answer (any status). */
-export async function coldStart(source: string, target: string): Promise<ColdStart> {
+/**
+ * Starts `target` from `source` under functions-framework and times it to the first answer (any status). With
+ * `countModules` the process also reports how many modules it loaded (a loader hook: slower, so not for timing).
+ */
+export async function coldStart(source: string, target: string, countModules = false): Promise<ColdStart> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'fraudflow-cold-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [FRAMEWORK, `--target=${target}`, `--source=${source}`, `--port=${port}`], {
-    env: { ...process.env, FRAUDFLOW_DATA_DIR: dataDir, FRAUDFLOW_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const count = countModules
+    ? ['--import', pathToFileURL(join(import.meta.dirname, 'children/module-count.js')).href]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...count, FRAMEWORK, `--target=${target}`, `--source=${source}`, `--port=${port}`],
+    {
+      env: { ...process.env, FRAUDFLOW_DATA_DIR: dataDir, FRAUDFLOW_LOG_LEVEL: 'ERROR' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;
   child.on('exit', () => (exited = true));
+  let answered: { seconds: number; status: number } | undefined;
   try {
     const deadline = started + 60_000;
     for (;;) {
       const status = await post(port);
-      if (status !== undefined) return { seconds: (performance.now() - started) / 1000, status };
+      if (status !== undefined) {
+        answered = { seconds: (performance.now() - started) / 1000, status };
+        break;
+      }
       if (exited || performance.now() > deadline)
         throw new Error(`${target}: no answer (${exited ? 'exited' : 'timed out'}): ${stderr.slice(-400)}`);
       await new Promise((r) => setTimeout(r, 5));
@@ -67,4 +84,6 @@ export async function coldStart(source: string, target: string): Promise<ColdSta
     await new Promise((r) => (exited ? r(undefined) : child.once('exit', r)));
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const m = /MODULES (\d+)/.exec(stderr);
+  return { ...answered!, modules: m ? Number(m[1]) : '-' };
 }

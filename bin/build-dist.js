@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run build` (and npm ci's prepare): compiles the TypeScript to dist/ with tsc, then stamps it with the time the build began.
+// `npm run build` (and npm ci's prepare): compiles the TypeScript to dist/ with tsc, writes the CLI's help snapshot,
+// then stamps it with the time the build began.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +25,7 @@ if (!existsSync(join(root, 'tsconfig.build.json'))) {
 rmSync(STAMP, { force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
+await (await import('./help-snapshot.js')).writeHelpSnapshot();
 mkdirSync(dirname(STAMP), { recursive: true });
 closeSync(openSync(STAMP, 'w'));
 utimesSync(STAMP, started, started);

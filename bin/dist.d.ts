@@ -2,3 +2,5 @@
 export declare const root: string;
 export declare const STAMP: string;
 export declare function distIsFresh(): boolean;
+export declare const HELP_SNAPSHOT: string;
+export declare function freshFor(files: readonly string[]): boolean;

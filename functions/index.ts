@@ -1,5 +1,6 @@
-// The deployed entry module: registers every function with functions-framework and puts the HTTP edge in front of the
-// framework's server, so the function named by FUNCTION_TARGET never has a body read before the edge's checks.
+// The deployed entry module: loads the function named by FUNCTION_TARGET (its modules only, registered with
+// functions-framework) and puts the HTTP edge in front of the framework's server, so that function never has a body
+// read before the edge's checks.
 import { frameworkTarget } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { processRuntime } from '../shared/runtime.ts';
@@ -7,12 +8,14 @@ import { errorAnswer, sendAnswer } from '../shared/http/answer.ts';
 import { edgeListener } from '../shared/http/guard.ts';
 import { takeOverServers } from '../shared/http/server.ts';
 import { FraudflowError } from '../shared/errors.ts';
-import { ROUTES } from './routes.ts';
+import type { FunctionRoute } from '../shared/http/function-route.ts';
+import { loadRoute } from './routes.ts';
 
 const target = frameworkTarget();
 if (target !== undefined) {
+  // Loaded before functions-framework looks the target up (it awaits this module's evaluation), so it finds it.
+  const route: FunctionRoute | undefined = await loadRoute(target);
   takeOverServers(() => {
-    const route = ROUTES[target];
     try {
       if (!route) throw new FraudflowError('CONFIG_INVALID', `FUNCTION_TARGET ${target} is not a fraudflow function`);
       return edgeListener(route, processRuntime().logger.child({ function: target }));

@@ -266,9 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Whether the operator asked for debug output (stack traces included), read without loading the whole config. */
-export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.FRAUDFLOW_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG';
-}
+export { debugRequested } from './config/debug.ts';
 
 /**
  * The function functions-framework serves in this process, if any: its `--target` option, else FUNCTION_TARGET (the

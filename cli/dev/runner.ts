@@ -44,7 +44,7 @@ export async function startDev(options: DevOptions): Promise<DevRunner> {
 
 /** Every function behind the edge on its own port, from basePort on (0: any free ports). */
 async function serveFunctions(options: DevOptions): Promise<{ servers: Server[]; urls: Record<string, string> }> {
-  const { ROUTES } = await import('../../functions/routes.ts');
+  const ROUTES = await (await import('../../functions/routes.ts')).loadRoutes(FUNCTIONS);
   const servers: Server[] = [];
   const urls: Record<string, string> = {};
   for (const [i, name] of FUNCTIONS.entries()) {

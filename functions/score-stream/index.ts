@@ -1,6 +1,5 @@
 // Entry points of score-stream: the scheduled CloudEvent handler, the Pub/Sub push handler and the CLI; thin over the cores.
 import * as ff from '@google-cloud/functions-framework';
-import { tfReady } from '../../shared/model/tf-backend.ts';
 import { cloudEventRoute, notBehindEdge } from '../../shared/http/function-route.ts';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { scoreStream, type ScoreStreamOptions, type ScoreStreamSummary } from './score-stream.ts';
@@ -18,7 +17,6 @@ export async function scoreStreamWith(
   rt: Runtime,
   overrides: Partial<ScoreStreamOptions> = {},
 ): Promise<ScoreStreamSummary> {
-  await tfReady();
   return scoreStream(
     {
       eventLog: await rt.eventLog(),
@@ -55,7 +53,6 @@ ff.cloudEvent('score-stream', () => {
 
 /** One pushed transaction; concurrent requests of an instance share their verdict produces. */
 export async function scoreStreamPushWith(rt: Runtime, body: PushBody): Promise<PushSummary> {
-  await tfReady();
   const c = rt.config.score;
   return scorePushed(
     {

@@ -1,7 +1,7 @@
 // Entry point of score: the HTTP function behind the edge (shared/http); the champion is loaded once per instance and swapped when it changes.
 import * as ff from '@google-cloud/functions-framework';
 import { processRuntime, type Runtime } from '../../shared/runtime.ts';
-import { tfReady } from '../../shared/model/tf-backend.ts';
+import type { Logger } from '../../shared/logger.ts';
 import { apiKeyCheck } from '../../shared/http/api-key.ts';
 import type { HttpAnswer } from '../../shared/http/answer.ts';
 import { errorAnswer, sendAnswer } from '../../shared/http/answer.ts';
@@ -10,9 +10,16 @@ import { notBehindEdge, type FunctionRoute } from '../../shared/http/function-ro
 import { handleScore } from './http.ts';
 import { scoreBatch } from '../../shared/scoring/score.ts';
 
+/** One child logger per runtime, not one per request. */
+const loggers = new WeakMap<Runtime, Logger>();
+function scoreLogger(rt: Runtime): Logger {
+  let l = loggers.get(rt);
+  if (!l) loggers.set(rt, (l = rt.logger.child({ function: 'score' })));
+  return l;
+}
+
 /** `json`: the body as the edge parsed it, after the key and size checks. */
 export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer> {
-  await tfReady();
   const c = rt.config.score;
   const shadow = rt.shadowScoring()?.http(rt.config.shadow.httpShare);
   return handleScore(json, { maxBatch: c.maxBatch }, async (batch) =>
@@ -24,7 +31,7 @@ export async function scoreHttp(rt: Runtime, json: unknown): Promise<HttpAnswer>
         verdicts: await rt.verdictPublisher(),
         features: rt.featureState(),
         rules: rt.currentRules(),
-        logger: rt.logger.child({ function: 'score' }),
+        logger: scoreLogger(rt),
         ...(shadow ? { shadow } : {}),
       },
       {

@@ -10,8 +10,7 @@ export interface Served {
 }
 
 export async function serveFunction(name: string): Promise<Served> {
-  const { ROUTES } = await import('../../functions/routes.ts');
-  const route = ROUTES[name];
+  const route = await (await import('../../functions/routes.ts')).loadRoute(name);
   if (!route) throw new Error(`no function ${name}`);
   const server = edgeServer(edgeListener(route, createLogger({ level: 'WARNING', base: { function: name } })));
   const port = await listen(server, 0, '127.0.0.1');

@@ -9,6 +9,7 @@ export class LocalModelEndpoint implements ModelEndpoint {
   readonly kind = 'local';
   private loaded: { version: string; model: AnyModel; manifest: ModelManifest; scorer: Scorer } | null = null;
   private checkedAt = 0;
+  private checking: Promise<{ model: AnyModel; manifest: ModelManifest; scorer: Scorer }> | null = null;
 
   constructor(
     private readonly registry: ModelRegistry,
@@ -31,11 +32,17 @@ export class LocalModelEndpoint implements ModelEndpoint {
     return scorer.explain(rows, top);
   }
 
-  /** The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started with. */
+  /**
+   * The champion, loaded once and swapped in when the pointer changes; requests in flight keep the model they started
+   * with. Requests that arrive while it is being checked or loaded wait for that one check (not a load each).
+   */
   private async current(): Promise<{ model: AnyModel; manifest: ModelManifest; scorer: Scorer }> {
-    const now = Date.now();
-    if (this.loaded && now - this.checkedAt < this.recheckMs) return this.loaded;
-    this.checkedAt = now;
+    if (this.loaded && Date.now() - this.checkedAt < this.recheckMs) return this.loaded;
+    return (this.checking ??= this.check().finally(() => (this.checking = null)));
+  }
+
+  private async check(): Promise<{ model: AnyModel; manifest: ModelManifest; scorer: Scorer }> {
+    this.checkedAt = Date.now();
     const pointer = await this.registry.champion();
     if (!pointer)
       throw new FraudflowError(

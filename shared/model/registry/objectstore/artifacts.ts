@@ -1,5 +1,6 @@
 // A model's files in an object store folder: model.json + weights.bin in tf.js's own layout (a GBDT: forest.json), and manifest.json.
 import type * as tf from '../../tf.ts';
+import { tfReady } from '../../tf-backend.ts';
 import { FraudflowError, wrapError } from '../../../errors.ts';
 import type { ObjectStore } from '../../../objectstore/port.ts';
 import { ModelManifest } from '../../../schema/model-manifest.ts';
@@ -101,7 +102,7 @@ async function readNetwork(store: ObjectStore, dir: string, manifest: ModelManif
     const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
     // Versions saved before model.json followed tf.js's own layout kept a flat `weightSpecs`.
     const weightSpecs = spec.weightSpecs ?? (spec.weightsManifest ?? []).flatMap((g) => g.weights);
-    const tfjs = await import('../../tf.ts');
+    const tfjs = await tfReady();
     const model = await tfjs.loadLayersModel(
       tfjs.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs, weightData: data }),
     );

@@ -121,7 +121,7 @@ describe.each(stores)('model registry on %s', (_name, makeStore) => {
   });
 
   it('keeps each promotion decision as its own object, read back per version and in time order', async () => {
-    const decision = (version: string, at: string, outcome: 'refused' | 'kept') => ({
+    const decision = (version: string, at: string, outcome: 'refused' | 'lost') => ({
       version,
       champion: 'v1',
       at,
@@ -136,9 +136,9 @@ describe.each(stores)('model registry on %s', (_name, makeStore) => {
       threshold: null,
     });
     await registry.recordDecision(decision('v9', '2026-11-27T00:00:00.000Z', 'refused'));
-    await registry.recordDecision(decision('v9', '2026-11-26T00:00:00.000Z', 'kept'));
-    await registry.recordDecision(decision('v3', '2026-11-25T00:00:00.000Z', 'kept'));
-    expect((await registry.decisions('v9')).map((d) => d.outcome)).toEqual(['kept', 'refused']);
+    await registry.recordDecision(decision('v9', '2026-11-26T00:00:00.000Z', 'lost'));
+    await registry.recordDecision(decision('v3', '2026-11-25T00:00:00.000Z', 'lost'));
+    expect((await registry.decisions('v9')).map((d) => d.outcome)).toEqual(['lost', 'refused']);
     expect((await registry.decisions()).map((d) => d.version)).toEqual(['v3', 'v9', 'v9']);
     expect(await registry.decisions('no-such')).toEqual([]);
     // The manifest itself is untouched.

@@ -9,8 +9,11 @@ export const PromotionDecision = z.object({
   version: z.string().min(1),
   champion: z.string().min(1),
   at: z.string().min(1),
-  /** promoted: it took over; refused: threshold safety said no; kept: it stays the challenger (lost, too few frauds, waiting). */
-  outcome: z.enum(['promoted', 'refused', 'kept']),
+  /**
+   * promoted: it took over; refused: it won but threshold safety refused it; lost: not better by the margin;
+   * too-few-frauds: too few matured frauds to judge. Every outcome but promoted leaves it the challenger.
+   */
+  outcome: z.enum(['promoted', 'refused', 'lost', 'too-few-frauds']),
   reason: z.string(),
   /** What decided it: FRAUDFLOW_PROMOTION=shadow:<n>d on matured live traffic. */
   rule: z.string(),

@@ -4,6 +4,7 @@ import type { RuntimeFactory } from '../main.ts';
 import { table } from '../output.ts';
 import type { ChampionSwitched } from '../../shared/model/champion.ts';
 import { registerModelsCompare } from './models-compare.ts';
+import { liveDecision, registerModelsDecisions } from './models-decisions.ts';
 
 function printSwitched(r: ChampionSwitched, json = false): void {
   process.stdout.write(
@@ -19,13 +20,20 @@ const r4 = (v: number | null | undefined) => (v === null || v === undefined ? ''
 export function registerModels(program: Command, runtime: RuntimeFactory): void {
   const models = program.command('models');
   registerModelsCompare(models, runtime);
+  registerModelsDecisions(models, runtime);
   models
     .description('list model versions with their validation metrics, status and why retraining promoted them or not')
     .option('--json', 'print as JSON: the champion pointer (with its history) and every manifest')
     .action(async (opts: { json?: boolean }) => {
       const registry = runtime().models();
-      const [list, champion] = await Promise.all([registry.list(), registry.champion()]);
-      if (opts.json) return void process.stdout.write(JSON.stringify({ champion, versions: list }, null, 2) + '\n');
+      const [list, champion, decisions] = await Promise.all([
+        registry.list(),
+        registry.champion(),
+        registry.decisions(),
+      ]);
+      if (opts.json)
+        return void process.stdout.write(JSON.stringify({ champion, versions: list, decisions }, null, 2) + '\n');
+      const lastLive = new Map(decisions.map((d) => [d.version, d] as const));
       const { championStack } = await import('../../shared/model/registry/history.ts');
       const stack = new Set(championStack(champion?.history ?? []));
       const ever = new Set((champion?.history ?? []).map((h) => h.version));
@@ -52,6 +60,7 @@ export function registerModels(program: Command, runtime: RuntimeFactory): void 
             validation_rows: m.data.validation_rows,
             created_at: m.created_at,
             decision: m.promotion?.reason ?? '',
+            live_decision: liveDecision(lastLive.get(m.version)),
           })),
         ) + '\n',
       );

@@ -9,6 +9,7 @@ import { autoShadowVersion } from '../../shared/model/shadow.ts';
 import { compareLive, maturedWindow, type LiveComparison } from '../../shared/live/compare.ts';
 import { switchChampion } from '../../shared/model/champion.ts';
 import { thresholdSafety, type ThresholdSafety } from './threshold-safety.ts';
+import type { PromotionDecision } from '../../shared/model/registry/decision.ts';
 
 export interface ShadowPromotionPorts {
   readonly registry: ModelRegistry;
@@ -34,32 +35,47 @@ export interface ShadowDecision {
   /** The version that took over (the challenger's weights, the threshold as safety left it). */
   readonly version?: string;
   readonly reason: string;
+  /** How the judgement on live traffic came out (absent while the shadow period has not covered the window). */
+  readonly outcome?: PromotionDecision['outcome'];
   readonly threshold?: ThresholdSafety;
 }
 
-type Verdict = Pick<ShadowDecision, 'promoted' | 'reason'> & { threshold?: ThresholdSafety };
+type Verdict = Pick<ShadowDecision, 'promoted' | 'reason'> & {
+  outcome: PromotionDecision['outcome'];
+  threshold?: ThresholdSafety;
+};
 
 /** Better by the margin on matured live AP, with enough frauds, and a threshold safety did not refuse. */
 export function judgeLive(c: LiveComparison, o: ShadowPromotionOptions): Verdict {
   const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
   const figures = `live AP ${f(c.b.ap)} vs champion ${f(c.a.ap)} on ${c.b.transactions} transactions (${c.b.frauds} frauds) from ${c.window.from} to ${c.window.to}`;
   if (c.b.frauds < o.minFrauds || c.a.ap === null || c.b.ap === null)
-    return { promoted: false, reason: `${figures}: fewer than ${o.minFrauds} frauds matured; still shadowing` };
+    return {
+      promoted: false,
+      outcome: 'too-few-frauds',
+      reason: `${figures}: fewer than ${o.minFrauds} frauds matured; still shadowing`,
+    };
   const gain = c.b.ap - c.a.ap;
   if (!(gain > 0 && gain >= o.margin))
     return {
       promoted: false,
+      outcome: 'lost',
       reason: `${figures}: gain ${gain.toFixed(4)} below the margin ${o.margin}; kept as challenger`,
     };
   const threshold = thresholdSafety(c, o.maxShift, o.onShift);
   const moved = `alerts ${threshold.champion_alerts} -> ${threshold.challenger_alerts} at its threshold ${threshold.before.toFixed(4)}`;
   if (threshold.decision === 'refused')
-    return { promoted: false, threshold, reason: `${figures}; ${moved} moves more than ${o.maxShift}: refused` };
+    return {
+      promoted: false,
+      outcome: 'refused',
+      threshold,
+      reason: `${figures}; ${moved} moves more than ${o.maxShift}: refused`,
+    };
   const how =
     threshold.decision === 'recalibrated'
       ? `; ${moved}: threshold recalibrated to ${threshold.after.toFixed(4)} (the champion's alert volume)`
       : `; ${moved}: threshold kept`;
-  return { promoted: true, threshold, reason: `${figures}: beats it by ${gain.toFixed(4)}${how}` };
+  return { promoted: true, outcome: 'promoted', threshold, reason: `${figures}: beats it by ${gain.toFixed(4)}${how}` };
 }
 
 function liveManifest(m: ModelManifest, c: LiveComparison, v: Verdict, o: ShadowPromotionOptions): ModelManifest {
@@ -107,7 +123,11 @@ export async function promoteFromShadow(
   const c = await compareLive(ports.warehouse, pointer.version, challenger, window);
   const v = judgeLive(c, o);
   ports.logger.info('retrain: shadow challenger judged on matured live traffic', { ...base, ...v });
-  if (!v.promoted) return { ...base, ...v };
+  if (!v.promoted) {
+    // Manifests are never rewritten: the refusal is kept as its own decision object beside the version.
+    await ports.registry.recordDecision(decisionOf(c, v, o));
+    return { ...base, ...v };
+  }
   const live = liveManifest(manifest, c, v, o);
   const { model } = await ports.registry.loadAny(challenger);
   await ports.registry.save(live, model);
@@ -116,7 +136,36 @@ export async function promoteFromShadow(
     { registry: ports.registry, publisher: ports.publisher, logger: ports.logger },
     { action: 'promote', version: live.version, reason: v.reason, at: o.now },
   );
+  await ports.registry.recordDecision(decisionOf(c, v, o, live.version));
   return { ...base, ...v, version: live.version };
+}
+
+/** What the registry keeps of a judgement: the outcome, the reason, the window, the frauds and both sides' figures. */
+export function decisionOf(
+  c: LiveComparison,
+  v: Verdict,
+  o: ShadowPromotionOptions,
+  promotedAs?: string,
+): PromotionDecision {
+  const fig = (x: LiveComparison['a']) => ({
+    ap: x.ap,
+    roc_auc: x.roc_auc,
+    card_precision_at_k: x.card_precision_at_k,
+  });
+  const t = v.threshold;
+  return {
+    ...{ version: c.b.version, champion: c.a.version, at: o.now.toISOString(), outcome: v.outcome, reason: v.reason },
+    rule: `FRAUDFLOW_PROMOTION=shadow:${o.days}d (margin ${o.margin}, threshold shift at most ${o.maxShift}, on shift ${o.onShift})`,
+    ...{ window: c.window, transactions: c.b.transactions, frauds: c.b.frauds },
+    ...{ champion_figures: fig(c.a), challenger_figures: fig(c.b) },
+    threshold: t
+      ? {
+          ...{ decision: t.decision, champion_alerts: t.champion_alerts, challenger_alerts: t.challenger_alerts },
+          ...{ shift: t.shift, max_shift: t.max_shift, before: t.before, after: t.after },
+        }
+      : null,
+    ...(promotedAs ? { promoted_as: promotedAs } : {}),
+  };
 }
 
 /** With a shadow period, a model beating the champion on the validation window waits as a challenger instead. */

@@ -23,6 +23,7 @@ import { publishDeadLetters, type Dead, type Incoming } from './dead-letter.ts';
 import type { RulesSource } from '../../shared/scoring/rules/current.ts';
 import { rawRuleValues } from '../../shared/scoring/rules/evaluate.ts';
 import type { ShadowHook } from '../../shared/scoring/shadow.ts';
+import { computedSpec, splitRows } from '../../shared/scoring/feature-union.ts';
 
 export interface BatchPorts {
   readonly eventLog: EventLog;
@@ -114,14 +115,18 @@ export async function scoreBatchOf(
 ): Promise<BatchResult> {
   const manifest = await ports.model.manifest();
   const rawSpec = rawSpecOfModel(manifest);
-  const batch = await sortBatch(messages, manifest.feature_spec.name, ports, options.maxFutureSkewSeconds, rawSpec);
+  // A shadow on a wider spec (v2 beside a v1 champion): the union is computed once, each model gets its columns.
+  const computed = await computedSpec(rawSpec, ports.shadow, '');
+  const batch = await sortBatch(messages, manifest.feature_spec.name, ports, options.maxFutureSkewSeconds, computed);
+  const split = splitRows(Float32Array.from(batch.rawRows.flat()), computed, rawSpec, batch.raw.length);
   const verdicts = [
     ...(batch.kaggle.length ? await scoreTransactions(batch.kaggle, ports, options) : []),
     ...(batch.raw.length
-      ? await scoreRows(batch.raw, Float32Array.from(batch.rawRows.flat()), rawSpec.names.length, ports, options, {
+      ? await scoreRows(batch.raw, split.rows, rawSpec.names.length, ports, options, {
           format: 'raw',
           valueOf: (i) => rawRuleValues(batch.rawTxs[i]!, batch.rawRows[i]!),
           rawSpec,
+          ...(split.shadowRows ? { shadowRows: split.shadowRows } : {}),
         })
       : []),
   ];

@@ -9,9 +9,19 @@ export interface ShadowModel {
   readonly scorer: Scorer;
 }
 
+/** A hold on the shadow model: a swap frees it only once every holder has released it. */
+export interface ShadowLease {
+  readonly model: ShadowModel;
+  /** Idempotent: a second call changes nothing. */
+  release(): void;
+}
+
 /** Where the shadow scorer gets its model: null when no version is chosen (or it is the champion). */
 export interface ShadowSource {
+  /** The chosen model, to read its manifest (its feature spec); score through acquire(). */
   current(): Promise<ShadowModel | null>;
+  /** The chosen model, held until the lease is released. */
+  acquire(): Promise<ShadowLease | null>;
 }
 
 /**
@@ -31,11 +41,23 @@ export function autoShadowVersion(list: readonly ModelManifest[], pointer: Champ
   return null;
 }
 
-/** The chosen version, re-resolved at most every `recheckMs`; the champion itself is never its own shadow. */
+interface Loaded {
+  readonly version: string;
+  readonly model: AnyModel;
+  readonly shadow: ShadowModel;
+  holders: number;
+  retired: boolean;
+}
+
+/**
+ * The chosen version. Every `recheckMs` one small read of the registry's revision; only when it changed (a version
+ * saved, the champion moved) is the choice resolved again (the pointer, and for `auto` the listing of manifests).
+ */
 export class RegistryShadowSource implements ShadowSource {
-  private loaded: { version: string; model: AnyModel; shadow: ShadowModel } | null = null;
-  private checkedAt = 0;
-  private resolving: Promise<ShadowModel | null> | null = null;
+  private loaded: Loaded | null = null;
+  private checkedAt = -Infinity;
+  private seen: { revision: string | null } | null = null;
+  private resolving: Promise<void> | null = null;
 
   constructor(
     private readonly registry: ModelRegistry,
@@ -43,33 +65,64 @@ export class RegistryShadowSource implements ShadowSource {
     private readonly recheckMs = 5_000,
   ) {}
 
-  current(): Promise<ShadowModel | null> {
-    if (this.choice.kind === 'off') return Promise.resolve(null);
-    if (Date.now() - this.checkedAt < this.recheckMs) return Promise.resolve(this.loaded?.shadow ?? null);
-    // Concurrent callers share one resolution (a registry listing reads every manifest).
-    return (this.resolving ??= this.resolve().finally(() => (this.resolving = null)));
+  async current(): Promise<ShadowModel | null> {
+    await this.refresh();
+    return this.loaded?.shadow ?? null;
   }
 
-  private async resolve(): Promise<ShadowModel | null> {
+  async acquire(): Promise<ShadowLease | null> {
+    await this.refresh();
+    const held = this.loaded;
+    if (!held) return null;
+    held.holders++;
+    let released = false;
+    return {
+      model: held.shadow,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.holders--;
+        this.disposeIfDone(held);
+      },
+    };
+  }
+
+  private refresh(): Promise<void> {
+    if (this.choice.kind === 'off' || Date.now() - this.checkedAt < this.recheckMs) return Promise.resolve();
+    // Concurrent callers share one check.
+    return (this.resolving ??= this.check().finally(() => (this.resolving = null)));
+  }
+
+  private async check(): Promise<void> {
+    const revision = await this.registry.revision();
+    // A failed resolution (a version that cannot load) is retried at the next interval, not on every call.
+    this.checkedAt = Date.now();
+    // A registry without a revision object (written by an older build) is resolved once, then followed by the token.
+    if (this.seen && this.seen.revision === revision) return;
+    await this.resolve();
+    this.seen = { revision };
+  }
+
+  private async resolve(): Promise<void> {
     const pointer = await this.registry.champion();
     const version =
       this.choice.kind === 'version' ? this.choice.version : autoShadowVersion(await this.registry.list(), pointer);
-    this.checkedAt = Date.now();
-    if (!version || version === pointer?.version) {
-      this.swap(null);
-      return null;
-    }
-    if (this.loaded?.version !== version) {
-      const { model, manifest } = await this.registry.loadAny(version);
-      this.swap({ version, model, shadow: { manifest, scorer: scorerOf(model, manifest) } });
-    }
-    return this.loaded!.shadow;
+    if (!version || version === pointer?.version) return this.swap(null);
+    if (this.loaded?.version === version) return;
+    const { model, manifest } = await this.registry.loadAny(version);
+    this.swap({ version, model, shadow: { manifest, scorer: scorerOf(model, manifest) }, holders: 0, retired: false });
   }
 
-  private swap(next: { version: string; model: AnyModel; shadow: ShadowModel } | null): void {
+  private swap(next: Loaded | null): void {
     const previous = this.loaded;
     this.loaded = next;
-    // Callers score synchronously right after current() resolves, so none still holds the previous model.
-    if (previous && previous.version !== next?.version) previous.model.dispose();
+    if (!previous || previous === next) return;
+    previous.retired = true;
+    this.disposeIfDone(previous);
+  }
+
+  /** A retired model is freed once no scoring holds it: a swap during an in-flight run waits for its release. */
+  private disposeIfDone(l: Loaded): void {
+    if (l.retired && l.holders === 0) l.model.dispose();
   }
 }

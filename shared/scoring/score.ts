@@ -29,6 +29,7 @@ import { applyRules, type RuleInputs } from './rules/apply.ts';
 import type { RulesSource } from './rules/current.ts';
 import { kaggleRuleValues, rawRuleValues } from './rules/evaluate.ts';
 import type { ShadowHook } from './shadow.ts';
+import { computedSpec, splitRows, type SplitRows } from './feature-union.ts';
 
 export interface ScorePorts {
   readonly model: ModelEndpoint;
@@ -47,6 +48,8 @@ export interface ScorePorts {
 export interface RowInputs extends RuleInputs {
   /** The raw rows' spec (v1 or v2, the champion's); Kaggle rows are always KAGGLE_FEATURES. */
   readonly rawSpec?: RawFeatureSpec;
+  /** The wider rows computed for a shadow of another spec (feature-union.ts); the shadow maps from these when set. */
+  readonly shadowRows?: SplitRows['shadowRows'];
 }
 
 export interface ScoreOptions extends VerdictRules {
@@ -115,21 +118,30 @@ export async function scoreRawTransactions(
   spec: RawFeatureSpec = RAW_FEATURES,
 ): Promise<Verdict[]> {
   refuseFutureTimes(txs, clockOf(ports)().getTime(), options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS);
-  const width = spec.names.length;
-  const rows = new Float32Array(txs.length * width);
+  // A shadow on a wider spec: its union with the champion's, read from the state once per transaction.
+  const computed = await computedSpec(spec, ports.shadow, txs[0]?.transaction_id);
+  const width = computed.names.length;
+  const wide = new Float32Array(txs.length * width);
   const exact: number[][] = [];
   for (let i = 0; i < txs.length; i++) {
-    const features = await scoringFeatures(txs[i]!, ports.features, { recordLabel: false, spec });
-    rows.set(features, i * width);
+    const features = await scoringFeatures(txs[i]!, ports.features, { recordLabel: false, spec: computed });
+    wide.set(features, i * width);
     exact.push(features);
   }
+  const { rows, shadowRows } = splitRows(wide, computed, spec, txs.length);
   return scoreRows(
     txs.map((t) => ({ transaction_id: t.transaction_id, customer_id: t.customer_id })),
     rows,
-    width,
+    spec.names.length,
     ports,
     options,
-    { format: 'raw', valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!), rawSpec: spec },
+    // Rule fields are v1's names, the leading columns of every raw spec.
+    {
+      format: 'raw',
+      valueOf: (i) => rawRuleValues(txs[i]!, exact[i]!),
+      rawSpec: spec,
+      ...(shadowRows ? { shadowRows } : {}),
+    },
   );
 }
 
@@ -189,8 +201,9 @@ export async function scoreRows(
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
   else await publishVerdicts(checked, ports.eventLog, options.source, now);
   if (ports.shadow && ruleInputs) {
-    const spec = ruleInputs.format === 'kaggle' ? KAGGLE_FEATURES : (ruleInputs.rawSpec ?? RAW_FEATURES);
-    await ports.shadow.score({ txs, rows, spec, source: options.source, reviewRatio: options.reviewRatio, at: now });
+    const own = { rows, spec: ruleInputs.format === 'kaggle' ? KAGGLE_FEATURES : (ruleInputs.rawSpec ?? RAW_FEATURES) };
+    const input = ruleInputs.shadowRows ?? own;
+    await ports.shadow.score({ txs, ...input, source: options.source, reviewRatio: options.reviewRatio, at: now });
   }
   return checked;
 }

@@ -7,7 +7,9 @@ import {
   type ShadowHook,
   type ShadowInput,
   type ShadowPorts,
+  type RowSpec,
 } from './shadow.ts';
+import type { ShadowLease } from '../model/shadow.ts';
 
 /** A stable share of calls, by the first transaction id: the same call is sampled the same way on every instance. */
 export function sampled(id: string, share: number): boolean {
@@ -27,7 +29,7 @@ export class ShadowScoring {
   constructor(private readonly ports: ShadowPorts) {}
 
   /** For the stream: scores and publishes before resolving. */
-  readonly stream: ShadowHook = { score: (input) => this.run(input) };
+  readonly stream: ShadowHook = { score: (input) => this.run(input), wants: () => this.spec() };
 
   /** For HTTP: a share of calls, after the answer has left (the check phase after the response's write). */
   http(share: number): ShadowHook {
@@ -39,7 +41,23 @@ export class ShadowScoring {
         void job.finally(() => this.pending.delete(job));
         return Promise.resolve();
       },
+      wants: (firstId) => (sampled(firstId, share) ? this.spec() : Promise.resolve(null)),
     };
+  }
+
+  /** The challenger's feature spec (null when none is chosen or it cannot be read, a failure counted and logged). */
+  private async spec(): Promise<RowSpec | null> {
+    try {
+      return (await this.ports.source.current())?.manifest.feature_spec ?? null;
+    } catch (e) {
+      this.failed(e, 0);
+      return null;
+    }
+  }
+
+  private failed(e: unknown, count: number): void {
+    this.stats.failed++;
+    this.ports.logger.error('shadow: scoring the challenger failed; the champion answered alone', { error: e, count });
   }
 
   /** Resolves once every background run has finished (close, tests). */
@@ -48,9 +66,12 @@ export class ShadowScoring {
   }
 
   private async run(input: ShadowInput): Promise<void> {
+    let lease: ShadowLease | null = null;
     try {
-      const model = await this.ports.source.current();
-      if (!model) return;
+      // Held until published: a swap meanwhile frees this model only once the run lets go of it.
+      lease = await this.ports.source.acquire();
+      if (!lease) return;
+      const model = lease.model;
       const index = columnMap(model.manifest.feature_spec, input.spec);
       if (!index) {
         // Once per version: a challenger of another feature spec cannot score these rows.
@@ -67,11 +88,9 @@ export class ShadowScoring {
       await this.ports.publish(shadowMessages(verdicts, input.source, input.at));
       this.stats.published += verdicts.length;
     } catch (e) {
-      this.stats.failed++;
-      this.ports.logger.error('shadow: scoring the challenger failed; the champion answered alone', {
-        error: e,
-        count: input.txs.length,
-      });
+      this.failed(e, input.txs.length);
+    } finally {
+      lease?.release();
     }
   }
 }

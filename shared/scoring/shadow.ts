@@ -25,6 +25,11 @@ export interface ShadowInput {
 /** What the scoring core calls after the champion's verdicts are out; resolves without throwing. */
 export interface ShadowHook {
   score(input: ShadowInput): Promise<void>;
+  /**
+   * The feature spec the shadow would score the call whose first transaction is `firstId` with (null: it will not
+   * score it, or has no model): the scorer computes the union of it and the champion's. Never throws.
+   */
+  wants?(firstId: string): Promise<RowSpec | null>;
 }
 
 export interface ShadowPorts {
@@ -34,13 +39,13 @@ export interface ShadowPorts {
 }
 
 /** Column k of the shadow's input is column index[k] of the rows; null when the specs share no such mapping. */
-export function columnMap(shadow: ShadowModel['manifest']['feature_spec'], rows: RowSpec): number[] | null {
+export function columnMap(shadow: RowSpec & { readonly version?: number }, rows: RowSpec): number[] | null {
   if (shadow.name !== rows.name) return null;
   const index = shadow.names.map((n) => rows.names.indexOf(n));
   return index.some((i) => i < 0) ? null : index;
 }
 
-function project(rows: Float32Array, from: number, index: readonly number[], count: number): Float32Array {
+export function project(rows: Float32Array, from: number, index: readonly number[], count: number): Float32Array {
   if (index.length === from && index.every((c, k) => c === k)) return rows;
   const out = new Float32Array(count * index.length);
   for (let r = 0; r < count; r++)

@@ -105,6 +105,45 @@ describe.each(stores)('model registry on %s', (_name, makeStore) => {
     ]);
     expect(pointer.history[3]!.reason).toBe('bad precision (from v3)');
   });
+
+  it('changes its revision on every save, promotion and rollback, and only then', async () => {
+    const before = await registry.revision();
+    expect(before).not.toBeNull();
+    expect(await registry.revision()).toBe(before);
+    await registry.save(tinyManifest('v9', { created_at: '2026-11-26T01:00:00.000Z' }), tinyModel([0, 0, 1]));
+    const saved = await registry.revision();
+    expect(saved).not.toBe(before);
+    await registry.promote('v9', 'test');
+    const promoted = await registry.revision();
+    expect(promoted).not.toBe(saved);
+    await registry.rollback('test');
+    expect(await registry.revision()).not.toBe(promoted);
+  });
+
+  it('keeps each promotion decision as its own object, read back per version and in time order', async () => {
+    const decision = (version: string, at: string, outcome: 'refused' | 'lost') => ({
+      version,
+      champion: 'v1',
+      at,
+      outcome,
+      reason: `${outcome} at ${at}`,
+      rule: 'FRAUDFLOW_PROMOTION=shadow:7d',
+      window: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' },
+      transactions: 200,
+      frauds: 10,
+      champion_figures: { ap: 0.2, roc_auc: 0.7, card_precision_at_k: 0.1 },
+      challenger_figures: { ap: 0.9, roc_auc: 0.99, card_precision_at_k: 0.3 },
+      threshold: null,
+    });
+    await registry.recordDecision(decision('v9', '2026-11-27T00:00:00.000Z', 'refused'));
+    await registry.recordDecision(decision('v9', '2026-11-26T00:00:00.000Z', 'lost'));
+    await registry.recordDecision(decision('v3', '2026-11-25T00:00:00.000Z', 'lost'));
+    expect((await registry.decisions('v9')).map((d) => d.outcome)).toEqual(['lost', 'refused']);
+    expect((await registry.decisions()).map((d) => d.version)).toEqual(['v3', 'v9', 'v9']);
+    expect(await registry.decisions('no-such')).toEqual([]);
+    // The manifest itself is untouched.
+    expect((await registry.manifest('v9')).promotion).toBeUndefined();
+  });
 });
 
 describe('model registry on cloud storage: requests', () => {
@@ -112,7 +151,7 @@ describe('model registry on cloud storage: requests', () => {
     const uploads = fake.requests.filter((r) => r.method === 'POST');
     expect(uploads.every((r) => new URLSearchParams(r.query).get('uploadType') === 'multipart')).toBe(true);
     const championWrites = uploads.filter((r) => new URLSearchParams(r.query).get('name') === 'models/champion.json');
-    expect(championWrites).toHaveLength(5);
+    expect(championWrites).toHaveLength(7);
     expect([...fake.objects.keys()].filter((k) => k.startsWith('models/versions/v1/')).sort()).toEqual([
       'models/versions/v1/manifest.json',
       'models/versions/v1/model.json',

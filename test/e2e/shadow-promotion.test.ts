@@ -14,6 +14,18 @@ import { thresholdForVolume } from '../../functions/retrain/threshold-safety.ts'
 import { tinyManifest, tinyModel } from '../helpers/model.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { challenger, champion, txs, writeLiveTraffic } from '../helpers/live-traffic.ts';
+import { main } from '../../cli/main.ts';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
+  try {
+    return { code: await main(['node', 'fraudflow', ...args]), stdout: out.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}
 
 const options = (o: Partial<ShadowPromotionOptions> = {}): ShadowPromotionOptions => ({
   ...{ days: 7, delayDays: 7, margin: 0.005, minFrauds: 5, maxShift: 0.2, onShift: 'recalibrate' },
@@ -90,6 +102,46 @@ describe('shadow promotion', () => {
       expect(d!.reason).toContain('refused');
       expect((await s.registry.champion())!.version).toBe('champ-1');
     } finally {
+      await s.close();
+    }
+  });
+
+  it('records a refused and a lost promotion in the registry, shown by fraudflow models and models decisions', async () => {
+    const s = await setup();
+    const before = process.env.FRAUDFLOW_DATA_DIR;
+    try {
+      const at = new Date();
+      await promoteFromShadow(s.ports, options({ onShift: 'refuse', now: at }));
+      await promoteFromShadow(s.ports, options({ margin: 2, now: new Date(at.getTime() + 1000) }));
+      const kept = await s.registry.decisions('chall-2');
+      expect(kept.map((d) => d.outcome)).toEqual(['refused', 'lost']);
+      expect(kept[0]).toMatchObject({
+        version: 'chall-2',
+        champion: 'champ-1',
+        transactions: 200,
+        frauds: 10,
+        challenger_figures: { ap: 1 },
+        threshold: { decision: 'refused', before: 0.5, after: 0.5 },
+      });
+      expect(kept[0]!.window!.to).toBe(new Date(at.getTime() - 7 * 86_400_000).toISOString());
+      expect(kept[0]!.reason).toContain('refused');
+      expect(kept[0]!.rule).toContain('shadow:7d');
+      expect(kept[1]!.reason).toContain('below the margin 2');
+      // The manifests stay as they were written.
+      expect((await s.registry.manifest('chall-2')).promotion!.reason).toBe('shadow first');
+      process.env.FRAUDFLOW_DATA_DIR = s.dir.path;
+      const listed = await cli(['models']);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/chall-2.*lost \d{4}-\d\d-\d\d \(10 frauds\)/);
+      const report = await cli(['models', 'decisions', 'chall-2']);
+      expect(report.code).toBe(0);
+      expect(report.stdout).toContain('refused');
+      expect(report.stdout).toContain('below the margin 2');
+      const json = JSON.parse((await cli(['models', '--json'])).stdout) as { decisions: unknown[] };
+      expect(json.decisions).toHaveLength(2);
+    } finally {
+      process.env.FRAUDFLOW_DATA_DIR = before;
+      if (before === undefined) delete process.env.FRAUDFLOW_DATA_DIR;
       await s.close();
     }
   });

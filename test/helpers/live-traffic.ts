@@ -6,6 +6,7 @@ import { contentId } from '../../shared/schema/formats.ts';
 import { verdictMessages } from '../../shared/scoring/score.ts';
 import { shadowMessages } from '../../shared/scoring/shadow.ts';
 import type { Verdict } from '../../shared/schema/verdict.ts';
+import type { Warehouse } from '../../shared/warehouse/port.ts';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -25,7 +26,15 @@ export const challenger = (i: number) => (txs[i]!.label ? 0.8 + (i % 7) / 100 : 
 /** Writes the transactions, `champ-1`'s verdicts and `chall-2`'s shadow verdicts into the DuckDB under `dataDir`. */
 export async function writeLiveTraffic(dataDir: string): Promise<void> {
   const rt = createRuntime(loadConfig({ FRAUDFLOW_DATA_DIR: dataDir }), silentLogger);
-  const w = await rt.warehouse();
+  try {
+    await writeLiveTrafficTo(await rt.warehouse());
+  } finally {
+    await rt.close();
+  }
+}
+
+/** The same traffic into any warehouse (DuckDB, BigQuery through the local REST server). */
+export async function writeLiveTrafficTo(w: Warehouse): Promise<void> {
   await w.ensureTables();
   const at = new Date(now).toISOString();
   const verdict = (i: number, version: string, p: number): Verdict => ({
@@ -56,5 +65,4 @@ export async function writeLiveTraffic(dataDir: string): Promise<void> {
   await w.appendEnvelopes('verdicts', 'verdict', buffers(verdictMessages(champ, 'test', at)));
   const shadow = txs.map((_, i) => ({ ...verdict(i, 'chall-2', challenger(i)), role: 'shadow' as const }));
   await w.appendEnvelopes('shadow_verdicts', 'verdict', buffers(shadowMessages(shadow, 'test', at)));
-  await rt.close();
 }

@@ -2,6 +2,7 @@
 import type * as tf from '../tf.ts';
 import type { ChampionPointer, ModelManifest } from '../../schema/model-manifest.ts';
 import type { ForestModel } from '../gbdt/model.ts';
+import type { PromotionDecision } from './decision.ts';
 
 /** A network version: tf.js weights. */
 export interface StoredModel {
@@ -33,4 +34,13 @@ export interface ModelRegistry {
   promote(version: string, reason: string, at?: Date): Promise<ChampionPointer>;
   /** Back to the champion before the current one (NOT_FOUND when there is none). */
   rollback(reason?: string, at?: Date): Promise<ChampionPointer>;
+  /**
+   * A token that changes whenever a version is saved or the champion pointer moves (one small object): scorers
+   * watch it instead of listing every manifest. null on a registry no build of this kind has written to yet.
+   */
+  revision(): Promise<string | null>;
+  /** Keeps a promotion decision beside its version (one object per decision: manifests are never rewritten). */
+  recordDecision(decision: PromotionDecision): Promise<void>;
+  /** The decisions kept for `version` (every version when absent), oldest first. */
+  decisions(version?: string): Promise<PromotionDecision[]>;
 }

@@ -7,6 +7,8 @@ import { readManifest, readModelFiles, writeModelFiles } from './artifacts.ts';
 import type { ModelRegistry, StoredAnyModel, StoredModel } from '../port.ts';
 import { previousChampion } from '../history.ts';
 import { ForestModel } from '../../gbdt/model.ts';
+import { PromotionDecision } from '../decision.ts';
+import { decisionKey, readDecisions, touchRevision, readRevision } from './signals.ts';
 
 const key = (version: string, file: string) => `versions/${version}/${file}`;
 const CHAMPION = 'champion.json';
@@ -32,6 +34,7 @@ export class ObjectStoreRegistry implements ModelRegistry {
       );
     }
     await writeModelFiles(this.store, key(manifest.version, ''), manifest, model);
+    await touchRevision(this.store);
   }
 
   /** A network version (tf.js); a GBDT version is refused with a clear error: loadAny() reads every kind. */
@@ -108,6 +111,7 @@ export class ObjectStoreRegistry implements ModelRegistry {
       history: [...(current?.history ?? []), { version, at: at.toISOString(), reason, action: 'promote' }],
     };
     await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
+    await touchRevision(this.store);
     return pointer;
   }
 
@@ -123,6 +127,21 @@ export class ObjectStoreRegistry implements ModelRegistry {
       ],
     };
     await this.store.write(CHAMPION, JSON.stringify(pointer, null, 2));
+    await touchRevision(this.store);
     return pointer;
+  }
+
+  /** One small object read: written after every save, promotion and rollback. */
+  revision(): Promise<string | null> {
+    return readRevision(this.store);
+  }
+
+  async recordDecision(decision: PromotionDecision): Promise<void> {
+    const d = PromotionDecision.parse(decision);
+    await this.store.write(decisionKey(d), JSON.stringify(d, null, 2));
+  }
+
+  decisions(version?: string): Promise<PromotionDecision[]> {
+    return readDecisions(this.store, version);
   }
 }

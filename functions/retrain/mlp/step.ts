@@ -1,6 +1,13 @@
 // One mini-batch's fused forward and backward pass: the class-weighted mean binary cross-entropy's gradient, no allocation.
 import { forward, type Layout } from './network.ts';
 
+/**
+ * tf.js's binaryCrossentropy clips the probability to [1e-7, 1 - 1e-7] (float32) before the log: a row beyond it
+ * (a fraud scored below 1e-7, say) passes no gradient there, and none here.
+ */
+const CLIP_LOW = 1e-7;
+const CLIP_HIGH = Math.fround(1 - 1e-7);
+
 /** Buffers a training loop allocates once and every batch reuses. */
 export interface Scratch {
   readonly act: Float64Array;
@@ -19,7 +26,7 @@ export function scratchFor(shape: Layout): Scratch {
 /**
  * Into `s.grad`: the gradient of mean_k(w_k * BCE(p_k, y_k)) over rows order[from..to) of `x`, w = the row's class
  * weight (tf.js's classWeight: the weighted losses averaged over the batch size). The sigmoid's and the cross-entropy's
- * derivatives fold into dL/dz = w (p - y) at the output.
+ * derivatives fold into dL/dz = w (p - y) at the output, inside the clip.
  */
 export function batchGradient(
   shape: Layout,
@@ -40,6 +47,7 @@ export function batchGradient(
     const row = order[k]!;
     const label = y[row]!;
     const p = forward(shape, theta, x, row, act);
+    if (p < CLIP_LOW || p > CLIP_HIGH) continue;
     delta[shape.activationAt[layers]!] = classWeight[label]! * (p - label) * scale;
     for (let l = layers - 1; l >= 0; l--) {
       const inputs = sizes[l]!;

@@ -1,4 +1,4 @@
-// The plain TypeScript MLP trainer: exact gradients, sklearn's average precision, tf.js's layout, and learning on real-shaped rows.
+// The plain TypeScript MLP trainer: exact gradients, and what it validated is what the stored tf.js layout scores.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
 import { Random } from '../../shared/synth/random.ts';
@@ -8,7 +8,6 @@ import { kaggleMatrix } from '../../shared/synth/kaggle.ts';
 import { fitScaler, applyScaler } from '../../shared/model/scaler.ts';
 import { timeSplit } from '../../functions/retrain/split.ts';
 import { trainModel } from '../../functions/retrain/train.ts';
-import { averagePrecisionOf } from '../../functions/retrain/mlp/average-precision.ts';
 import { forward, initialParameters, layout } from '../../functions/retrain/mlp/network.ts';
 import { batchGradient, scratchFor } from '../../functions/retrain/mlp/step.ts';
 
@@ -68,19 +67,6 @@ describe('mlp trainer', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(20);
-  });
-
-  it('gives the same average precision as the shared metric, ties and all, with one sort per class', () => {
-    const rnd = new Random(11);
-    for (const n of [1, 7, 1000, 20_000]) {
-      // Scores rounded to a coarse grid: many ties across both classes.
-      const scores = Float32Array.from({ length: n }, () => Math.round(rnd.next() * 50) / 50);
-      const labels = Uint8Array.from(scores, (s) => (rnd.next() < 0.2 + 0.5 * s ? 1 : 0));
-      labels[0] = 1;
-      expect(averagePrecisionOf(scores, labels)).toBe(averagePrecision(scores, labels));
-    }
-    expect(averagePrecisionOf(new Float32Array(3), new Uint8Array(3))).toBeNaN();
-    expect(() => averagePrecisionOf(Float32Array.of(0.5, Number.NaN), Uint8Array.of(1, 0))).toThrow(/not a finite/);
   });
 
   it('stores what it validated: the tf.js model built from its weights scores the validation rows as it did', async () => {

@@ -1,7 +1,7 @@
 // The MLP's training loop in plain TypeScript: seeded shuffles, Adam over mini-batches, early stopping on validation AUPRC.
 import { Random } from '../../../shared/synth/random.ts';
 import { Adam } from './adam.ts';
-import { averagePrecisionOf } from './average-precision.ts';
+import { averagePrecision } from '../../../shared/metrics/ranking.ts';
 import { initialParameters, layout, predictInto, type Layout } from './network.ts';
 import { batchGradient, scratchFor } from './step.ts';
 
@@ -75,7 +75,7 @@ export function fitMlp(
       adam.apply(theta, scratch.grad);
     }
     predictInto(shape, theta, xVal, scores);
-    const auprc = averagePrecisionOf(scores, yVal);
+    const auprc = averagePrecision(scores, yVal);
     o.onEpoch?.({ epoch, auprc, ms: performance.now() - t0 });
     if (auprc > best.auprc) {
       // The two score buffers swap: the best epoch's stays, the other is overwritten next epoch.

@@ -18,6 +18,7 @@ const MODULES = [
   'score',
   'gbdt',
   'push',
+  'retrain-full',
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -43,6 +43,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<Rows> {
       wall_s: '',
       cpu_user_s: '',
       peak_rss_mb: '',
+      load_1m: '',
       vs_baseline: '',
       ...r,
     });

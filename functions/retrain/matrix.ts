@@ -1,5 +1,5 @@
 // Gathers split rows into standardised matrices (statistics from the training rows only) and counts their frauds.
-import { fitScaler, applyScaler, type Scaler } from '../../shared/model/scaler.ts';
+import type { Scaler } from '../../shared/model/scaler.ts';
 import type { Dataset } from './dataset.ts';
 
 export function gatherRows(features: Float32Array, width: number, rows: Uint32Array): Float32Array {
@@ -19,6 +19,32 @@ export interface Matrices {
   readonly yTest: Uint8Array;
 }
 
+/**
+ * shared/model/scaler.ts's fitScaler over the given rows of `features`, read in place (the same sums in the same
+ * order, so the same statistics) instead of over a gathered copy of them.
+ */
+export function fitScalerRows(features: Float32Array, width: number, rows: Uint32Array): Scaler {
+  const mean = new Float64Array(width);
+  const sq = new Float64Array(width);
+  const n = rows.length;
+  for (let k = 0; k < n; k++) for (let c = 0, at = rows[k]! * width; c < width; c++) mean[c]! += features[at + c]!;
+  for (let c = 0; c < width; c++) mean[c]! /= n;
+  for (let k = 0; k < n; k++)
+    for (let c = 0, at = rows[k]! * width; c < width; c++) sq[c]! += (features[at + c]! - mean[c]!) ** 2;
+  return { mean: [...mean], std: [...sq].map((v) => Math.sqrt(v / n) || 1) };
+}
+
+/** The rows gathered and standardised in one pass (applyScaler's arithmetic), with no unscaled copy between. */
+export function scaledRows(features: Float32Array, width: number, rows: Uint32Array, s: Scaler): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  const mean = Float64Array.from(s.mean);
+  const std = Float64Array.from(s.std);
+  for (let k = 0; k < rows.length; k++)
+    for (let c = 0, at = rows[k]! * width, o = k * width; c < width; c++)
+      out[o + c] = (features[at + c]! - mean[c]!) / std[c]!;
+  return out;
+}
+
 /** Train and test matrices of a split, both scaled by the training rows' statistics; extra row sets scaled alike. */
 export function matrices(
   data: Dataset,
@@ -26,12 +52,11 @@ export function matrices(
   extra: Uint32Array[] = [],
 ): Matrices & { extra: Float32Array[] } {
   const w = data.width;
-  const rawTrain = gatherRows(data.features, w, split.train);
-  const scaler = fitScaler(rawTrain, w, [0, split.train.length]);
-  const scaled = (rows: Uint32Array) => applyScaler(gatherRows(data.features, w, rows), w, [0, rows.length], scaler);
+  const scaler = fitScalerRows(data.features, w, split.train);
+  const scaled = (rows: Uint32Array) => scaledRows(data.features, w, rows, scaler);
   return {
     scaler,
-    xTrain: applyScaler(rawTrain, w, [0, split.train.length], scaler),
+    xTrain: scaled(split.train),
     yTrain: gatherLabels(data.labels, split.train),
     xTest: scaled(split.test),
     yTest: gatherLabels(data.labels, split.test),

@@ -1,8 +1,9 @@
-// Trains one model (a TensorFlow.js network or a gradient-boosted forest) with class weights, early-stopping on validation AUPRC, from a seed.
+// Trains one model (a dense network, stored as a tf.js model, or a gradient-boosted forest) with class weights, early-stopping on validation AUPRC, from a seed.
 import * as tf from '../../shared/model/tf.ts';
 import { averagePrecision } from '../../shared/metrics/ranking.ts';
 import { predictScaled } from '../../shared/model/predict.ts';
-import { Random } from '../../shared/synth/random.ts';
+import { fitMlp } from './mlp/fit.ts';
+import { tfLayout } from './mlp/network.ts';
 import { GBDT_DEFAULTS, trainGbdt, type GbdtParams } from '../../shared/model/gbdt/boost.ts';
 import { ForestModel } from '../../shared/model/gbdt/model.ts';
 import type { GbdtArchitecture } from '../../shared/schema/model-manifest.ts';
@@ -71,14 +72,22 @@ export function defaultBatchSize(rows: number): number {
   return Math.min(1024, Math.max(128, Math.ceil(rows / 64)));
 }
 
+/** The MLP's hidden layers (relu); a sigmoid unit follows. */
+const MLP_HIDDEN = [16, 8] as const;
+
 function build(kind: NetworkKind, width: number, seed: number): tf.LayersModel {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
   const layers =
     kind === 'logistic-regression'
       ? [tf.layers.dense({ inputShape: [width], units: 1, activation: 'sigmoid', kernelInitializer: init(0) })]
       : [
-          tf.layers.dense({ inputShape: [width], units: 16, activation: 'relu', kernelInitializer: init(0) }),
-          tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: init(1) }),
+          tf.layers.dense({
+            inputShape: [width],
+            units: MLP_HIDDEN[0],
+            activation: 'relu',
+            kernelInitializer: init(0),
+          }),
+          tf.layers.dense({ units: MLP_HIDDEN[1], activation: 'relu', kernelInitializer: init(1) }),
           tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(2) }),
         ];
   return tf.sequential({ layers });
@@ -221,7 +230,6 @@ export async function trainModel(
   width: number,
   o: TrainOptions,
 ): Promise<Trained>;
-// eslint-disable-next-line max-lines-per-function -- one training loop (epochs, early stopping, best weights) over shared tf.js state
 export async function trainModel(
   x: Float32Array,
   y: Uint8Array,
@@ -232,80 +240,51 @@ export async function trainModel(
 ): Promise<Trained> {
   if (o.kind === 'logistic-regression') return trainLogistic(x, y, xVal, yVal, width, o);
   if (o.kind === 'gbdt') return trainForest(x, y, xVal, yVal, width, o);
-  const n = y.length;
-  const patience = o.patience ?? DEFAULTS.patience;
+  return trainMlp(x, y, xVal, yVal, width, o);
+}
+
+/**
+ * The 16-8-1 relu MLP, trained by the plain TypeScript loop of ./mlp (Adam, class-weighted cross-entropy, seeded
+ * shuffles, early stopping on validation AUPRC); the best epoch's weights then go into a tf.js model of the same
+ * layers, which the registry stores as before (model.json + weights.bin) and dense-net.ts scores.
+ */
+function trainMlp(
+  x: Float32Array,
+  y: Uint8Array,
+  xVal: Float32Array,
+  yVal: Uint8Array,
+  width: number,
+  o: TrainOptions,
+): TrainedNetwork {
   const [w0, w1] = balancedWeights(y);
   const weighting = o.classWeighting ?? DEFAULTS.classWeighting;
-  const classWeight =
-    weighting === 'balanced'
-      ? { 0: w0, 1: w1 }
-      : weighting === 'sqrt'
-        ? { 0: 1, 1: Math.sqrt(w1 / w0) }
-        : { 0: 1, 1: 1 };
-  const kind: NetworkKind = o.kind;
-  const model = build(kind, width, o.seed);
-  model.compile({ optimizer: tf.train.adam(o.learningRate ?? DEFAULTS.learningRate), loss: 'binaryCrossentropy' });
-  const rnd = new Random(o.seed);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const xs = new Float32Array(n * width);
-  const ys = new Float32Array(n);
-  let best: { auprc: number; epoch: number; weights: tf.Tensor[]; scores: Float32Array } = {
-    auprc: -1,
-    epoch: 0,
-    weights: [],
-    scores: new Float32Array(0),
-  };
-  let epoch = 0;
-  try {
-    while (epoch < o.maxEpochs) {
-      epoch++;
-      const t0 = performance.now();
-      // Our own seeded shuffle: tf.js shuffles with Math.random, which would make runs differ.
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rnd.next() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-      for (let i = 0; i < n; i++) {
-        xs.set(x.subarray(order[i]! * width, (order[i]! + 1) * width), i * width);
-        ys[i] = y[order[i]!]!;
-      }
-      const xt = tf.tensor2d(xs, [n, width]);
-      const yt = tf.tensor2d(ys, [n, 1]);
-      try {
-        await model.fit(xt, yt, {
-          epochs: 1,
-          batchSize: o.batchSize ?? defaultBatchSize(n),
-          shuffle: false,
-          classWeight,
-          verbose: 0,
-        });
-      } finally {
-        xt.dispose();
-        yt.dispose();
-      }
-      const scores = predictScaled(model, xVal, width);
-      const auprc = averagePrecision(scores, yVal);
-      o.onEpoch?.({ epoch, auprc, ms: performance.now() - t0 });
-      if (auprc > best.auprc) {
-        best.weights.forEach((w) => w.dispose());
-        best = { auprc, epoch, weights: model.getWeights().map((w) => w.clone()), scores };
-      } else if (epoch - best.epoch >= patience) break;
-    }
-    model.setWeights(best.weights);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    best.weights.forEach((w) => w.dispose());
-  }
+  const classWeight: [number, number] =
+    weighting === 'balanced' ? [w0, w1] : weighting === 'sqrt' ? [1, Math.sqrt(w1 / w0)] : [1, 1];
+  const fit = fitMlp(x, y, xVal, yVal, width, {
+    hidden: MLP_HIDDEN,
+    maxEpochs: o.maxEpochs,
+    patience: o.patience ?? DEFAULTS.patience,
+    batchSize: o.batchSize ?? defaultBatchSize(y.length),
+    learningRate: o.learningRate ?? DEFAULTS.learningRate,
+    classWeight,
+    seed: o.seed,
+    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+  });
+  const model = build('mlp', width, o.seed);
+  tf.tidy(() =>
+    model.setWeights(
+      tfLayout(fit.shape, fit.theta).flatMap((l, i) => [
+        tf.tensor2d(l.kernel, [fit.shape.sizes[i]!, fit.shape.sizes[i + 1]!]),
+        tf.tensor1d(l.bias),
+      ]),
+    ),
+  );
   return {
-    kind,
+    kind: 'mlp',
     model,
-    auprc: best.auprc,
-    epochs: best.epoch,
-    epochsRun: epoch,
-    validationScores: best.scores,
+    auprc: fit.auprc,
+    epochs: fit.epoch,
+    epochsRun: fit.epochsRun,
+    validationScores: fit.scores,
   };
 }

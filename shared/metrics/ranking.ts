@@ -11,6 +11,9 @@ export interface CurvePoint {
  * Cumulative true and false positives when flagging everything scored >= each distinct score, highest first.
  * Tied scores form one point, as sklearn's precision_recall_curve does. Labels must be 0 or 1 and scores
  * finite numbers: a NaN would make the order (and so every metric) meaningless, so it is refused.
+ * The points need only each class's scores in order: the frauds' and the genuine rows' are sorted apart (a native
+ * numeric sort, no comparator: several times faster than sorting indices, and this runs every boosting round and
+ * every epoch) and merged from the top.
  */
 export function thresholdPoints(
   scores: ArrayLike<number>,
@@ -18,6 +21,7 @@ export function thresholdPoints(
 ): { points: CurvePoint[]; positives: number; negatives: number } {
   if (scores.length !== labels.length)
     throw new FraudflowError('INPUT_INVALID', `metrics: ${scores.length} scores but ${labels.length} labels`);
+  let positives = 0;
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i]))
       throw new FraudflowError('INPUT_INVALID', `metrics: score ${i} is ${scores[i]}, not a finite number`, {
@@ -25,17 +29,23 @@ export function thresholdPoints(
       });
     if (labels[i] !== 0 && labels[i] !== 1)
       throw new FraudflowError('INPUT_INVALID', `metrics: label ${i} is ${labels[i]}, not 0 or 1`, { index: i });
+    positives += labels[i]!;
   }
-  const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(scores.length - positives);
+  for (let i = 0, a = 0, b = 0; i < scores.length; i++)
+    if (labels[i] === 1) pos[a++] = scores[i]!;
+    else neg[b++] = scores[i]!;
+  pos.sort();
+  neg.sort();
   const points: CurvePoint[] = [];
   let tp = 0;
   let fp = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    if (labels[i] === 1) tp++;
-    else fp++;
-    const next = order[k + 1];
-    if (next === undefined || scores[next] !== scores[i]) points.push({ threshold: scores[i]!, tp, fp });
+  for (let p = pos.length - 1, q = neg.length - 1; p >= 0 || q >= 0;) {
+    const threshold = p < 0 ? neg[q]! : q < 0 ? pos[p]! : Math.max(pos[p]!, neg[q]!);
+    for (; p >= 0 && pos[p] === threshold; p--) tp++;
+    for (; q >= 0 && neg[q] === threshold; q--) fp++;
+    points.push({ threshold, tp, fp });
   }
   return { points, positives: tp, negatives: fp };
 }

@@ -1,0 +1,39 @@
+// The GBDT configurations retrain's prequential selection tries: a small grid, the best by mean fold AP kept.
+import type { GbdtParams } from '../../shared/model/gbdt/boost.ts';
+
+export interface GbdtCandidate {
+  /** Short label for logs and the manifest's selection, e.g. `eta0.1 d6 l64 none`. */
+  readonly name: string;
+  /** How a fraud row is weighted: not at all, the square root of balanced, or balanced. */
+  readonly classWeighting: 'none' | 'sqrt' | 'balanced';
+  /** Over retrain's GBDT defaults (functions/retrain/train.ts, GBDT_TRAIN_DEFAULTS). */
+  readonly params: Partial<GbdtParams>;
+}
+
+const candidate = (
+  learningRate: number,
+  maxDepth: number,
+  maxLeaves: number,
+  classWeighting: GbdtCandidate['classWeighting'],
+  extra: Partial<GbdtParams> = {},
+): GbdtCandidate => ({
+  name: `eta${learningRate} d${maxDepth} l${maxLeaves} ${classWeighting}${Object.entries(extra)
+    .map(([k, v]) => ` ${k}${v}`)
+    .join('')}`,
+  classWeighting,
+  params: { learningRate, maxDepth, maxLeaves, rounds: 400, earlyStoppingRounds: 30, ...extra },
+});
+
+/** Every configuration the grid experiment measured (bench/children/ablation.ts `grid`); GBDT_GRID is a subset. */
+export const GBDT_WIDE_GRID: readonly GbdtCandidate[] = [
+  candidate(0.1, 6, 64, 'none'),
+  candidate(0.05, 6, 64, 'none'),
+  candidate(0.05, 4, 16, 'none'),
+  candidate(0.05, 3, 8, 'none'),
+  candidate(0.05, 6, 64, 'sqrt'),
+  candidate(0.05, 4, 16, 'sqrt'),
+  candidate(0.05, 6, 64, 'none', { minChildWeight: 5, lambda: 5 }),
+  candidate(0.05, 4, 16, 'none', { minChildWeight: 5, lambda: 5 }),
+];
+
+export const GBDT_GRID: readonly GbdtCandidate[] = GBDT_WIDE_GRID;

@@ -74,6 +74,8 @@ export async function prequentialAblation(
   sets: readonly FeatureSet[],
   o: SelectOptions,
   logger: Logger,
+  /** Called with each set's rows as soon as they are scored (long runs report as they go). */
+  onSet?: (rows: ReadonlyArray<Omit<AblationRow, 'deltaAuprc' | 'deltaCp100'>>) => void,
 ): Promise<AblationRow[]> {
   const rows: Array<Omit<AblationRow, 'deltaAuprc' | 'deltaCp100'>> = [];
   for (const set of sets) {
@@ -100,6 +102,7 @@ export async function prequentialAblation(
         cp100: best.card_precision_at_100 ?? null,
       });
     logger.info('ablation: feature set scored', { set: set.name, width: sub.width, best: s.best });
+    onSet?.(rows.filter((r) => r.set === set.name));
   }
   const base = (model: string) =>
     rows.find((r) => r.set === 'v1' && (r.model === model || (model.startsWith('best') && r.model.startsWith('best'))));

@@ -24,6 +24,9 @@ const candidate = (
   params: { learningRate, maxDepth, maxLeaves, rounds: 400, earlyStoppingRounds: 30, ...extra },
 });
 
+/** Retrain's GBDT as it was before the grid (GBDT_TRAIN_DEFAULTS, unweighted): the ablation's one GBDT. */
+export const RETRAIN_GBDT: GbdtCandidate = { name: 'retrain default', classWeighting: 'none', params: {} };
+
 /** Every configuration the grid experiment measured (bench/children/ablation.ts `grid`); GBDT_GRID is a subset. */
 export const GBDT_WIDE_GRID: readonly GbdtCandidate[] = [
   candidate(0.1, 6, 64, 'none'),

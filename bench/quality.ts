@@ -69,7 +69,7 @@ interface UlbOut {
 }
 
 /** The ULB sample ingested, `fraudflow retrain --format kaggle` (time-ordered fraction split), and the references. */
-function ulbRows(dir: string): Rows {
+export function ulbRows(dir: string): Rows {
   const file = sharedFile(ULB);
   if (!file) return [{ model: `ULB sample: skipped (no ../shared/data/${ULB})` }];
   const env = { FRAUDFLOW_DATA_DIR: join(dir, 'ulb'), FRAUDFLOW_LOG_LEVEL: 'ERROR' };

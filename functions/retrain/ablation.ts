@@ -91,7 +91,10 @@ export async function prequentialAblation(
         auprc: c.auprc,
         cp100: c.card_precision_at_100 ?? null,
       });
-    const best = cands.find((c) => c.model === s.best)!;
+    // The kept family's best candidate (a GBDT grid point is named `gbdt <config>`).
+    const best = cands
+      .filter((c) => c.model === s.best || c.model.startsWith(`${s.best} `))
+      .reduce((b, c) => ((c.auprc.mean ?? -1) > (b.auprc.mean ?? -1) ? c : b));
     if (cands.length > 1)
       rows.push({
         set: set.name,

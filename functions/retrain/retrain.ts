@@ -139,6 +139,10 @@ async function fitFinal(plan: Plan, chosen: Selected, options: RetrainOptions) {
     kind: chosen.best,
     maxEpochs: Math.max(1, Math.min(options.maxEpochs, chosen.epochs.get(chosen.best) ?? options.maxEpochs)),
     seed: options.seed,
+    // The GBDT the folds chose, with their mean best number of trees (fold 0's rows here are training rows).
+    ...(chosen.best === 'gbdt' && chosen.gbdt
+      ? { gbdt: chosen.gbdt.params, classWeighting: chosen.gbdt.classWeighting }
+      : {}),
   });
   return { final, scaler: m.scaler, xTest: m.xTest, yTest: m.yTest };
 }

@@ -1,0 +1,83 @@
+// The ids each table holds, kept in memory by the DuckDB adapter: a batch of new ids is deduped without a scan of the table.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { TABLES, type TableName } from '../tables.ts';
+import { IdPrefixSet, prefixOf } from './id-set.ts';
+
+interface Entry {
+  readonly ids: IdPrefixSet;
+  /** The table's row count the set was built for (plus the rows inserted since): another count means another writer. */
+  rows: number;
+}
+
+/** A batch's ids checked against the table's: `fresh` when none can be there already (then no anti-join is needed). */
+export interface Checked {
+  readonly fresh: boolean;
+  readonly entry: Entry;
+  readonly prefixes: Array<[number, number]> | null;
+}
+
+/**
+ * One writer holds the DuckDB file (its lock), and every write of this adapter goes through `check` and `added`, so the set
+ * holds every id of the table. A write it did not see (SQL through `query`) makes the adapter call `forget`; the row count,
+ * read in the batch's own transaction, catches any other. Either way the set is rebuilt from the table, once.
+ */
+export class KnownIds {
+  private readonly entries = new Map<TableName, Entry>();
+  constructor(private readonly db: DuckDBConnection) {}
+
+  forget(): void {
+    this.entries.clear();
+  }
+
+  /** Inside the batch's transaction, before its INSERT. */
+  async check(table: TableName, ids: readonly unknown[]): Promise<Checked> {
+    const rows = await this.rowCount(table);
+    let entry = this.entries.get(table);
+    if (!entry || entry.rows !== rows) {
+      entry = { ids: rows === 0 ? new IdPrefixSet() : await this.load(table), rows };
+      this.entries.set(table, entry);
+    }
+    const prefixes: Array<[number, number]> = [];
+    let fresh = true;
+    for (const id of ids) {
+      const p = prefixOf(id);
+      if (p === null) return { fresh: false, entry, prefixes: null };
+      if (fresh && entry.ids.has(p[0], p[1])) fresh = false;
+      prefixes.push(p);
+    }
+    return { fresh, entry, prefixes };
+  }
+
+  /** After the batch's COMMIT: its ids are in the table now. */
+  added(table: TableName, checked: Checked, inserted: number): void {
+    if (checked.prefixes === null) {
+      this.entries.delete(table);
+      return;
+    }
+    for (const [hi, lo] of checked.prefixes) checked.entry.ids.add(hi, lo);
+    checked.entry.rows += inserted;
+  }
+
+  private async rowCount(table: TableName): Promise<number> {
+    const reader = await this.db.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`);
+    return Number(reader.getRows()[0]![0]);
+  }
+
+  private async load(table: TableName): Promise<IdPrefixSet> {
+    const set = new IdPrefixSet();
+    const id = `"${TABLES[table].idColumn}"`;
+    // An id that is not hex reads NULL and is left out: no message id (32 hex digits) can equal it.
+    const half = (from: number) => `TRY_CAST(('0x' || substr(${id}, ${from}, 8)) AS UINTEGER)`;
+    const result = await this.db.stream(`SELECT ${half(1)}, ${half(9)} FROM ${table}`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [hi, lo] = [chunk.getColumnVector(0), chunk.getColumnVector(1)];
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const [h, l] = [hi.getItem(i) as number | null, lo.getItem(i) as number | null];
+        if (h !== null && l !== null) set.add(h, l);
+      }
+    }
+    return set;
+  }
+}

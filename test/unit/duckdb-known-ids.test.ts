@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb/duckdb.ts';
-import { envelopeIdOf, IdPrefixSet, prefixOf } from '../../shared/warehouse/duckdb/id-set.ts';
+import { envelopePrefixOf, IdPrefixSet, prefixOf } from '../../shared/warehouse/duckdb/id-set.ts';
 import { queryAll } from '../../shared/warehouse/port.ts';
 import { encodeRecords, valueAt } from '../../functions/ingest/encode.ts';
 import { detectFormat } from '../../shared/schema/formats.ts';
@@ -39,9 +39,16 @@ describe('id prefix set', () => {
 
   it('reads the id of a canonical envelope and refuses text that does not start like one', () => {
     const id = 'ab'.repeat(16);
-    expect(envelopeIdOf(Buffer.from(`{"id":"${id}","schema":{}}`))).toBe(id);
-    for (const text of [`{"id": "${id}"}`, `{"id":"${id.slice(1)}"}`, `{"schema":{},"id":"${id}"}`, ''])
-      expect(envelopeIdOf(Buffer.from(text))).toBeNull();
+    expect(envelopePrefixOf(Buffer.from(`{"id":"${id}","schema":{}}`))).toEqual(prefixOf(id));
+    expect(envelopePrefixOf(Buffer.from(`{"id":"${'f'.repeat(32)}"}`))).toEqual([0xffffffff, 0xffffffff]);
+    for (const text of [
+      `{"id": "${id}"}`,
+      `{"id":"${id.slice(1)}"}`,
+      `{"schema":{},"id":"${id}"}`,
+      `{"id":"${'a'.repeat(31)}g"}`,
+      '',
+    ])
+      expect(envelopePrefixOf(Buffer.from(text))).toBeNull();
     expect(prefixOf('AB'.repeat(16))).toBeNull();
   });
 });
@@ -54,7 +61,7 @@ describe('DuckDB appends deduped by the id sets', () => {
     await w.ensureTables();
     expect((await w.appendEnvelopes('transactions', 'kaggle', batch.slice(0, 100))).inserted).toBe(100);
     // A row the adapter did not write itself: an INSERT through query, alone and after another statement.
-    const ids = batch.slice(100, 102).map((v) => envelopeIdOf(v)!);
+    const ids = batch.slice(100, 102).map((v) => (JSON.parse(Buffer.from(v).toString('utf8')) as { id: string }).id);
     const insert = (id: string) =>
       `INSERT INTO transactions (id, schema_name, schema_version, source_file, source_line, ingested_at) VALUES ('${id}', 'kaggle', 1, 'sql', 1, now())`;
     await queryAll(w, insert(ids[0]!));

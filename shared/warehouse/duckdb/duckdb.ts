@@ -21,7 +21,7 @@ import type { AppendResult, Row, Warehouse } from '../port.ts';
 import { TABLES, type ColumnType, type TableDef, type TableName } from '../tables.ts';
 import { envelopeInsertSql, quoteIdent, SQL_TYPE, writeLines } from './envelope-sql.ts';
 import { KnownIds } from './known-ids.ts';
-import { envelopeIdOf } from './id-set.ts';
+import { envelopePrefixOf, prefixOf } from './id-set.ts';
 
 /** Staging holds what JS can hand over without conversion; the INSERT casts. */
 const STAGE_TYPE: Record<ColumnType, DuckDBType> = {
@@ -112,7 +112,7 @@ export class DuckDbWarehouse implements Warehouse {
       const id = quoteIdent(def.idColumn);
       const checked = await this.known.check(
         table,
-        rows.map((r) => r[def.idColumn]),
+        rows.map((r) => prefixOf(r[def.idColumn])),
       );
       const antiJoin = checked.fresh ? '' : ` WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.${id} = s.${id})`;
       const result = await this.db.run(
@@ -142,7 +142,7 @@ export class DuckDbWarehouse implements Warehouse {
     writeLines(file, values);
     try {
       await this.db.run('BEGIN TRANSACTION');
-      const checked = await this.known.check(table, values.map(envelopeIdOf));
+      const checked = await this.known.check(table, values.map(envelopePrefixOf));
       const result = await this.db.run(envelopeInsertSql(table, known.schema as z.ZodObject, file, !checked.fresh));
       const inserted = Number(result.rowsChanged);
       await this.db.run('COMMIT');

@@ -65,9 +65,28 @@ export function prefixOf(id: unknown): [number, number] | null {
 const ID_AT = '{"id":"'.length;
 const OPENING = Buffer.from('{"id":"');
 
-/** The id of an envelope given as its canonical JSON text (`{"id":"<32 hex>",...`), or null when it does not start so. */
-export function envelopeIdOf(value: Uint8Array): string | null {
+/** The value of one lowercase hex digit (a byte), or -1. */
+const hexDigit = (b: number): number => (b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1);
+
+/** Eight hex digits from `at` as a 32-bit number, or -1 when one is not a lowercase hex digit. */
+function word(value: Uint8Array, at: number): number {
+  let n = 0;
+  for (let i = at; i < at + 8; i++) {
+    const d = hexDigit(value[i]!);
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
+/**
+ * The id prefix of an envelope given as its canonical JSON text (`{"id":"<32 hex>",...`), read from the bytes (no string
+ * is made), or null when it does not start so.
+ */
+export function envelopePrefixOf(value: Uint8Array): [number, number] | null {
   if (value.length < ID_AT + 33 || value[ID_AT + 32] !== 0x22) return null;
   for (let i = 0; i < ID_AT; i++) if (value[i] !== OPENING[i]) return null;
-  return Buffer.from(value.buffer, value.byteOffset + ID_AT, 32).toString('latin1');
+  for (let i = ID_AT + 16; i < ID_AT + 32; i++) if (hexDigit(value[i]!) < 0) return null;
+  const [hi, lo] = [word(value, ID_AT), word(value, ID_AT + 8)];
+  return hi < 0 || lo < 0 ? null : [hi, lo];
 }

@@ -1,7 +1,7 @@
 // The ids each table holds, kept in memory by the DuckDB adapter: a batch of new ids is deduped without a scan of the table.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, type TableName } from '../tables.ts';
-import { IdPrefixSet, prefixOf } from './id-set.ts';
+import { IdPrefixSet } from './id-set.ts';
 
 interface Entry {
   readonly ids: IdPrefixSet;
@@ -13,7 +13,7 @@ interface Entry {
 export interface Checked {
   readonly fresh: boolean;
   readonly entry: Entry;
-  readonly prefixes: Array<[number, number]> | null;
+  readonly prefixes: ReadonlyArray<readonly [number, number]> | null;
 }
 
 /**
@@ -29,23 +29,20 @@ export class KnownIds {
     this.entries.clear();
   }
 
-  /** Inside the batch's transaction, before its INSERT. */
-  async check(table: TableName, ids: readonly unknown[]): Promise<Checked> {
+  /** Inside the batch's transaction, before its INSERT: `prefixes` of the batch's ids (null where one is not a message id). */
+  async check(table: TableName, prefixes: ReadonlyArray<readonly [number, number] | null>): Promise<Checked> {
     const rows = await this.rowCount(table);
     let entry = this.entries.get(table);
     if (!entry || entry.rows !== rows) {
       entry = { ids: rows === 0 ? new IdPrefixSet() : await this.load(table), rows };
       this.entries.set(table, entry);
     }
-    const prefixes: Array<[number, number]> = [];
     let fresh = true;
-    for (const id of ids) {
-      const p = prefixOf(id);
+    for (const p of prefixes) {
       if (p === null) return { fresh: false, entry, prefixes: null };
       if (fresh && entry.ids.has(p[0], p[1])) fresh = false;
-      prefixes.push(p);
     }
-    return { fresh, entry, prefixes };
+    return { fresh, entry, prefixes: prefixes as ReadonlyArray<readonly [number, number]> };
   }
 
   /** After the batch's COMMIT: its ids are in the table now. */

@@ -1,5 +1,6 @@
 // The ids each table holds, kept in memory by the DuckDB adapter: a batch of new ids is deduped without a scan of the table.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { endianness } from 'node:os';
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { TABLES, type TableName } from '../tables.ts';
 import { IdPrefixSet } from './id-set.ts';
 
@@ -63,18 +64,33 @@ export class KnownIds {
   private async load(table: TableName): Promise<IdPrefixSet> {
     const set = new IdPrefixSet();
     const id = `"${TABLES[table].idColumn}"`;
-    // An id that is not hex reads NULL and is left out: no message id (32 hex digits) can equal it.
-    const half = (from: number) => `TRY_CAST(('0x' || substr(${id}, ${from}, 8)) AS UINTEGER)`;
-    const result = await this.db.stream(`SELECT ${half(1)}, ${half(9)} FROM ${table}`);
+    // One cast of the first 16 hex digits (two casts of 8 took twice as long); an id that is not hex reads NULL and is
+    // left out: no message id (32 hex digits) can equal it.
+    const result = await this.db.stream(
+      `SELECT p FROM (SELECT TRY_CAST(('0x' || substr(${id}, 1, 16)) AS UBIGINT) AS p FROM ${table}) WHERE p IS NOT NULL`,
+    );
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const [hi, lo] = [chunk.getColumnVector(0), chunk.getColumnVector(1)];
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const [h, l] = [hi.getItem(i) as number | null, lo.getItem(i) as number | null];
-        if (h !== null && l !== null) set.add(h, l);
-      }
+      addPrefixes(set, chunk.getColumnVector(0), chunk.rowCount);
     }
     return set;
+  }
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** The vector's values (no NULLs) added as [high, low] halves: from its memory when it exposes it, else one by one. */
+function addPrefixes(set: IdPrefixSet, vector: DuckDBVector, count: number): void {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (LITTLE_ENDIAN && items instanceof BigUint64Array && items.length === count) {
+    // Read as 32-bit words: on a little-endian machine the low word comes first.
+    const words = new Uint32Array(items.buffer, items.byteOffset, count * 2);
+    for (let i = 0; i < count; i++) set.add(words[2 * i + 1]!, words[2 * i]!);
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const v = vector.getItem(i) as bigint;
+    set.add(Number(v >> 32n), Number(v & 0xffffffffn));
   }
 }

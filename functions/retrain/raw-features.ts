@@ -65,9 +65,10 @@ const fraud = (e: MsEvent) => (e.label === 1 ? 1 : 0);
 
 /**
  * What offlineFeatures (shared/features/raw/offline.ts) computes for `spec` (v1 or v3: no v2 aggregates), row for row
- * and bit for bit: each transaction's features from what came before it, then the transaction recorded. A transaction id seen before is not recorded
- * again; `duplicates` names the ids that occur more than once (the warehouse knows them): only those are remembered,
- * and only their rows are aggregated the reference way (a transaction never counts itself).
+ * and bit for bit: each transaction's features from what came before it, then the transaction recorded. A transaction
+ * id seen before is not recorded again; `duplicates` names the ids that occur more than once (the warehouse knows
+ * them): only those are remembered, and only their rows are aggregated the reference way (a transaction never counts
+ * itself).
  */
 export class OfflineRawFeatures {
   private readonly customers = new Map<string, Entity>();

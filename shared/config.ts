@@ -15,6 +15,7 @@ import {
 import { redisEndpoint } from './config/redis-url.ts';
 import { issueLines } from './schema/issues.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './schema/limits.ts';
+import { RAW_FEATURE_VERSIONS } from './features/raw/spec.ts';
 
 const csv = z.string().transform((s) =>
   s
@@ -94,8 +95,8 @@ export const EnvSchema = z
     FRAUDFLOW_PREQUENTIAL_FOLDS: int(1, 52).default(4),
     FRAUDFLOW_MIN_VALIDATION_ROWS: int(1, 100_000_000).default(1000),
     FRAUDFLOW_MIN_VALIDATION_FRAUDS: int(1, 1_000_000).default(5),
-    /** The raw feature spec retrain builds (v1 or v2); unset: the default by prequential AP. */
-    FRAUDFLOW_FEATURES: z.enum(['v1', 'v2']).optional(),
+    /** The raw feature spec retrain builds (v1, v2 or v3); unset: the default by prequential AP. */
+    FRAUDFLOW_FEATURES: z.enum(RAW_FEATURE_VERSIONS).optional(),
     FRAUDFLOW_MAX_EPOCHS: int(1, 200).default(10),
     FRAUDFLOW_SEED: int(0, 2 ** 31).default(42),
     FRAUDFLOW_REVIEW_RATIO: envNumber(z.number().gt(0).max(1)).default(0.5),

@@ -5,6 +5,7 @@ import type { RetrainOptions } from '../../functions/retrain/retrain.ts';
 import type { ModelKind } from '../../functions/retrain/train.ts';
 import { positiveInt } from '../args.ts';
 import type { RuntimeFactory } from '../main.ts';
+import { RAW_FEATURE_VERSIONS, rawVersionOf } from '../../shared/features/raw/spec.ts';
 
 const MODEL_NAMES: Record<string, ModelKind> = {
   'logistic-regression': 'logistic-regression',
@@ -80,7 +81,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
     )
     .option(
       '--features <version>',
-      'raw feature spec: v1 or v2 (default FRAUDFLOW_FEATURES, else the default by prequential AP)',
+      'raw feature spec: v1, v2 or v3 (default FRAUDFLOW_FEATURES, else the default by prequential AP)',
     )
     .option('--json', 'print the result as JSON')
     .action(
@@ -109,8 +110,9 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
               ...(end ? { end } : {}),
             }
           : undefined;
-        if (opts.features !== undefined && opts.features !== 'v1' && opts.features !== 'v2')
-          throw new InvalidArgumentError(`--features: expected v1 or v2, got "${opts.features}"`);
+        const features = RAW_FEATURE_VERSIONS.find((v) => v === opts.features);
+        if (opts.features !== undefined && features === undefined)
+          throw new InvalidArgumentError(`--features: expected v1, v2 or v3, got "${opts.features}"`);
         if (opts.format !== undefined && opts.format !== 'kaggle' && opts.format !== 'raw')
           throw new InvalidArgumentError(`--format: expected kaggle or raw, got "${opts.format}"`);
         const { retrainWith } = await import('../../functions/retrain/index.ts');
@@ -121,7 +123,7 @@ export function registerRetrain(program: Command, runtime: RuntimeFactory): void
           ...(opts.format ? { format: opts.format } : {}),
           ...(opts.maxEpochs ? { maxEpochs: opts.maxEpochs } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.features ? { features: opts.features === 'v1' ? (1 as const) : (2 as const) } : {}),
+          ...(features ? { features: rawVersionOf(features) } : {}),
         });
         if (opts.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         const m = r.manifest;

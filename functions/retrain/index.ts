@@ -6,7 +6,7 @@ import { processRuntime, type Runtime } from '../../shared/runtime.ts';
 import { retrain, type RetrainOptions, type RetrainResult } from './retrain.ts';
 import { retrainRequestOf, type RetrainRequest } from './request.ts';
 import { promoteFromShadow, type ShadowDecision } from './shadow-promotion.ts';
-import { DELAY_DAYS } from '../../shared/features/raw/spec.ts';
+import { DELAY_DAYS, rawVersionOf } from '../../shared/features/raw/spec.ts';
 
 export async function retrainWith(
   rt: Runtime,
@@ -76,7 +76,7 @@ export async function onScheduledMessage(rt: Runtime, eventData: unknown): Promi
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...windowsOf(r, rt.config.retrain.windows),
     ...(r.prequential_folds ? { prequentialFolds: r.prequential_folds } : {}),
-    ...(r.features ? { features: r.features === 'v1' ? (1 as const) : (2 as const) } : {}),
+    ...(r.features ? { features: rawVersionOf(r.features) } : {}),
   });
 }
 

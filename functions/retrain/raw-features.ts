@@ -1,7 +1,9 @@
 // Offline raw features over a time-sorted history, synchronously and in O(1) a row: each window a running count and sum
-// over an entity's events (pointers move forward as time does), equal to the shared definition (aggregateMs) bit for bit.
+// over an entity's events (pointers move forward as time does), equal to the shared definition (aggregateMs) bit for bit;
+// a spec whose features are functions of v1's (v1, v3) gets them from the shared per-version definition.
 import { featuresFromWindows } from '../../shared/features/raw/compute.ts';
-import { DELAY_DAYS, WINDOWS_DAYS } from '../../shared/features/raw/spec.ts';
+import { DELAY_DAYS, RAW_FEATURES, WINDOWS_DAYS, type RawFeatureSpec } from '../../shared/features/raw/spec.ts';
+import { featuresOfSpec, readsExtra } from '../../shared/features/raw/versions.ts';
 import { aggregateMs, DAY_MS, type MsEvent } from '../../shared/features/raw/windows.ts';
 import type { FeatureWindows } from '../../shared/features/raw/port.ts';
 import { FraudflowError } from '../../shared/errors.ts';
@@ -62,17 +64,26 @@ const cents = (e: MsEvent) => e.amountCents;
 const fraud = (e: MsEvent) => (e.label === 1 ? 1 : 0);
 
 /**
- * What offlineFeatures (shared/features/raw/offline.ts) computes, row for row and bit for bit: each transaction's
- * features from what came before it, then the transaction recorded. A transaction id seen before is not recorded
- * again; `duplicates` names the ids that occur more than once (the warehouse knows them): only those are remembered,
- * and only their rows are aggregated the reference way (a transaction never counts itself).
+ * What offlineFeatures (shared/features/raw/offline.ts) computes for `spec` (v1 or v3: no v2 aggregates), row for row
+ * and bit for bit: each transaction's features from what came before it, then the transaction recorded. A transaction
+ * id seen before is not recorded again; `duplicates` names the ids that occur more than once (the warehouse knows
+ * them): only those are remembered, and only their rows are aggregated the reference way (a transaction never counts
+ * itself).
  */
 export class OfflineRawFeatures {
   private readonly customers = new Map<string, Entity>();
   private readonly terminals = new Map<string, Entity>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly duplicates: ReadonlySet<string> = new Set()) {}
+  constructor(
+    private readonly duplicates: ReadonlySet<string> = new Set(),
+    private readonly spec: RawFeatureSpec = RAW_FEATURES,
+  ) {
+    if (readsExtra(spec))
+      throw new FraudflowError('INTERNAL', `retrain: raw v${spec.version} needs the v2 aggregates, not window sums`, {
+        spec: `raw v${spec.version}`,
+      });
+  }
 
   /** The features of `tx` (the state before it), then `tx` recorded. */
   next(tx: HistoryTx): number[] {
@@ -94,7 +105,7 @@ export class OfflineRawFeatures {
       c.append(rec);
       t.append({ ...rec });
     }
-    return featuresFromWindows(tx, tx.t, w);
+    return featuresOfSpec(this.spec, featuresFromWindows(tx, tx.t, w), ms, undefined);
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Warehouse } from '../../shared/warehouse/port.ts';
 import { RAW_FEATURES, type RawFeatureSpec } from '../../shared/features/raw/spec.ts';
 import { offlineFeatures } from '../../shared/features/raw/offline.ts';
+import { readsExtra } from '../../shared/features/raw/versions.ts';
 import type { RawTx } from '../../shared/features/raw/compute.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { UNLABELLED } from './split.ts';
@@ -15,7 +16,7 @@ export interface RawHistoryRange {
   readonly from?: number;
   /** The first transaction whose features are kept as a row; earlier ones only build the state. */
   readonly keepFrom?: number;
-  /** The feature spec of the rows (raw v1 or v2); default raw v1 (RAW_FEATURES). */
+  /** The feature spec of the rows (raw v1, v2 or v3); default raw v1 (RAW_FEATURES). */
   readonly spec?: RawFeatureSpec;
 }
 
@@ -110,16 +111,17 @@ export async function loadRawHistory(warehouse: Warehouse, range: RawHistoryRang
 }
 
 /**
- * Each history row with its features: v1 by running window sums (O(1) a row, bit for bit the shared offline
- * features), any other spec through the shared computeAndRecord on an in-memory state (the online path's code).
+ * Each history row with its features: v1 and v3 (functions of v1's windows) by running window sums (O(1) a row, bit
+ * for bit the shared offline features), v2 (the state's v2 aggregates) through the shared computeAndRecord on an
+ * in-memory state (the online path's code).
  */
 async function* featureRows(
   warehouse: Warehouse,
   range: RawHistoryRange,
   spec: RawFeatureSpec,
 ): AsyncGenerator<{ tx: HistoryTx; f: ArrayLike<number> }> {
-  if (spec === RAW_FEATURES) {
-    const features = new OfflineRawFeatures(await duplicatedIds(warehouse, range));
+  if (!readsExtra(spec)) {
+    const features = new OfflineRawFeatures(await duplicatedIds(warehouse, range), spec);
     for await (const page of history(warehouse, range)) for (const tx of page) yield { tx, f: features.next(tx) };
     return;
   }

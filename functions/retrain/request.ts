@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FraudflowError } from '../../shared/errors.ts';
 import { issueLines } from '../../shared/schema/issues.ts';
+import { RAW_FEATURE_VERSIONS } from '../../shared/features/raw/spec.ts';
 
 /** Eventarc's google.cloud.pubsub.topic.v1.messagePublished data: the message, its body base64-encoded. */
 export const PubSubPushData = z.object({
@@ -41,8 +42,8 @@ export const RetrainRequest = z
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2018-08-14')
       .optional(),
     prequential_folds: z.number().int().min(1).max(52).optional(),
-    /** The raw feature spec to build: v1 or v2 (default: the configured one, else the better by prequential AP). */
-    features: z.enum(['v1', 'v2']).optional(),
+    /** The raw feature spec to build: v1, v2 or v3 (default: the configured one, else the better by prequential AP). */
+    features: z.enum(RAW_FEATURE_VERSIONS).optional(),
   })
   .strict();
 export type RetrainRequest = z.infer<typeof RetrainRequest>;

@@ -17,7 +17,7 @@ import { planSplits, type Plan } from './protocol.ts';
 import { selectModel, type Selected } from './select.ts';
 import { cardColumns, gatherLabels, gatherRows, matrices } from './matrix.ts';
 import { decidePromotion, featuresWithin, leadingColumns, type Promotion, type PromotionInput } from './promotion.ts';
-import { rawSpecOf } from '../../shared/features/raw/spec.ts';
+import { rawSpecOf, type RawFeatureVersion } from '../../shared/features/raw/spec.ts';
 import { shadowGate } from './shadow-promotion.ts';
 import { codeVersion } from './code-version.ts';
 import { switchChampion } from '../../shared/model/champion.ts';
@@ -42,8 +42,8 @@ export interface RetrainOptions {
   readonly windows?: DayWindows & { readonly end?: string };
   /** Earlier splits (shifted back by the test length) that select the model; windows only (the fraction split has 1). */
   readonly prequentialFolds?: number;
-  /** The raw format's feature spec version (1 or 2); undefined: DEFAULT_RAW_FEATURES_VERSION. */
-  readonly features?: 1 | 2;
+  /** The raw format's feature spec version (1, 2 or 3); undefined: DEFAULT_RAW_FEATURES_VERSION. */
+  readonly features?: RawFeatureVersion;
   /** A validation window smaller than this (rows, frauds) is refused rather than judged. */
   readonly minValidationRows?: number;
   readonly minValidationFrauds?: number;

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Config, Env } from '../config.ts';
 import { redisEndpoint } from './redis-url.ts';
+import { rawVersionOf } from '../features/raw/spec.ts';
 
 export function eventLogConfig(e: Env, dataDir: string): Config['eventLog'] {
   return e.KAFKA_BROKERS
@@ -111,7 +112,7 @@ export function retrainConfig(e: Env): Config['retrain'] {
     prequentialFolds: e.FRAUDFLOW_PREQUENTIAL_FOLDS,
     minValidationRows: e.FRAUDFLOW_MIN_VALIDATION_ROWS,
     minValidationFrauds: e.FRAUDFLOW_MIN_VALIDATION_FRAUDS,
-    features: e.FRAUDFLOW_FEATURES === undefined ? undefined : e.FRAUDFLOW_FEATURES === 'v1' ? 1 : 2,
+    features: e.FRAUDFLOW_FEATURES === undefined ? undefined : rawVersionOf(e.FRAUDFLOW_FEATURES),
   };
 }
 

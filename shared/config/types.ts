@@ -1,5 +1,6 @@
 // The configuration's shape: what loadConfig (../config.ts) gives every function, by area.
 import type { Env } from '../config.ts';
+import type { RawFeatureVersion } from '../features/raw/spec.ts';
 
 /** A Redis endpoint as REDIS_URL gives it (the shape the Redis feature state connects with). */
 export interface RedisConfig {
@@ -78,7 +79,7 @@ export interface Config {
     prequentialFolds: number;
     minValidationRows: number;
     minValidationFrauds: number;
-    features: 1 | 2 | undefined;
+    features: RawFeatureVersion | undefined;
   };
   /** The largest CloudEvent body the HTTP edge of an event-driven function reads. */
   readonly eventMaxBodyBytes: number;

@@ -1,13 +1,14 @@
 // Every feature state (in memory; SQLite file; a real redis-server) serves spec v2's aggregates exactly as the reference
 // over event lists defines them (previous event, events at this terminal, the terminal's counts without delay),
-// however the events arrived, the transaction itself never counted, and keeps them bounded by retention.
+// however the events arrived, the transaction itself never counted, and keeps them bounded by retention; spec v3
+// (v1 and the ratios) from the same states gives v2's ratio values.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
 import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
 import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
 import { computeAndRecord } from '../../shared/features/raw/compute.ts';
-import { RAW_FEATURES, RAW_FEATURES_V2 } from '../../shared/features/raw/spec.ts';
+import { RAW_FEATURES, RAW_FEATURES_V2, RAW_FEATURES_V3 } from '../../shared/features/raw/spec.ts';
 import type { FeatureState, RetentionOptions, TxEvent } from '../../shared/features/raw/port.ts';
 import { aggregate, DAY_MS, toMs } from '../../shared/features/raw/windows.ts';
 import { aggregateExtra } from '../../shared/features/raw/extra.ts';
@@ -112,6 +113,36 @@ describe.each(IMPLEMENTATIONS)('feature state v2 aggregates (%s)', (_name, make)
       state,
     );
     expect(v1).toEqual(RAW_FEATURES.names.map((n) => third[n]));
+    await state.close();
+  });
+
+  it("spec v3 from the state: v1's features then v2's ratios of the same history, a re-score the same", async () => {
+    const state = make();
+    const tx = (id: string, iso: string, terminal: string, amount: number) => ({
+      transaction_id: id,
+      tx_datetime: iso,
+      customer_id: 'k3',
+      terminal_id: terminal,
+      amount,
+    });
+    const named = (f: number[]) => Object.fromEntries(RAW_FEATURES_V3.names.map((n, i) => [n, f[i]]));
+    const first = named(await computeAndRecord(tx('k3-a', '2026-03-02T08:00:00Z', 'ta', 20), state, RAW_FEATURES_V3));
+    expect(first).toMatchObject({
+      amount_over_customer_avg_1day_window: 1,
+      customer_avg_amount_1day_over_30day_window: 1,
+    });
+    const b = tx('k3-b', '2026-03-02T11:30:00Z', 'tb', 60);
+    const second = await computeAndRecord(b, state, RAW_FEATURES_V3);
+    expect(second).toHaveLength(21);
+    expect(named(second)).toMatchObject({
+      customer_id_avg_amount_1day_window: 40,
+      amount_over_customer_avg_1day_window: 1.5,
+    });
+    expect(named(second).customer_nb_tx_1day_over_30day_daily_rate).toBeCloseTo(30, 12);
+    // The same transaction again (a re-score) counts nothing twice; v2 of it from the same state has v3's ratios.
+    expect(await computeAndRecord(b, state, RAW_FEATURES_V3)).toEqual(second);
+    const v2 = await computeAndRecord(b, state, RAW_FEATURES_V2);
+    expect(RAW_FEATURES_V3.names.map((n) => v2[RAW_FEATURES_V2.names.indexOf(n)])).toEqual(second);
     await state.close();
   });
 });

@@ -1,5 +1,6 @@
-// Spec v2 features computed online, one transaction at a time from each feature state (memory, SQLite, a real
-// redis-server), with labels arriving up to six days late and some never arriving, equal the offline ones bit for bit.
+// Spec v2 and v3 features computed online, one transaction at a time from each feature state (memory, SQLite, a real
+// redis-server), with labels arriving up to six days late and some never arriving, equal the offline ones bit for bit
+// (v3 also equals retrain's offline window sums).
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulateDays } from '../../shared/simulator/generate.ts';
@@ -8,7 +9,8 @@ import { computeAndRecord, type RawTx } from '../../shared/features/raw/compute.
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
 import { SqliteFeatureState } from '../../shared/features/raw/sqlite/sqlite-state.ts';
 import { RedisFeatureState } from '../../shared/features/raw/redis/redis-state.ts';
-import { RAW_FEATURES, RAW_FEATURES_V2 } from '../../shared/features/raw/spec.ts';
+import { RAW_FEATURES, RAW_FEATURES_V2, RAW_FEATURES_V3, type RawFeatureSpec } from '../../shared/features/raw/spec.ts';
+import { OfflineRawFeatures } from '../../functions/retrain/raw-features.ts';
 import type { FeatureState } from '../../shared/features/raw/port.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 import { freshNamespace, redisAvailable, testLink } from '../helpers/redis.ts';
@@ -35,41 +37,70 @@ function simulated(customers: number): RawTx[] {
 }
 const history = simulated(80);
 
-describe.each(STATES)('spec v2 online = offline (%s state)', (_name, customers, make) => {
-  it('every transaction of 40 simulated days, labels late or never, bit for bit', async () => {
-    const history = simulated(customers);
-    const offline: number[][] = [];
-    for await (const r of offlineFeatures(history, RAW_FEATURES_V2)) offline.push(r.features);
-    const state = make();
-    // One queue per lateness (0..6 days): each stays in time order as transactions arrive in time order.
-    const pending: Array<Array<{ at: number; id: string; label: 0 | 1 }>> = Array.from({ length: 7 }, () => []);
-    let mismatches = 0;
-    const used = RAW_FEATURES_V2.names.indexOf('customer_used_terminal_30day_window');
-    const risk = RAW_FEATURES_V2.names.indexOf('terminal_id_risk_30day_window');
-    const exercised = { used: 0, risk: 0 };
-    for (let i = 0; i < history.length; i++) {
-      const tx = history[i]!;
-      const t = txEpochMs(tx.tx_datetime) / 1000;
-      for (const queue of pending)
-        while (queue.length && queue[0]!.at <= t) {
-          const p = queue.shift()!;
-          await state.setLabel(p.id, p.label);
-        }
-      const { label, ...unlabelled } = tx;
-      const online = await computeAndRecord(unlabelled, state, RAW_FEATURES_V2);
-      // Late by 0 to 6 days (inside the 7-day delay, so no terminal window has reached it yet).
-      if (label !== undefined) pending[i % 7]!.push({ at: t + (i % 7) * 86_400, id: tx.transaction_id, label });
-      for (let f = 0; f < online.length; f++) if (!Object.is(online[f], offline[i]![f])) mismatches++;
-      if (online[used] === 1) exercised.used++;
-      if (online[risk]! > 0) exercised.risk++;
-    }
-    await state.close();
-    expect(offline[0]!.length).toBe(RAW_FEATURES_V2.names.length);
-    expect(mismatches).toBe(0);
-    expect(exercised.used).toBeGreaterThan(history.length / 10);
-    expect(history.length).toBeGreaterThan(customers * 40);
-    expect(exercised.risk).toBeGreaterThan(0);
-  }, 180_000);
+/** Retrain's offline features of spec v3 (running window sums and the ratios) over the same history. */
+function windowSums(history: readonly RawTx[]): number[][] {
+  const fast = new OfflineRawFeatures(new Set(), RAW_FEATURES_V3);
+  return history.map((tx) =>
+    fast.next({
+      txId: tx.transaction_id,
+      t: txEpochMs(tx.tx_datetime) / 1000,
+      customer: tx.customer_id,
+      terminal: tx.terminal_id,
+      amount: tx.amount,
+      label: tx.label ?? null,
+    }),
+  );
+}
+
+const SPECS: Array<[string, RawFeatureSpec]> = [
+  ['v2', RAW_FEATURES_V2],
+  ['v3', RAW_FEATURES_V3],
+];
+
+describe.each(STATES)('spec v2 and v3 online = offline (%s state)', (_name, customers, make) => {
+  it.each(SPECS)(
+    'spec %s: every transaction of 40 simulated days, labels late or never, bit for bit',
+    async (v, spec) => {
+      const history = simulated(customers);
+      const offline: number[][] = [];
+      for await (const r of offlineFeatures(history, spec)) offline.push(r.features);
+      const fast = v === 'v3' ? windowSums(history) : offline;
+      const state = make();
+      // One queue per lateness (0..6 days): each stays in time order as transactions arrive in time order.
+      const pending: Array<Array<{ at: number; id: string; label: 0 | 1 }>> = Array.from({ length: 7 }, () => []);
+      let mismatches = 0;
+      const used = RAW_FEATURES_V2.names.indexOf('customer_used_terminal_30day_window');
+      const risk = spec.names.indexOf('terminal_id_risk_30day_window');
+      const ratio = spec.names.indexOf('amount_over_customer_avg_7day_window');
+      const exercised = { used: 0, risk: 0, ratio: 0 };
+      for (let i = 0; i < history.length; i++) {
+        const tx = history[i]!;
+        const t = txEpochMs(tx.tx_datetime) / 1000;
+        for (const queue of pending)
+          while (queue.length && queue[0]!.at <= t) {
+            const p = queue.shift()!;
+            await state.setLabel(p.id, p.label);
+          }
+        const { label, ...unlabelled } = tx;
+        const online = await computeAndRecord(unlabelled, state, spec);
+        // Late by 0 to 6 days (inside the 7-day delay, so no terminal window has reached it yet).
+        if (label !== undefined) pending[i % 7]!.push({ at: t + (i % 7) * 86_400, id: tx.transaction_id, label });
+        for (let f = 0; f < online.length; f++)
+          if (!Object.is(online[f], offline[i]![f]) || !Object.is(online[f], fast[i]![f])) mismatches++;
+        if (online[used] === 1) exercised.used++;
+        if (online[risk]! > 0) exercised.risk++;
+        if (online[ratio] !== 1) exercised.ratio++;
+      }
+      await state.close();
+      expect([offline[0]!.length, fast[0]!.length]).toEqual([spec.names.length, spec.names.length]);
+      expect(mismatches).toBe(0);
+      if (v === 'v2') expect(exercised.used).toBeGreaterThan(history.length / 10);
+      expect(exercised.ratio).toBeGreaterThan(history.length / 2);
+      expect(history.length).toBeGreaterThan(customers * 40);
+      expect(exercised.risk).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });
 
 describe('spec v2 beside v1', () => {
@@ -82,5 +113,24 @@ describe('spec v2 beside v1', () => {
       i++;
     }
     expect(i).toBe(2000);
+  });
+});
+
+describe('spec v3 beside v2', () => {
+  it("v3's columns are v2's same-named columns of the same history, bit for bit", async () => {
+    const v2: number[][] = [];
+    for await (const r of offlineFeatures(history, RAW_FEATURES_V2)) v2.push(r.features);
+    const at = RAW_FEATURES_V3.names.map((n) => RAW_FEATURES_V2.names.indexOf(n));
+    expect(at.every((c) => c >= 0)).toBe(true);
+    let i = 0;
+    let differ = 0;
+    for await (const r of offlineFeatures(history, RAW_FEATURES_V3)) {
+      at.forEach((c, k) => {
+        if (!Object.is(r.features[k], v2[i]![c])) differ++;
+      });
+      i++;
+    }
+    expect(i).toBe(history.length);
+    expect(differ).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
-// Retrain asked for raw features v1 or v2 records that spec in the manifest; a v2 model is judged against a v1 champion
-// on the same held-out rows (v1's columns lead v2's), and rows of both specs agree on v1's columns.
+// Retrain asked for raw features v1, v2 or v3 records that spec in the manifest; a v2 model is judged against a v1 or
+// v3 champion on the same held-out rows (their columns lead v2's), rows of all specs agree on v1's columns, and v3's
+// rows (window sums and the ratios) are v2's same-named columns (the computeAndRecord path) bit for bit.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../shared/model/tf-backend.ts';
@@ -9,7 +10,7 @@ import { ObjectStoreRegistry } from '../../shared/model/registry/objectstore/reg
 import { silentLogger } from '../../shared/logger.ts';
 import { contentId } from '../../shared/schema/formats.ts';
 import { simulateDays } from '../../shared/simulator/generate.ts';
-import { RAW_FEATURES, RAW_FEATURES_V2 } from '../../shared/features/raw/spec.ts';
+import { RAW_FEATURES, RAW_FEATURES_V2, RAW_FEATURES_V3 } from '../../shared/features/raw/spec.ts';
 import { loadRawHistory } from '../../functions/retrain/dataset.ts';
 import { retrain, type RetrainOptions } from '../../functions/retrain/retrain.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -56,7 +57,7 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-describe('retrain --features v1|v2', () => {
+describe('retrain --features v1|v2|v3', () => {
   it('records the spec it trained on, and judges a v2 model against a v1 champion on the same rows', async () => {
     const registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models')));
     const ports = { warehouse, registry, logger: silentLogger };
@@ -79,5 +80,30 @@ describe('retrain --features v1|v2', () => {
     for (let i = 0; i < v1.rows; i++)
       for (let f = 0; f < v1.width; f++) if (v1.features[i * 15 + f] !== v2.features[i * v2.width + f]) differ++;
     expect(differ).toBe(0);
+  }, 120_000);
+
+  it('records v3 when asked, and a later v2 model is judged against that v3 champion on the same rows', async () => {
+    const registry = new ObjectStoreRegistry(new LocalObjectStore(join(dir.path, 'models-v3')));
+    const ports = { warehouse, registry, logger: silentLogger };
+    const first = await retrain(ports, { ...options, features: 3 });
+    expect(first.manifest.feature_spec).toEqual(RAW_FEATURES_V3);
+    expect(first.promoted).toBe(true);
+    const second = await retrain(ports, { ...options, features: 2 });
+    expect(second.manifest.promotion!.champion).toMatchObject({ version: first.version });
+    expect(second.manifest.promotion!.champion!.auprc_on_window).toBeGreaterThan(0);
+  }, 240_000);
+
+  it("v3 rows by window sums are v2 rows' same-named columns, bit for bit", async () => {
+    const v2 = await loadRawHistory(warehouse, { spec: RAW_FEATURES_V2 });
+    const v3 = await loadRawHistory(warehouse, { spec: RAW_FEATURES_V3 });
+    expect([v3.width, v3.rows, v3.labelled]).toEqual([21, v2.rows, v2.labelled]);
+    const at = RAW_FEATURES_V3.names.map((n) => RAW_FEATURES_V2.names.indexOf(n));
+    let differ = 0;
+    for (let i = 0; i < v3.rows; i++)
+      at.forEach((c, k) => {
+        if (!Object.is(v3.features[i * 21 + k], v2.features[i * v2.width + c])) differ++;
+      });
+    expect(differ).toBe(0);
+    expect(Array.from(v3.labels)).toEqual(Array.from(v2.labels));
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { txEpochMs } from '../../schema/raw.ts';
 import { RAW_FEATURES, type RawFeatureSpec } from './spec.ts';
 import type { FeatureState, FeatureWindows, TxEvent } from './port.ts';
 import { aggregate, toMs } from './windows.ts';
-import { v2Extras } from './features-v2.ts';
+import { featuresOfSpec, readsExtra } from './versions.ts';
 
 export interface RawTx {
   readonly transaction_id: string;
@@ -43,7 +43,8 @@ export function featuresFrom(
 
 /**
  * Reads the windows and appends the transaction (with its label when it carries one) in one atomic step of the state;
- * appending an id twice records it once. The features are those of `spec` (v1 by default; v2 adds to v1's).
+ * appending an id twice records it once. The features are those of `spec` (v1 by default; v2 and v3 add to v1's,
+ * and only v2 reads the state's v2 aggregates).
  */
 export async function computeAndRecord(
   tx: RawTx,
@@ -51,10 +52,8 @@ export async function computeAndRecord(
   spec: RawFeatureSpec = RAW_FEATURES,
 ): Promise<number[]> {
   const event = txEvent(tx);
-  const v2 = spec.version >= 2;
-  const windows = await state.windowsThenAppend(tx.customer_id, tx.terminal_id, event, v2);
-  const v1 = featuresFromWindows(tx, event.t, windows);
-  return v2 ? [...v1, ...v2Extras(v1, toMs(event.t), windows.extra)] : v1;
+  const windows = await state.windowsThenAppend(tx.customer_id, tx.terminal_id, event, readsExtra(spec));
+  return featuresOfSpec(spec, featuresFromWindows(tx, event.t, windows), toMs(event.t), windows.extra);
 }
 
 /** What the state records of a transaction: its id, time in seconds, amount in cents and the label it carries. */

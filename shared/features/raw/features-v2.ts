@@ -1,5 +1,6 @@
 // Spec v2's features beyond v1: ratios of the transaction to the customer's own history, recency, a known terminal,
-// and the terminal's recent activity (no label delay), from v1's features and the state's v2 aggregates.
+// and the terminal's recent activity (no label delay), from v1's features and the state's v2 aggregates (spec v3
+// is v1 and the same ratios).
 import { FraudflowError } from '../../errors.ts';
 import { NO_PREVIOUS_HOURS, RAW_FEATURES, WINDOWS_DAYS } from './spec.ts';
 import type { ExtraWindows } from './port.ts';
@@ -13,12 +14,11 @@ const LONGEST = WINDOWS_DAYS[WINDOWS_DAYS.length - 1]!;
 /** a / b, with 1 where both are 0 (a customer whose amounts are all 0: the transaction is at its mean). */
 const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : 0) : a / b);
 
-/** The v2 features after v1's: `v1` as featuresFromWindows gives them (its averages count the transaction itself). */
-export function v2Extras(v1: readonly number[], tMs: number, extra: ExtraWindows | undefined): number[] {
-  if (!extra)
-    throw new FraudflowError('INTERNAL', 'feature state answered a v2 read without the v2 aggregates', {
-      spec: 'raw v2',
-    });
+/**
+ * The six ratios (V2_GROUPS.ratios, in that order) from `v1` as featuresFromWindows gives them (its averages count
+ * the transaction itself): the one definition spec v2 and spec v3 both use.
+ */
+export function ratioFeatures(v1: readonly number[]): number[] {
   const amount = v1[AMOUNT]!;
   const avg = AVG.map((i) => v1[i]!);
   const last = avg.length - 1;
@@ -28,6 +28,17 @@ export function v2Extras(v1: readonly number[], tMs: number, extra: ExtraWindows
     v1[N[0]!]! / (v1[N[last]!]! / LONGEST),
     ratio(avg[0]!, avg[last]!),
     ratio(avg[1]!, avg[last]!),
+  ];
+}
+
+/** The v2 features after v1's: the ratios, then what the state's v2 aggregates give. */
+export function v2Extras(v1: readonly number[], tMs: number, extra: ExtraWindows | undefined): number[] {
+  if (!extra)
+    throw new FraudflowError('INTERNAL', 'feature state answered a v2 read without the v2 aggregates', {
+      spec: 'raw v2',
+    });
+  return [
+    ...ratioFeatures(v1),
     extra.previousMs === null ? NO_PREVIOUS_HOURS : (tMs - extra.previousMs) / 3_600_000,
     extra.customerAtTerminal > 0 ? 1 : 0,
     ...extra.terminalRecent,

@@ -1,4 +1,4 @@
-// Which raw feature spec a model needs, from its manifest: scoring computes those features, so models on v1 and v2 run side by side.
+// Which raw feature spec a model needs, from its manifest: scoring computes those features, so models on v1, v2 and v3 run side by side.
 import { FraudflowError } from '../../errors.ts';
 import type { ModelManifest } from '../../schema/model-manifest.ts';
 import { RAW_FEATURES, RAW_SPECS, type RawFeatureSpec } from './spec.ts';

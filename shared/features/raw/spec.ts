@@ -44,15 +44,39 @@ export const RAW_FEATURES_V2 = {
   names: [...RAW_FEATURES.names, ...Object.values(V2_GROUPS).flat()],
 };
 
+/**
+ * Spec v3: v1 and v2's ratios, nothing else. The prequential ablation on the Handbook (README, "Features v3") found
+ * the ratios carry all of v2's gain in AP and the other groups none. The ratios are functions of v1's features alone,
+ * so a v3 read is a v1 read of the state (no v2 aggregates).
+ */
+export const RAW_FEATURES_V3 = {
+  name: 'raw',
+  version: 3,
+  names: [...RAW_FEATURES.names, ...V2_GROUPS.ratios],
+};
+
 export type RawFeatureSpec = typeof RAW_FEATURES;
 /** The raw feature specs by version: a model's manifest names the one it was trained on. */
-export const RAW_SPECS: Readonly<Record<number, RawFeatureSpec>> = { 1: RAW_FEATURES, 2: RAW_FEATURES_V2 };
+export const RAW_SPECS: Readonly<Record<number, RawFeatureSpec>> = {
+  1: RAW_FEATURES,
+  2: RAW_FEATURES_V2,
+  3: RAW_FEATURES_V3,
+};
 
-/** The raw spec retrain uses when none is asked (v1 until prequential AP on the Handbook shows v2 ahead: README, "Features v2"). */
-export const DEFAULT_RAW_FEATURES_VERSION = 1;
-/** The spec of a version (`--features v1|v2`); undefined: the default. */
+/** The versions retrain can be asked for (`--features`, the message's `features`, FRAUDFLOW_FEATURES). */
+export const RAW_FEATURE_VERSIONS = ['v1', 'v2', 'v3'] as const;
+export type RawFeatureVersionName = (typeof RAW_FEATURE_VERSIONS)[number];
+export type RawFeatureVersion = 1 | 2 | 3;
+/** `v3` -> 3. */
+export const rawVersionOf = (name: RawFeatureVersionName): RawFeatureVersion =>
+  (RAW_FEATURE_VERSIONS.indexOf(name) + 1) as RawFeatureVersion;
+
+/** The raw spec retrain uses when none is asked (v1 until prequential AP on the Handbook shows another ahead: README, "Features v3"). */
+export const DEFAULT_RAW_FEATURES_VERSION: RawFeatureVersion = 1;
+/** The spec of a version (`--features v1|v2|v3`); undefined: the default. */
 export const rawSpecOf = (version: number = DEFAULT_RAW_FEATURES_VERSION): RawFeatureSpec => {
   const spec = RAW_SPECS[version];
-  if (!spec) throw new RangeError(`raw features v${version}: no such version (known: v1, v2)`);
+  if (!spec)
+    throw new RangeError(`raw features v${version}: no such version (known: ${RAW_FEATURE_VERSIONS.join(', ')})`);
   return spec;
 };

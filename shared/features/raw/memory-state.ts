@@ -1,7 +1,7 @@
 // Feature state in memory: for offline feature building over a sorted history; each entity pruned by its own time.
 import type { FeatureState, FeatureWindows, RetentionOptions, TxEvent, WindowsQuery } from './port.ts';
 import { aggregateMs, FUTURE_SLACK_MS, msEvent, retention, toMs, type MsEvent } from './windows.ts';
-import { fusedWindowsMs } from './fused-windows.ts';
+import { extraMs } from './extra.ts';
 
 interface Entity {
   events: MsEvent[];
@@ -24,9 +24,8 @@ export class MemoryFeatureState implements FeatureState {
     const tMs = toMs(q.t);
     const customer = this.customers.get(q.customerId)?.events ?? [];
     const terminal = this.terminals.get(q.terminalId)?.events ?? [];
-    return q.extra
-      ? fusedWindowsMs(tMs, q.txId, q.terminalId, customer, terminal)
-      : aggregateMs(tMs, q.txId, customer, terminal);
+    const w = aggregateMs(tMs, q.txId, customer, terminal);
+    return q.extra ? { ...w, extra: extraMs(tMs, q.txId, q.terminalId, customer, terminal) } : w;
   }
 
   async windowsThenAppend(

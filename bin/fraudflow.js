@@ -18,7 +18,12 @@ async function fromSnapshot() {
     inputs = snapshot.inputs;
     const { quickAnswer } = await import('../dist/cli/help/fast.js');
     const width = (s) => (s.isTTY ? s.columns : undefined);
-    answer = quickAnswer(snapshot.root, process.argv, { out: width(process.stdout), err: width(process.stderr) });
+    answer = quickAnswer(
+      snapshot.root,
+      process.argv,
+      { out: width(process.stdout), err: width(process.stderr) },
+      process.env.FRAUDFLOW_LOG_LEVEL,
+    );
   } catch {
     // No snapshot (no build yet, or one from before it existed): the program answers.
     return undefined;

@@ -16,6 +16,7 @@ import { redisEndpoint } from './config/redis-url.ts';
 import { issueLines } from './schema/issues.ts';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './schema/limits.ts';
 import { RAW_FEATURE_VERSIONS } from './features/raw/spec.ts';
+import { isDebugLevel } from './config/debug.ts';
 
 const csv = z.string().transform((s) =>
   s
@@ -267,7 +268,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Whether the operator asked for debug output (stack traces included), read without loading the whole config. */
-export { debugRequested } from './config/debug.ts';
+export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return isDebugLevel(env.FRAUDFLOW_LOG_LEVEL);
+}
 
 /**
  * The function functions-framework serves in this process, if any: its `--target` option, else FUNCTION_TARGET (the

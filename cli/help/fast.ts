@@ -1,6 +1,6 @@
 // `fraudflow --help`, `fraudflow <cmd> [<sub>] --help`, `help [cmd]`, a bare command group and an unknown command,
 // answered from the build's help snapshot as commander would answer them; anything else is left to the program.
-import { debugRequested } from '../../shared/config/debug.ts';
+import { isDebugLevel } from '../../shared/config/debug.ts';
 import { renderHelp, suggestSimilar } from './render.ts';
 import type { HelpEntry } from './snapshot.ts';
 
@@ -24,7 +24,13 @@ function help(entry: HelpEntry, widths: Widths, error: boolean): QuickAnswer {
   return { stream: error ? 'err' : 'out', text, code: error ? 2 : 0 };
 }
 
-export function quickAnswer(root: HelpEntry, argv: readonly string[], widths: Widths): QuickAnswer | undefined {
+/** `logLevel`: FRAUDFLOW_LOG_LEVEL as the entry read it (debugging output is the program's, never the snapshot's). */
+export function quickAnswer(
+  root: HelpEntry,
+  argv: readonly string[],
+  widths: Widths,
+  logLevel?: string,
+): QuickAnswer | undefined {
   const args = argv.slice(2);
   const [first, second] = args;
   if (first === undefined) return help(root, widths, true);
@@ -42,7 +48,7 @@ export function quickAnswer(root: HelpEntry, argv: readonly string[], widths: Wi
     return sub && args.length === 3 && HELP.has(args[2]!) ? help(sub, widths, false) : undefined;
   }
   // An unknown command; with a help flag or `--` in the rest commander prints help instead, and debugging prints a stack.
-  if (first.startsWith('-') || args.some((a) => HELP.has(a) || a === '--') || debugRequested()) return undefined;
+  if (first.startsWith('-') || args.some((a) => HELP.has(a) || a === '--') || isDebugLevel(logLevel)) return undefined;
   const message = `unknown command '${first}'${suggestSimilar(first, root.suggest)}`;
   const text = argv.includes('--json')
     ? JSON.stringify({ error: { code: 'USAGE', message, details: {} } })

@@ -1,5 +1,6 @@
-// Whether debugging output was asked for (FRAUDFLOW_LOG_LEVEL=DEBUG), in a module that loads nothing (the CLI's help).
+// Whether a log level asks for debugging output (FRAUDFLOW_LOG_LEVEL=DEBUG), in a module that loads nothing (the
+// CLI's help): the caller hands it the variable's value; only shared/config.ts and the CLI's entry read the environment.
 
-export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.FRAUDFLOW_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG';
+export function isDebugLevel(level: string | undefined): boolean {
+  return (level ?? '').toUpperCase() === 'DEBUG';
 }

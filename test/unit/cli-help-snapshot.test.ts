@@ -88,4 +88,15 @@ describe('the help snapshot', () => {
     for (const args of [['topics'], ['models'], ['sql', 'select 1'], ['--version'], ['nosuch', '--', '--help']])
       expect(quickAnswer(root, ['node', 'fraudflow', ...args], { out: 80, err: 80 }), args.join(' ')).toBeUndefined();
   });
+
+  it('leaves an unknown command to the program when FRAUDFLOW_LOG_LEVEL asks for debugging output, in any case', () => {
+    const at = (args: string[], level: string | undefined) =>
+      quickAnswer(root, ['node', 'fraudflow', ...args], { out: 80, err: 80 }, level);
+    for (const level of ['DEBUG', 'debug', 'Debug']) {
+      for (const args of [['nosuch'], ['ingestx', '--json']]) expect(at(args, level), level).toBeUndefined();
+      expect(at(['--help'], level), `help is the same at ${level}`).toBeDefined();
+    }
+    for (const level of [undefined, '', 'INFO', 'ERROR', 'debugx'])
+      expect(at(['nosuch'], level), String(level)).toBeDefined();
+  });
 });

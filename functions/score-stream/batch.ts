@@ -3,6 +3,7 @@
 import type { EventLog } from '../../shared/eventlog/port.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ModelEndpoint } from '../../shared/model/port.ts';
+import { withHeldModel } from '../../shared/model/hold.ts';
 import type { CoalescingPublisher } from '../../shared/eventlog/coalescing-publisher.ts';
 import type { KaggleScoreRequest } from '../../shared/scoring/request.ts';
 import {
@@ -109,6 +110,15 @@ async function sortBatch(
 
 /** Resolves once every verdict and dead letter of the batch is durable: the caller commits or acknowledges after. */
 export async function scoreBatchOf(
+  messages: readonly Incoming[],
+  ports: BatchPorts,
+  options: ScoreOptions & { readonly maxFutureSkewSeconds: number },
+): Promise<BatchResult> {
+  // The batch's features are computed for the spec of the model that then scores them: one pinned model for the batch.
+  return withHeldModel(ports, (held) => scorePinned(messages, held, options));
+}
+
+async function scorePinned(
   messages: readonly Incoming[],
   ports: BatchPorts,
   options: ScoreOptions & { readonly maxFutureSkewSeconds: number },

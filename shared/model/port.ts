@@ -26,6 +26,18 @@ export interface ModelEndpoint {
   predict(rows: Float32Array, width: number): Promise<Prediction>;
   /** Per row, the `top` features whose removal lowers the score most (occlusion on the scaled input), largest first. */
   explain(rows: Float32Array, width: number, top: number): Promise<Reasons[]>;
+  /**
+   * The model that answers now, pinned for one scoring: its manifest, predictions and reasons all come from that one
+   * version even when the champion changes meanwhile (features are computed for the spec the manifest names, then
+   * scored by the same model). The local endpoint frees a replaced model only once every hold on it is released; a
+   * remote endpoint pins the manifest it read (the platform routes the calls).
+   */
+  hold(): Promise<ModelHold>;
+}
+
+/** A pinned model: the endpoint's calls, answered by one version until `release()` (idempotent). */
+export interface ModelHold extends ModelEndpoint {
+  release(): void;
 }
 
 /** Where a published model now serves. */

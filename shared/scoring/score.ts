@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { EventLog, OutgoingMessage } from '../eventlog/port.ts';
 import type { CoalescingPublisher } from '../eventlog/coalescing-publisher.ts';
 import type { ModelEndpoint } from '../model/port.ts';
+import { withHeldModel } from '../model/hold.ts';
 import { KAGGLE_FEATURES, kaggleFeatures } from '../features/kaggle.ts';
 import { contentId } from '../schema/formats.ts';
 import type { Verdict } from '../schema/verdict.ts';
@@ -151,18 +152,21 @@ export async function scoreBatch(
   ports: ScorePorts & { readonly features: FeatureState },
   options: ScoreOptions,
 ): Promise<Verdict[]> {
-  // When the endpoint cannot say which model answers, the format is not checked here: predict fails the same way and the fallback applies.
-  const manifest = await ports.model.manifest().catch(() => null);
-  if (manifest && manifest.feature_spec.name !== batch.format) {
-    throw new FraudflowError(
-      'FORMAT_MISMATCH',
-      `the champion ${manifest.version} scores ${manifest.feature_spec.name}-format transactions; this request is ${batch.format}`,
-      { champion: manifest.version, expected: manifest.feature_spec.name, got: batch.format },
-    );
-  }
-  return batch.format === 'raw'
-    ? scoreRawTransactions(batch.txs, ports, options, rawSpecOfModel(manifest))
-    : scoreTransactions(batch.txs, ports, options);
+  // The features are computed for the spec of the model that then scores them: one pinned model for the request.
+  return withHeldModel(ports, async (held) => {
+    // When the endpoint cannot say which model answers, the format is not checked here: predict fails the same way and the fallback applies.
+    const manifest = await held.model.manifest().catch(() => null);
+    if (manifest && manifest.feature_spec.name !== batch.format) {
+      throw new FraudflowError(
+        'FORMAT_MISMATCH',
+        `the champion ${manifest.version} scores ${manifest.feature_spec.name}-format transactions; this request is ${batch.format}`,
+        { champion: manifest.version, expected: manifest.feature_spec.name, got: batch.format },
+      );
+    }
+    return batch.format === 'raw'
+      ? scoreRawTransactions(batch.txs, held, options, rawSpecOfModel(manifest))
+      : scoreTransactions(batch.txs, held, options);
+  });
 }
 
 /** The model-agnostic part: feature rows in, verdicts out (and published); a fallback verdict where no sane score exists. */
@@ -186,16 +190,10 @@ export async function scoreRows(
         .slice(0, 10)
         .map((t) => t.transaction_id),
     });
-  let verdicts: Verdict[];
-  if (good.length === txs.length)
-    verdicts = await modelVerdicts(txs, rows, width, ports.model, options, now, ports.logger);
-  else {
-    verdicts = txs.map((t) => fallbackVerdict(t, options, now));
-    const picked = good.map((i) => txs[i]!);
-    const rowsOf = pickRows(rows, width, good, txs.length);
-    const decided = await modelVerdicts(picked, rowsOf, width, ports.model, options, now, ports.logger);
-    good.forEach((i, k) => (verdicts[i] = decided[k]!));
-  }
+  // One model for every row of the batch, its predictions and its reasons, even if the champion changes meanwhile.
+  const verdicts = await withHeldModel(ports, ({ model }) =>
+    decide(txs, rows, width, good, model, options, now, ports.logger),
+  );
   const ruled = await applyRules(verdicts, ruleInputs, ports.rules, ports.logger);
   const checked = ruled.map((v, i) => publishable(v, txs[i]!, options, now, ports.logger));
   if (ports.verdicts) await ports.verdicts.publish(verdictMessages(checked, options.source, now));
@@ -206,6 +204,33 @@ export async function scoreRows(
     await ports.shadow.score({ txs, ...input, source: options.source, reviewRatio: options.reviewRatio, at: now });
   }
   return checked;
+}
+
+/** The model's verdicts for the finite rows (`good`), the fallback verdict for the others. */
+async function decide(
+  txs: readonly Scored[],
+  rows: Float32Array,
+  width: number,
+  good: readonly number[],
+  model: ModelEndpoint,
+  options: ScoreOptions,
+  now: string,
+  logger: Logger,
+): Promise<Verdict[]> {
+  if (good.length === txs.length) return modelVerdicts(txs, rows, width, model, options, now, logger);
+  const verdicts = txs.map((t) => fallbackVerdict(t, options, now));
+  const picked = good.map((i) => txs[i]!);
+  const decided = await modelVerdicts(
+    picked,
+    pickRows(rows, width, good, txs.length),
+    width,
+    model,
+    options,
+    now,
+    logger,
+  );
+  good.forEach((i, k) => (verdicts[i] = decided[k]!));
+  return verdicts;
 }
 
 /** Each verdict as an envelope; its id is fixed by the transaction, so a re-publish is dropped by the sink: one verdict per transaction. */

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreBatch, scoreTransactions } from '../../shared/scoring/score.ts';
 import { publishable } from '../../shared/scoring/verdicts.ts';
 import { EmbeddedEventLog } from '../../shared/eventlog/embedded/embedded.ts';
-import { nextOffsets } from '../../shared/eventlog/port.ts';
 import { FraudflowError } from '../../shared/errors.ts';
 import { KAGGLE_FEATURES } from '../../shared/features/kaggle.ts';
 import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
@@ -13,11 +12,11 @@ import { RAW_FEATURES } from '../../shared/features/raw/spec.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import type { ModelEndpoint } from '../../shared/model/port.ts';
 import { PCA_COLUMNS } from '../../shared/schema/kaggle.ts';
-import { checkEnvelope } from '../../shared/schema/registry.ts';
 import { Verdict } from '../../shared/schema/verdict.ts';
 import { topicSpecs } from '../../shared/topics.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { championWith } from './champion.ts';
+import { publishedVerdicts } from '../helpers/published-verdicts.ts';
 
 const dir = tempDir('fraudflow-extreme-');
 let log: EmbeddedEventLog;
@@ -51,22 +50,7 @@ const kaggle = (id: string, over: Record<string, number> = {}) =>
     ...over,
   }) as never;
 
-async function published(): Promise<Verdict[]> {
-  const c = await log.consumer(`read-${Math.random()}`, 'verdicts');
-  const out: Verdict[] = [];
-  for (;;) {
-    const batch = await c.poll({ maxRecords: 10_000, maxWaitMs: 50 });
-    if (batch.length === 0) break;
-    for (const r of batch) {
-      const checked = checkEnvelope(r.value);
-      expect(checked.ok, JSON.stringify(checked)).toBe(true);
-      if (checked.ok) out.push(checked.envelope.payload as unknown as Verdict);
-    }
-    await c.commit(nextOffsets(batch));
-  }
-  await c.close();
-  return out;
-}
+const published = () => publishedVerdicts(log);
 
 describe('scoring extreme inputs', () => {
   it('gives V1 = 1e308, V2 = -1e308 the fallback verdict, and still scores the rest of the batch with the model', async () => {

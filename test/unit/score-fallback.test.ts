@@ -21,6 +21,9 @@ const down: ModelEndpoint = {
   explain: async () => {
     throw new FraudflowError('TIMEOUT', 'model endpoint timed out after 2000 ms');
   },
+  hold: async () => {
+    throw new FraudflowError('TIMEOUT', 'model endpoint timed out after 2000 ms');
+  },
 };
 
 describe('score fallback', () => {

@@ -6,7 +6,8 @@ import { v1 } from '@google-cloud/aiplatform';
 import type { GoogleAuth } from 'google-auth-library';
 import { FraudflowError, wrapError } from '../../errors.ts';
 import type { ModelManifest } from '../../schema/model-manifest.ts';
-import type { ModelEndpoint, Prediction, Reasons } from '../port.ts';
+import type { ModelEndpoint, ModelHold, Prediction, Reasons } from '../port.ts';
+import { manifestHold } from '../hold.ts';
 
 export interface VertexOptions {
   readonly project: string;
@@ -58,7 +59,16 @@ export class VertexModelEndpoint implements ModelEndpoint {
   }
 
   async predict(rows: Float32Array, width: number): Promise<Prediction> {
+    return this.predictAs(await this.manifest(), rows, width);
+  }
+
+  /** The manifest read once for a whole scoring (features by its spec, threshold and version from it). */
+  async hold(): Promise<ModelHold> {
     const manifest = await this.manifest();
+    return manifestHold(this, manifest, (rows, width) => this.predictAs(manifest, rows, width));
+  }
+
+  private async predictAs(manifest: ModelManifest, rows: Float32Array, width: number): Promise<Prediction> {
     const n = rows.length / width;
     const names = manifest.feature_spec.names;
     // Each instance is an object of named features: the REST transport encodes a protobuf Struct faithfully

@@ -19,12 +19,12 @@ const manifest = {
   feature_spec: { name: 'kaggle', version: 1, names: ['a', 'b', 'c'] },
 } as unknown as ModelManifest;
 
-function endpoint(timeoutMs = 2000): VertexModelEndpoint {
+function endpoint(timeoutMs = 2000, current: () => ModelManifest = () => manifest): VertexModelEndpoint {
   return new VertexModelEndpoint({
     project: 'proj',
     location: 'europe-west1',
     endpointId: '123',
-    manifest: async () => manifest,
+    manifest: async () => current(),
     timeoutMs,
     apiEndpoint: '127.0.0.1',
     port: fake.port,
@@ -56,5 +56,24 @@ describe('Vertex AI model endpoint', () => {
     } finally {
       fake.delayMs = 0;
     }
+  });
+
+  it('pins the manifest it read for a whole scoring: a champion changed meanwhile names neither the features nor the version', async () => {
+    let now = manifest;
+    const e = endpoint(2000, () => now);
+    const held = await e.hold();
+    now = {
+      ...manifest,
+      version: 'v8',
+      feature_spec: { name: 'kaggle', version: 1, names: ['x', 'y'] },
+    } as ModelManifest;
+    const p = await held.predict(Float32Array.from([2, 0, 0]), 3);
+    expect(fake.requests.at(-1)?.body).toEqual(expect.objectContaining({ instances: [{ a: 2, b: 0, c: 0 }] }));
+    expect([p.manifest.version, (await held.manifest()).version, (await e.manifest()).version]).toEqual([
+      'v7',
+      'v7',
+      'v8',
+    ]);
+    held.release();
   });
 });

@@ -8,6 +8,7 @@ import { MemoryFeatureState } from '../../shared/features/raw/memory-state.ts';
 import { ratioFeatures } from '../../shared/features/raw/features-v2.ts';
 import { featuresOfSpec } from '../../shared/features/raw/versions.ts';
 import {
+  DEFAULT_RAW_FEATURES_VERSION,
   RAW_FEATURES,
   RAW_FEATURES_V2,
   RAW_FEATURES_V3,
@@ -41,6 +42,11 @@ describe('raw features spec v3', () => {
     expect(RAW_SPECS[3]).toBe(RAW_FEATURES_V3);
     expect(rawSpecOf(3)).toBe(RAW_FEATURES_V3);
     expect(() => rawSpecOf(4)).toThrow(/known: v1, v2, v3/);
+  });
+
+  it('is what retrain builds when no version is asked (ahead by prequential AP)', () => {
+    expect(DEFAULT_RAW_FEATURES_VERSION).toBe(3);
+    expect(rawSpecOf()).toBe(RAW_FEATURES_V3);
   });
 
   it("gives v2's ratio values bit for bit, from a read without the v2 aggregates", async () => {

@@ -71,8 +71,8 @@ export type RawFeatureVersion = 1 | 2 | 3;
 export const rawVersionOf = (name: RawFeatureVersionName): RawFeatureVersion =>
   (RAW_FEATURE_VERSIONS.indexOf(name) + 1) as RawFeatureVersion;
 
-/** The raw spec retrain uses when none is asked (v1 until prequential AP on the Handbook shows another ahead: README, "Features v3"). */
-export const DEFAULT_RAW_FEATURES_VERSION: RawFeatureVersion = 1;
+/** The raw spec retrain uses when none is asked: v3, ahead by prequential AP on the Handbook (README, "Features v3"). */
+export const DEFAULT_RAW_FEATURES_VERSION: RawFeatureVersion = 3;
 /** The spec of a version (`--features v1|v2|v3`); undefined: the default. */
 export const rawSpecOf = (version: number = DEFAULT_RAW_FEATURES_VERSION): RawFeatureSpec => {
   const spec = RAW_SPECS[version];

@@ -20,8 +20,8 @@ const open = (options: KafkaEventLogOptions = {}) =>
 if (available) {
   eventLogContract('kafka (real broker)', { open: async () => open() });
   // The producer settings the bench sweeps: other lane counts and request sizes keep every guarantee of the contract.
-  eventLogContract('kafka (real broker), 2 lanes, 64 KiB per partition per request', {
-    open: async () => open({ lanes: 2, maxPartitionBytes: 64 * 1024 }),
+  eventLogContract('kafka (real broker), 4 lanes, 64 KiB per partition per request', {
+    open: async () => open({ lanes: 4, maxPartitionBytes: 64 * 1024 }),
   });
 
   describe('kafka partitioning', () => {

@@ -9,13 +9,16 @@ import { ingest } from '../../functions/ingest/ingest.ts';
 import { fileSource } from '../../functions/ingest/index.ts';
 import { workerEncoder } from '../../functions/ingest/encoder-pool.ts';
 
-const [kind, file, target] = process.argv.slice(2);
+const [kind, file, target, tuning] = process.argv.slice(2);
+/** Producer settings under test (lanes, maxPartitionBytes), as JSON; the adapter's defaults when absent. */
+const options = tuning ? (JSON.parse(tuning) as { lanes?: number; maxPartitionBytes?: number }) : {};
 const topic = `bench-${randomUUID().slice(0, 8)}`;
 const log: EventLog =
   kind === 'kafka'
     ? new KafkaEventLog(
         { brokers: target!.split(','), clientId: 'bench', ssl: false, replicationFactor: 1 },
         silentLogger,
+        options,
       )
     : new EmbeddedEventLog({ path: join(target!, `${topic}.sqlite`) });
 await log.ensureTopic({ name: topic, partitions: 4 });
@@ -38,6 +41,9 @@ await log.close();
 process.stdout.write(
   JSON.stringify({
     rows: s.accepted,
+    read: s.read,
+    rejected: s.rejected,
+    duplicates: s.duplicates,
     produceSeconds: s.elapsed_ms / 1000,
     consumed,
     consumeSeconds,

@@ -5,7 +5,7 @@ import { ProducerLanes, MIN_MESSAGES_PER_LANE } from '../../shared/eventlog/kafk
 import { partitionForKey } from '../../shared/eventlog/partitioner.ts';
 import type { OutgoingMessage } from '../../shared/eventlog/port.ts';
 
-const lanes = () => new ProducerLanes(new Kafka({ brokers: ['127.0.0.1:1'] }), '127.0.0.1:1');
+const lanes = (count?: number) => new ProducerLanes(new Kafka({ brokers: ['127.0.0.1:1'] }), '127.0.0.1:1', count);
 const messages = (n: number): OutgoingMessage[] =>
   Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
 
@@ -23,7 +23,7 @@ describe('producer lanes', () => {
 
   it('spreads a large produce over four lanes, each partition in exactly one, in its original order', () => {
     const all = messages(5 * MIN_MESSAGES_PER_LANE);
-    const split = lanes().split(all, 8);
+    const split = lanes(4).split(all, 8);
     expect(split).toHaveLength(4);
     const laneOf = new Map<number, number>();
     split.forEach((list, lane) => {
@@ -37,5 +37,14 @@ describe('producer lanes', () => {
     });
     expect(split.flat()).toHaveLength(all.length);
     expect(lanes().connected()).toBe(0);
+  });
+
+  it('by default spreads a large produce over two lanes, each partition in exactly one', () => {
+    const all = messages(5 * MIN_MESSAGES_PER_LANE);
+    const split = lanes().split(all, 4);
+    expect(split).toHaveLength(2);
+    const partitionsOf = split.map((list) => new Set(list.map((m) => partitionForKey(m.key, 4))));
+    expect([...partitionsOf[0]!].filter((p) => partitionsOf[1]!.has(p))).toEqual([]);
+    expect(split.flat()).toHaveLength(all.length);
   });
 });

@@ -3,7 +3,7 @@ import { partitionForKey } from '../partitioner.ts';
 import type { OutgoingMessage } from '../port.ts';
 
 /** Brokers reject record batches over message.max.bytes (1 MiB by default): keep each partition's share of a request under it. */
-const MAX_PARTITION_BYTES = 900 * 1024;
+export const MAX_PARTITION_BYTES = 900 * 1024;
 
 export function toKafkaMessage(
   partition: number,
@@ -20,6 +20,7 @@ export function toKafkaMessage(
 export function* chunksByPartition(
   messages: readonly OutgoingMessage[],
   partitions: number,
+  maxPartitionBytes: number = MAX_PARTITION_BYTES,
 ): Generator<Array<{ partition: number; message: OutgoingMessage }>> {
   let chunk: Array<{ partition: number; message: OutgoingMessage }> = [];
   const bytes = new Map<number, number>();
@@ -30,7 +31,7 @@ export function* chunksByPartition(
       Buffer.byteLength(message.key) +
       64;
     const used = bytes.get(partition) ?? 0;
-    if (used + size > MAX_PARTITION_BYTES && chunk.length > 0) {
+    if (used + size > maxPartitionBytes && chunk.length > 0) {
       yield chunk;
       chunk = [];
       bytes.clear();

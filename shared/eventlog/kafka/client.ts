@@ -13,6 +13,10 @@ export interface KafkaEventLogOptions {
   readonly sessionTimeoutMs?: number;
   /** The OAUTHBEARER tokens (KAFKA_SASL_MECHANISM=oauthbearer); unset: Google Managed Kafka's, from the metadata server. */
   readonly oauthBearerProvider?: OAuthBearerProvider;
+  /** Producers side by side (lanes.ts); unset: DEFAULT_LANES. */
+  readonly lanes?: number;
+  /** Cap on one partition's share of one produce request, in bytes (batches.ts); unset: MAX_PARTITION_BYTES. */
+  readonly maxPartitionBytes?: number;
 }
 
 function kafkaLogger(logger: Logger): logCreator {

@@ -40,7 +40,7 @@ export class KafkaEventLog implements EventLog {
   ) {
     this.brokers = config.brokers.join(',');
     this.kafka = kafkaClient(config, options, logger);
-    this.lanes = new ProducerLanes(this.kafka, this.brokers);
+    this.lanes = new ProducerLanes(this.kafka, this.brokers, options.lanes);
   }
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
@@ -98,7 +98,7 @@ export class KafkaEventLog implements EventLog {
     lane: number,
     ranges: Map<number, { first: number; last: number; count: number }>,
   ): Promise<void> {
-    for (const chunk of chunksByPartition(messages, partitions)) {
+    for (const chunk of chunksByPartition(messages, partitions, this.options.maxPartitionBytes)) {
       const sent = await withRetry(() => this.send(topic, chunk, lane), {
         deadlineMs: this.config.produceRetryMs ?? DEFAULT_PRODUCE_RETRY_MS,
         onRetry: (e, attempt, waitMs) =>

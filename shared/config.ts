@@ -153,8 +153,10 @@ export const EnvSchema = z
      * A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. DuckDB's
      * insert of a batch (JSON reader, dedup, WAL) peaks at about 3-4 times its bytes, and freed buffers are returned
      * late: 8 MiB kept `fraudflow sink` of 300k Kaggle rows at 377-378 MB (16 MiB: 482-564 MB) at the same rows/s.
+     * The Handbook's 1.75M raw transactions (zod-checked rows, staged) peaked at 601 MB with 8 MiB and 547 MB with 4 MiB
+     * (DuckDB limit 192MB), 508 MB with 4 MiB and 128MB, at the rows/s of the old 1,567 MB sink run beside it.
      */
-    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(8 << 20),
+    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(4 << 20),
     /** The shared online feature state (Memorystore for Redis / Valkey): redis://[user:password@]host:port[/db], rediss:// for TLS. */
     REDIS_URL: z
       .string()
@@ -184,12 +186,12 @@ export const EnvSchema = z
     FRAUDFLOW_THRESHOLD_MAX_SHIFT: envNumber(z.number().min(0).max(100)).default(0.2),
     FRAUDFLOW_THRESHOLD_ON_SHIFT: z.enum(['recalibrate', 'refuse']).default('recalibrate'),
     /**
-     * DuckDB's memory limit (its buffer manager: past it, sorts, joins and aggregates spill to <data>/tmp/duckdb) for the
+     * DuckDB's memory limit (its buffer manager: past it, sorts, joins and aggregates spill to <data>/warehouse.duckdb.tmp) for the
      * warehouse's connections; unset: DuckDB's own default, 80% of RAM. The sink has its own (FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT).
      */
     FRAUDFLOW_DUCKDB_MEMORY_LIMIT: duckdbSize.optional(),
-    /** DuckDB's memory limit while the sink writes (it needs little: a batch is 8 MiB); see FRAUDFLOW_DUCKDB_MEMORY_LIMIT. */
-    FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT: duckdbSize.default('192MB'),
+    /** DuckDB's memory limit while the sink writes (it needs little: a batch is 4 MiB); see FRAUDFLOW_DUCKDB_MEMORY_LIMIT. */
+    FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT: duckdbSize.default('128MB'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {

@@ -1,4 +1,4 @@
-// DuckDB's memory limits from the environment: the warehouse's (unset: DuckDB's default) and the sink's own (192MB).
+// DuckDB's memory limits from the environment: the warehouse's (unset: DuckDB's default) and the sink's own (128MB).
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import { FraudflowError } from '../../shared/errors.ts';
@@ -15,10 +15,10 @@ const problemsOf = (env: Record<string, string>): string[] => {
 };
 
 describe('configuration: DuckDB memory limits', () => {
-  it('leaves the warehouse at DuckDB default and bounds the sink at 192MB when unset', () => {
+  it('leaves the warehouse at DuckDB default and bounds the sink at 128MB when unset', () => {
     const c = loadConfig({ FRAUDFLOW_DATA_DIR: '/tmp/x' });
     expect(c.warehouse).toEqual({ kind: 'duckdb', path: '/tmp/x/warehouse.duckdb' });
-    expect(c.sink.duckdbMemoryLimit).toBe('192MB');
+    expect(c.sink.duckdbMemoryLimit).toBe('128MB');
   });
 
   it('takes sizes in MB or GB, any case, spelled as DuckDB reads them', () => {

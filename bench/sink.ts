@@ -30,7 +30,7 @@ export async function run(): Promise<Array<Record<string, string | number>>> {
         rss_vs_baseline: '100%',
       },
       {
-        case: `fraudflow sink (${cliMode()}), ${config.sinkBatchBytes >> 20} MiB batches: whole process`,
+        case: `fraudflow sink (${cliMode()}), ${config.sinkBatchBytes >> 20} MiB batches, DuckDB memory limit ${config.sink.duckdbMemoryLimit}: whole process`,
         rows: summary!.rows,
         seconds: Number(sunk.seconds.toFixed(2)),
         rows_per_s: Math.round(summary!.rows / (summary!.elapsed_ms / 1000)),

@@ -40,6 +40,12 @@ export const envInt = (min: number, max: number) =>
 const envNumber = (range: z.ZodNumber) =>
   z.string().regex(DECIMAL_TEXT, 'expected a decimal number such as 0.25').transform(Number).pipe(range);
 const int = envInt;
+/** A DuckDB memory size, MB or GB (DuckDB's units: 1 MB = 1000^2 bytes), at least 16MB; normalised to upper case. */
+const duckdbSize = z
+  .string()
+  .regex(/^\d{1,6}(MB|GB)$/i, 'expected a size such as 192MB or 2GB')
+  .transform((s) => s.toUpperCase())
+  .refine((s) => Number.parseInt(s, 10) * (s.endsWith('GB') ? 1000 : 1) >= 16, 'use at least 16MB');
 
 export const EnvSchema = z
   .object({
@@ -148,8 +154,10 @@ export const EnvSchema = z
      * A sink batch stops growing at this many message bytes, so memory is bounded whatever the row count. DuckDB's
      * insert of a batch (JSON reader, dedup, WAL) peaks at about 3-4 times its bytes, and freed buffers are returned
      * late: 8 MiB kept `fraudflow sink` of 300k Kaggle rows at 377-378 MB (16 MiB: 482-564 MB) at the same rows/s.
+     * The Handbook's 1.75M raw transactions (zod-checked rows, staged) peaked at 601 MB with 8 MiB and 547 MB with 4 MiB
+     * (DuckDB limit 192MB), 508 MB with 4 MiB and 128MB, at the rows/s of the old 1,567 MB sink run beside it.
      */
-    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(8 << 20),
+    FRAUDFLOW_SINK_BATCH_BYTES: int(1 << 20, 2 ** 32).default(4 << 20),
     /** The shared online feature state (Memorystore for Redis / Valkey): redis://[user:password@]host:port[/db], rediss:// for TLS. */
     REDIS_URL: z
       .string()
@@ -178,6 +186,13 @@ export const EnvSchema = z
     /** At promotion, the largest relative change of alert volume at the new threshold before it is recalibrated (or refused). */
     FRAUDFLOW_THRESHOLD_MAX_SHIFT: envNumber(z.number().min(0).max(100)).default(0.2),
     FRAUDFLOW_THRESHOLD_ON_SHIFT: z.enum(['recalibrate', 'refuse']).default('recalibrate'),
+    /**
+     * DuckDB's memory limit (its buffer manager: past it, sorts, joins and aggregates spill to <data>/warehouse.duckdb.tmp) for the
+     * warehouse's connections; unset: DuckDB's own default, 80% of RAM. The sink has its own (FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT).
+     */
+    FRAUDFLOW_DUCKDB_MEMORY_LIMIT: duckdbSize.optional(),
+    /** DuckDB's memory limit while the sink writes (it needs little: a batch is 4 MiB); see FRAUDFLOW_DUCKDB_MEMORY_LIMIT. */
+    FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT: duckdbSize.default('128MB'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.BIGQUERY_PROJECT) !== Boolean(env.BIGQUERY_DATASET)) {
@@ -247,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       batch: e.FRAUDFLOW_SINK_BATCH ?? (e.BIGQUERY_PROJECT ? 50_000 : 250_000),
       maxRows: e.FRAUDFLOW_SINK_MAX_ROWS,
       maxSeconds: e.FRAUDFLOW_SINK_MAX_SECONDS,
+      duckdbMemoryLimit: e.FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT,
     },
     modelsDir: resolve(dataDir, 'models'),
     ...vertexConfig(e),

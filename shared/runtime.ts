@@ -248,7 +248,9 @@ async function openWarehouse(config: Config): Promise<Warehouse> {
   // Loaded on first use: functions that never touch the warehouse (ingest) skip DuckDB's native module and the BigQuery client.
   const w =
     c.kind === 'duckdb'
-      ? await (await import('./warehouse/duckdb/duckdb.ts')).DuckDbWarehouse.open(c.path)
+      ? await (
+          await import('./warehouse/duckdb/duckdb.ts')
+        ).DuckDbWarehouse.open(c.path, c.memoryLimit ? { memoryLimit: c.memoryLimit } : {})
       : new (await import('./warehouse/bigquery/bigquery.ts')).BigQueryWarehouse(c);
   await w.ensureTables();
   return w;

@@ -14,15 +14,19 @@ export async function sinkWith(rt: Runtime, overrides: Partial<SinkOptions> = {}
   };
   const routes = overrides.routes ?? SINK_ROUTES;
   if (routes.length === 0) throw new FraudflowError('INPUT_INVALID', 'sink: no topics to drain');
-  return sink(ports, {
-    routes,
-    group: SINK_GROUP,
-    batchSize: rt.config.sink.batch,
-    batchBytes: rt.config.sinkBatchBytes,
-    maxRows: rt.config.sink.maxRows,
-    maxSeconds: rt.config.sink.maxSeconds,
-    ...overrides,
-  });
+  const run = () =>
+    sink(ports, {
+      routes,
+      group: SINK_GROUP,
+      batchSize: rt.config.sink.batch,
+      batchBytes: rt.config.sinkBatchBytes,
+      maxRows: rt.config.sink.maxRows,
+      maxSeconds: rt.config.sink.maxSeconds,
+      ...overrides,
+    });
+  // The sink's own bound on DuckDB's memory (FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT): its batches need little, retrain more.
+  const limit = rt.config.sink.duckdbMemoryLimit;
+  return ports.warehouse.withMemoryLimit ? ports.warehouse.withMemoryLimit(limit, run) : run();
 }
 
 /** Cloud Scheduler publishes to a Pub/Sub topic every minute; the message body is not used. */

@@ -48,7 +48,11 @@ export function warehouseConfig(e: Env, dataDir: string): Config['warehouse'] {
         location: e.BIGQUERY_LOCATION,
         ...(e.BIGQUERY_API_ENDPOINT ? { apiEndpoint: e.BIGQUERY_API_ENDPOINT } : {}),
       }
-    : { kind: 'duckdb', path: resolve(dataDir, 'warehouse.duckdb') };
+    : {
+        kind: 'duckdb',
+        path: resolve(dataDir, 'warehouse.duckdb'),
+        ...(e.FRAUDFLOW_DUCKDB_MEMORY_LIMIT ? { memoryLimit: e.FRAUDFLOW_DUCKDB_MEMORY_LIMIT } : {}),
+      };
 }
 
 /** Vertex AI scoring once an endpoint is named; publishing champions to it once a serving image is too. */

@@ -40,9 +40,15 @@ export interface Config {
   /** Cloud Storage instead of local folders, when set. */
   readonly buckets: { uploads?: string; models?: string; apiEndpoint?: string };
   readonly warehouse:
-    | { kind: 'duckdb'; path: string }
+    | { kind: 'duckdb'; path: string; memoryLimit?: string }
     | { kind: 'bigquery'; projectId: string; dataset: string; location: string; apiEndpoint?: string };
-  readonly sink: { batch: number; maxRows: number; maxSeconds: number };
+  readonly sink: {
+    batch: number;
+    maxRows: number;
+    maxSeconds: number;
+    /** DuckDB's memory limit while the sink writes (FRAUDFLOW_SINK_DUCKDB_MEMORY_LIMIT). */
+    duckdbMemoryLimit: string;
+  };
   readonly modelsDir: string;
   /** Score through a Vertex AI endpoint instead of the in-process champion, when set. */
   readonly vertex?: { project: string; location: string; endpointId: string; timeoutMs: number };

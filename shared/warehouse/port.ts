@@ -30,6 +30,8 @@ export interface Warehouse {
   /** Runs SQL and streams the rows back, in pages. */
   query(sql: string): AsyncIterable<Row[]>;
   close(): Promise<void>;
+  /** Runs `work` under this memory limit of the engine (DuckDB's), then restores the previous; absent where none applies. */
+  withMemoryLimit?<T>(limit: string, work: () => Promise<T>): Promise<T>;
 }
 
 export async function queryAll(w: Warehouse, sql: string): Promise<Row[]> {

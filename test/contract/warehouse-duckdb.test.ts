@@ -96,3 +96,41 @@ describe('DuckDB warehouse made by an older version', () => {
     await w.close();
   });
 });
+
+describe('DuckDB warehouse memory limit', () => {
+  const limitOf = async (w: DuckDbWarehouse): Promise<string> =>
+    String((await queryAll(w, `select current_setting('memory_limit') as m`))[0]!.m);
+
+  it('opens with the memory limit it is given (DuckDB reads 300MB as 286.1 MiB), else DuckDB default', async () => {
+    const bounded = await DuckDbWarehouse.open(join(dir.path, 'bounded.duckdb'), { memoryLimit: '300MB' });
+    const unbounded = await DuckDbWarehouse.open(join(dir.path, 'unbounded.duckdb'));
+    try {
+      expect(await limitOf(bounded)).toBe('286.1 MiB');
+      expect(await limitOf(unbounded)).not.toBe('286.1 MiB');
+    } finally {
+      await bounded.close();
+      await unbounded.close();
+    }
+  });
+
+  it('runs work under another limit and puts the previous one back, also when the work fails', async () => {
+    const w = await DuckDbWarehouse.open(join(dir.path, 'scoped.duckdb'), { memoryLimit: '1GB' });
+    try {
+      expect(await w.withMemoryLimit('192MB', () => limitOf(w))).toBe('183.1 MiB');
+      expect(await limitOf(w)).toBe('953.6 MiB');
+      await expect(
+        w.withMemoryLimit('64MB', async () => {
+          throw new Error('work failed');
+        }),
+      ).rejects.toThrow('work failed');
+      expect(await limitOf(w)).toBe('953.6 MiB');
+      const unset = await DuckDbWarehouse.open(join(dir.path, 'scoped-default.duckdb'));
+      const byDefault = await limitOf(unset);
+      await unset.withMemoryLimit('100MB', async () => undefined);
+      expect(await limitOf(unset)).toBe(byDefault);
+      await unset.close();
+    } finally {
+      await w.close();
+    }
+  });
+});

@@ -45,14 +45,26 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
     private readonly path: string,
+    /** The memory limit in force, as set (undefined: DuckDB's default). */
+    private memoryLimit: string | undefined,
   ) {
     this.known = new KnownIds(db);
   }
 
-  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {
+  /**
+   * `memoryLimit` (DuckDB's spelling, e.g. 192MB): its buffer manager's bound, past which sorts, joins and aggregates
+   * spill to `<file>.tmp` beside the file; unset: DuckDB's default, 80% of RAM.
+   */
+  static async open(
+    path: string,
+    options: { readOnly?: boolean; memoryLimit?: string } = {},
+  ): Promise<DuckDbWarehouse> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
-      const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      const instance = await DuckDBInstance.create(path, {
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+      });
       const db = await instance.connect();
       await db.run(`SET TimeZone = 'UTC'`);
       // Checkpoint (compress into the file) every few sink batches, not after each: the WAL keeps commits durable.
@@ -61,7 +73,7 @@ export class DuckDbWarehouse implements Warehouse {
       if (!options.readOnly) await db.run(`SET checkpoint_threshold = '64MB'`);
       // Holding the write lock, no other sink is using the batch files: any left are a killed sink's.
       if (!options.readOnly && path !== ':memory:') removeLeftoverBatches(join(dirname(path), 'tmp'));
-      return new DuckDbWarehouse(instance, db, path);
+      return new DuckDbWarehouse(instance, db, path, options.memoryLimit);
     } catch (e) {
       // DuckDB lets one process at a time open a file for writing: another sink, sql or dev has it.
       if (/could not set lock/i.test(String((e as Error).message))) {
@@ -96,11 +108,13 @@ export class DuckDbWarehouse implements Warehouse {
     if (rows.length === 0) return { table, received: 0, inserted: 0, duplicates: 0 };
     const stage = `stage_${table}`;
     try {
+      // A staging table per batch, dropped after it: rows DELETEd from a temp table keep their memory (DuckDB reclaims
+      // a temp table's storage only when it is dropped), so one reused table grew with every row ever staged (1.5 GB of
+      // the sink's peak on the Handbook's 1.75M raw transactions, spilled to <file>.tmp under a memory limit).
       await this.db.run(
-        `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${def.columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPE[c.type].toString()}`).join(', ')})`,
+        `CREATE OR REPLACE TEMP TABLE ${stage} (${def.columns.map((c) => `${quoteIdent(c.name)} ${STAGE_TYPE[c.type].toString()}`).join(', ')})`,
       );
       await this.db.run('BEGIN TRANSACTION');
-      await this.db.run(`DELETE FROM ${stage}`);
       await this.stageRows(stage, def, rows);
       const select = def.columns
         .map((c) =>
@@ -128,6 +142,8 @@ export class DuckDbWarehouse implements Warehouse {
         table,
         path: this.path,
       });
+    } finally {
+      await this.db.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
     }
   }
 
@@ -180,6 +196,23 @@ export class DuckDbWarehouse implements Warehouse {
     // SQL that may have written (anything but one SELECT) leaves the id sets unsure: they are rebuilt at the next append.
     if (result.statementType !== StatementType.SELECT || /;\s*\S/.test(sql)) this.known.forget();
     for await (const page of result.yieldRowObjectJs()) yield page as Row[];
+  }
+
+  /**
+   * Runs `work` with DuckDB's memory limit at `limit` (the sink's own bound), then puts the previous limit back. The limit
+   * is the instance's: work of another function in the same process meanwhile (the dev server) runs under it too.
+   */
+  async withMemoryLimit<T>(limit: string, work: () => Promise<T>): Promise<T> {
+    // Restored from the text it was set with (DuckDB reads a limit back rounded: 1GB as 953.6 MiB, which sets 953.5).
+    const previous = this.memoryLimit;
+    await this.db.run(`SET memory_limit = ${sqlString(limit)}`);
+    this.memoryLimit = limit;
+    try {
+      return await work();
+    } finally {
+      await this.db.run(previous === undefined ? 'RESET memory_limit' : `SET memory_limit = ${sqlString(previous)}`);
+      this.memoryLimit = previous;
+    }
   }
 
   async close(): Promise<void> {
@@ -245,6 +278,8 @@ function removeLeftoverBatches(dir: string): void {
   }
   for (const name of names) if (/^sink-[0-9a-f-]{36}\.ndjson$/.test(name)) rmSync(join(dir, name), { force: true });
 }
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!;

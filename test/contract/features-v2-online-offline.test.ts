@@ -15,6 +15,7 @@ import type { FeatureState } from '../../shared/features/raw/port.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 import { freshNamespace, redisAvailable, testLink } from '../helpers/redis.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { historyTxOf } from '../helpers/history-tx.ts';
 
 const dir = tempDir('fraudflow-v2-parity-');
 afterAll(() => dir.cleanup());
@@ -40,16 +41,7 @@ const history = simulated(80);
 /** Retrain's offline features of spec v3 (running window sums and the ratios) over the same history. */
 function windowSums(history: readonly RawTx[]): number[][] {
   const fast = new OfflineRawFeatures(new Set(), RAW_FEATURES_V3);
-  return history.map((tx) =>
-    fast.next({
-      txId: tx.transaction_id,
-      t: txEpochMs(tx.tx_datetime) / 1000,
-      customer: tx.customer_id,
-      terminal: tx.terminal_id,
-      amount: tx.amount,
-      label: tx.label ?? null,
-    }),
-  );
+  return history.map((tx) => fast.next(historyTxOf(tx)));
 }
 
 const SPECS: Array<[string, RawFeatureSpec]> = [

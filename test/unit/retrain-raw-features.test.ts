@@ -7,6 +7,7 @@ import { offlineFeatures } from '../../shared/features/raw/offline.ts';
 import type { RawTx } from '../../shared/features/raw/compute.ts';
 import { txEpochMs } from '../../shared/schema/raw.ts';
 import { OfflineRawFeatures } from '../../functions/retrain/raw-features.ts';
+import { historyTxOf } from '../helpers/history-tx.ts';
 import { RAW_FEATURES, RAW_FEATURES_V2, RAW_FEATURES_V3 } from '../../shared/features/raw/spec.ts';
 
 /** A month with every 50th transaction sent again a little later (same id) and every 7th without its label. */
@@ -39,14 +40,7 @@ describe('retrain offline raw features', () => {
       let rows = 0;
       let mismatches = 0;
       for await (const { tx, features } of offlineFeatures(history, spec)) {
-        const got = fast.next({
-          txId: tx.transaction_id,
-          t: txEpochMs(tx.tx_datetime) / 1000,
-          customer: tx.customer_id,
-          terminal: tx.terminal_id,
-          amount: tx.amount,
-          label: tx.label ?? null,
-        });
+        const got = fast.next(historyTxOf(tx));
         if (got.length !== spec.names.length || features.length !== spec.names.length) mismatches++;
         for (let f = 0; f < features.length; f++) if (!Object.is(got[f], features[f])) mismatches++;
         rows++;
